@@ -1,0 +1,194 @@
+// The AdminApi implementation both shells use. Every call parses its input with the
+// contract, so the HTTP API, IPC and direct callers get the same validation and errors.
+import { and, eq, gte, sql } from 'drizzle-orm'
+import type { z } from 'zod'
+import { adminContracts, type AdminApi, type AdminCallName, type EndpointView } from '../../../shared/contracts'
+import type { ChannelRegistry } from '../channels/registry'
+import { TargetError } from '../channels/types'
+import type { Clock } from '../clock'
+import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
+import type { Db } from '../db/openDb'
+import { deliveries } from '../db/schema'
+import type { SettingsRepo } from '../db/settingsRepo'
+import { requeue } from '../delivery/deliveryQueue'
+import type { DeliveryEngine } from '../delivery/engine'
+import { sendTest } from '../delivery/testSend'
+import { ApiError, conflict, invalidRequest, notFound } from './apiError'
+import { DeliveryViews } from './deliveryViews'
+
+export interface AdminDeps {
+  db: Db
+  endpoints: EndpointsRepo
+  settings: SettingsRepo
+  channels: ChannelRegistry
+  engine: DeliveryEngine
+  clock: Clock
+}
+
+type Handlers = {
+  [N in AdminCallName]: (
+    input: z.output<(typeof adminContracts)[N]['input']>,
+  ) => Promise<z.input<(typeof adminContracts)[N]['output']>> | z.input<(typeof adminContracts)[N]['output']>
+}
+
+const DAY = 24 * 60 * 60 * 1000
+
+export function createAdminService(deps: AdminDeps): AdminApi {
+  const { db, endpoints, settings, channels, engine, clock } = deps
+  const views = new DeliveryViews(db)
+
+  const view = (record: EndpointRecord): EndpointView => {
+    const queue = views.queueCountsByEndpoint().get(record.id) ?? { pending: 0, failed: 0 }
+    return {
+      id: record.id,
+      name: record.name,
+      kind: record.kind,
+      enabled: record.enabled,
+      events: record.events,
+      target: record.targetHint,
+      options: record.options,
+      needs_attention: record.needsAttention,
+      needs_attention_at: record.needsAttentionAt,
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+      queue,
+    }
+  }
+  const endpointOr404 = (id: string) => endpoints.get(id) ?? throwError(notFound(`Endpoint ${id}`))
+
+  const parseTarget = (kind: EndpointRecord['kind'], url: string) => {
+    const channel = channels[kind]
+    try {
+      const target = channel.parseTarget({ url, allowPrivate: settings.get().allow_private_targets })
+      return { target, targetHint: channel.redactTarget(target) }
+    } catch (error) {
+      if (error instanceof TargetError) {
+        throw new ApiError(400, 'invalid_request', 'The endpoint is invalid', [{ path: error.path, message: error.message }])
+      }
+      throw error
+    }
+  }
+
+  const handlers: Handlers = {
+    listEndpoints: () => ({ endpoints: endpoints.list().map(view) }),
+
+    createEndpoint: (input) => {
+      const { target, targetHint } = parseTarget(input.kind, input.url)
+      const created = endpoints.create(
+        {
+          name: input.name,
+          kind: input.kind,
+          enabled: input.enabled,
+          events: input.events,
+          target,
+          targetHint,
+          options: input.options,
+        },
+        clock.now(),
+      )
+      return view(created)
+    },
+
+    getEndpoint: ({ id }) => view(endpointOr404(id)),
+
+    updateEndpoint: (input) => {
+      const current = endpointOr404(input.id)
+      const parsed = input.url !== undefined ? parseTarget(current.kind, input.url) : undefined
+      const updated = endpoints.update(
+        input.id,
+        {
+          name: input.name,
+          enabled: input.enabled,
+          events: input.events,
+          options: input.options,
+          target: parsed?.target,
+          targetHint: parsed?.targetHint,
+          clearAttention: input.clear_attention,
+        },
+        clock.now(),
+      )
+      engine.kick()
+      return view(updated)
+    },
+
+    deleteEndpoint: ({ id }) => {
+      endpointOr404(id)
+      endpoints.delete(id, clock.now())
+      return { ok: true as const }
+    },
+
+    testEndpoint: ({ id, event }) => sendTest({ db, engine, clock }, endpointOr404(id), event),
+
+    getSettings: () => settings.get(),
+
+    updateSettings: (input) => {
+      const next = settings.update({
+        ...(input.delivery_enabled !== undefined ? { delivery_enabled: input.delivery_enabled } : {}),
+        ...(input.allow_private_targets !== undefined ? { allow_private_targets: input.allow_private_targets } : {}),
+        ...(input.events ? { events: { ...settings.get().events, ...input.events } } : {}),
+      })
+      return next
+    },
+
+    listDeliveries: (input) => views.list(input),
+
+    getDelivery: ({ id }) => views.get(id) ?? throwError(notFound(`Delivery ${id}`)),
+
+    retryDelivery: ({ id }) => {
+      const current = views.get(id) ?? throwError(notFound(`Delivery ${id}`))
+      if (current.is_test) throw conflict('Test sends are not retried: send a new test instead')
+      if (current.status === 'delivered') throw conflict('This delivery was already delivered')
+      if (current.status === 'sending') throw conflict('This delivery is being sent right now')
+      requeue(db, eq(deliveries.id, id), clock.now())
+      endpoints.clearFlag(current.endpoint_id)
+      engine.kick()
+      return views.get(id)!
+    },
+
+    retryFailed: ({ endpoint_id, since }) => {
+      const conditions = [eq(deliveries.status, 'failed')]
+      if (endpoint_id) conditions.push(eq(deliveries.endpointId, endpoint_id))
+      if (since !== undefined) conditions.push(gte(deliveries.createdAt, since))
+      // Deliveries of deleted endpoints cannot be sent again.
+      conditions.push(sql`${deliveries.endpointId} in (select id from endpoints where deleted_at is null)`)
+      const retried = requeue(db, and(...conditions)!, clock.now())
+      if (endpoint_id) endpoints.clearFlag(endpoint_id)
+      engine.kick()
+      return { retried }
+    },
+
+    getStats: () => {
+      const now = clock.now()
+      const list = endpoints.list()
+      return {
+        events: views.eventCounts(now - DAY),
+        deliveries: views.countsByStatus(),
+        delivered_last_24h: views.countSince('delivered', now - DAY),
+        failed_last_24h: views.countSince('failed', now - DAY),
+        oldest_pending_at: views.oldestPendingAt(),
+        endpoints: {
+          total: list.length,
+          enabled: list.filter((e) => e.enabled).length,
+          needs_attention: list.filter((e) => e.needsAttention).length,
+        },
+        delivery_enabled: settings.get().delivery_enabled,
+      }
+    },
+  }
+
+  const api = {} as Record<AdminCallName, (input: unknown) => Promise<unknown>>
+  for (const name of Object.keys(adminContracts) as AdminCallName[]) {
+    const contract = adminContracts[name]
+    const handler = handlers[name] as (input: unknown) => unknown
+    api[name] = async (input: unknown) => {
+      const parsed = contract.input.safeParse(input ?? {})
+      if (!parsed.success) throw invalidRequest(parsed.error)
+      return handler(parsed.data)
+    }
+  }
+  return api as unknown as AdminApi
+}
+
+function throwError(error: Error): never {
+  throw error
+}

@@ -1,0 +1,114 @@
+// The store's tables. Migrations in resources/migrations are generated from this file
+// by `npm run db:generate` (drizzle-kit) and never edited or renumbered by hand.
+import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+/** Every accepted event, as validated (unknown fields and reporter contacts stripped). */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    payload: text('payload').notNull(),
+    /** One line for history lists ("Eight Ball Deluxe: new problem report #412"). */
+    summary: text('summary').notNull(),
+    isTest: integer('is_test', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('events_event_id_unique').on(t.eventId), index('events_received_at_idx').on(t.receivedAt)],
+)
+
+export const endpoints = sqliteTable('endpoints', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** The destination's secret settings (webhook URL …), sealed by the SecretBox. */
+  targetSealed: text('target_sealed').notNull(),
+  /** Redacted description of the target, safe to show (host + last 4 characters). */
+  targetHint: text('target_hint').notNull(),
+  /** Non-secret, kind-specific options as JSON. */
+  options: text('options').notNull().default('{}'),
+  needsAttention: text('needs_attention'),
+  needsAttentionAt: integer('needs_attention_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  /** Deleted endpoints are kept so their delivery history still names them. */
+  deletedAt: integer('deleted_at'),
+})
+
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.eventType] })],
+)
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventSeq: integer('event_seq')
+      .notNull()
+      .references(() => events.seq),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id),
+    status: text('status').notNull(),
+    isTest: integer('is_test', { mode: 'boolean' }).notNull().default(false),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    /** Failures that count towards the retry schedule (rate limits don't). */
+    failureCount: integer('failure_count').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** Trigger recorded on the next attempt: scheduled, or manual after a person pressed retry. */
+    nextTrigger: text('next_trigger').notNull().default('scheduled'),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    lastErrorClass: text('last_error_class'),
+    lastError: text('last_error'),
+    lastStatusCode: integer('last_status_code'),
+    remoteId: text('remote_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('deliveries_endpoint_queue_idx').on(t.endpointId, t.status, t.id),
+    index('deliveries_status_idx').on(t.status, t.id),
+    index('deliveries_event_idx').on(t.eventSeq),
+  ],
+)
+
+export const attempts = sqliteTable(
+  'attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attemptNo: integer('attempt_no').notNull(),
+    /** scheduled · manual (a person pressed retry) · test */
+    trigger: text('trigger').notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** delivered · retry · failed */
+    outcome: text('outcome').notNull(),
+    statusCode: integer('status_code'),
+    errorClass: text('error_class'),
+    errorMessage: text('error_message'),
+    requestBody: text('request_body'),
+    responseHeaders: text('response_headers'),
+    responseBody: text('response_body'),
+  },
+  (t) => [index('attempts_delivery_idx').on(t.deliveryId)],
+)
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})

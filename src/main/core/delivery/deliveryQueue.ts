@@ -1,0 +1,151 @@
+// The delivery outbox as a queue: which delivery is next per endpoint, claiming it under a
+// lease, and writing the result of an attempt. All SQL of the engine lives here.
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { EndpointKind, ErrorClass } from '../../../shared/domain'
+import type { Db } from '../db/openDb'
+import { attempts, deliveries, endpoints, events } from '../db/schema'
+
+export type DeliveryRow = typeof deliveries.$inferSelect
+
+export interface QueueHead {
+  id: number
+  endpointId: string
+  kind: EndpointKind
+  nextAttemptAt: number
+}
+
+export interface AttemptRecord {
+  deliveryId: number
+  attemptNo: number
+  trigger: 'scheduled' | 'manual' | 'test'
+  startedAt: number
+  durationMs: number
+  outcome: 'delivered' | 'retry' | 'failed'
+  statusCode: number | null
+  errorClass: ErrorClass | null
+  errorMessage: string | null
+  requestBody: string | null
+  responseHeaders: string | null
+  responseBody: string | null
+}
+
+export type DeliveryUpdate = Partial<
+  Pick<
+    DeliveryRow,
+    | 'status'
+    | 'failureCount'
+    | 'nextAttemptAt'
+    | 'lastErrorClass'
+    | 'lastError'
+    | 'lastStatusCode'
+    | 'remoteId'
+    | 'deliveredAt'
+  >
+>
+
+const ACTIVE = ['pending', 'retrying', 'sending']
+
+export class DeliveryQueue {
+  constructor(private readonly db: Db) {}
+
+  /** The oldest unfinished delivery of every endpoint that may send now (enabled, not
+   * flagged), unless that endpoint already has one in flight. Order per endpoint is strict:
+   * a later delivery never overtakes one that is waiting for a retry. */
+  heads(): QueueHead[] {
+    const firstPerEndpoint = this.db
+      .select({ id: sql<number>`min(${deliveries.id})` })
+      .from(deliveries)
+      .where(and(inArray(deliveries.status, ACTIVE), eq(deliveries.isTest, false)))
+      .groupBy(deliveries.endpointId)
+    return this.db
+      .select({
+        id: deliveries.id,
+        endpointId: deliveries.endpointId,
+        kind: endpoints.kind,
+        nextAttemptAt: deliveries.nextAttemptAt,
+      })
+      .from(deliveries)
+      .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+      .where(
+        and(
+          inArray(deliveries.id, firstPerEndpoint),
+          inArray(deliveries.status, ['pending', 'retrying']),
+          eq(endpoints.enabled, true),
+          sql`${endpoints.needsAttention} is null and ${endpoints.deletedAt} is null`,
+        ),
+      )
+      .all() as QueueHead[]
+  }
+
+  claim(id: number, owner: string, leaseUntil: number, now: number): DeliveryRow | undefined {
+    return this.db
+      .update(deliveries)
+      .set({
+        status: 'sending',
+        leaseOwner: owner,
+        leaseExpiresAt: leaseUntil,
+        attemptCount: sql`${deliveries.attemptCount} + 1`,
+        updatedAt: now,
+      })
+      .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['pending', 'retrying'])))
+      .returning()
+      .get()
+  }
+
+  event(eventSeq: number): { payload: string; isTest: boolean; eventId: string } {
+    return this.db
+      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId })
+      .from(events)
+      .where(eq(events.seq, eventSeq))
+      .get()!
+  }
+
+  /** Consecutive network failures at the end of a delivery's attempts (for the offline schedule). */
+  trailingNetworkFailures(deliveryId: number): number {
+    const recent = this.db
+      .select({ errorClass: attempts.errorClass })
+      .from(attempts)
+      .where(eq(attempts.deliveryId, deliveryId))
+      .orderBy(desc(attempts.id))
+      .limit(20)
+      .all()
+    let n = 0
+    for (const a of recent) {
+      if (a.errorClass !== 'network') break
+      n++
+    }
+    return n
+  }
+
+  /** Records an attempt and the delivery's new state in one transaction. */
+  finish(attempt: AttemptRecord, update: DeliveryUpdate, now: number): void {
+    this.db.transaction((tx) => {
+      tx.insert(attempts).values(attempt).run()
+      tx.update(deliveries)
+        .set({ ...update, leaseOwner: null, leaseExpiresAt: null, nextTrigger: 'scheduled', updatedAt: now })
+        .where(eq(deliveries.id, attempt.deliveryId))
+        .run()
+    })
+  }
+
+  /** Deliveries left "sending" by a process that stopped mid-send. */
+  orphaned(): DeliveryRow[] {
+    return this.db.select().from(deliveries).where(eq(deliveries.status, 'sending')).all()
+  }
+}
+
+
+/** A person asked to send these again: back in the queue now, retry budget reset. */
+export function requeue(db: Db, where: SQL, now: number): number {
+  return db
+    .update(deliveries)
+    .set({
+      status: sql`case when ${deliveries.attemptCount} > 0 then 'retrying' else 'pending' end`,
+      nextAttemptAt: now,
+      failureCount: 0,
+      nextTrigger: 'manual',
+      updatedAt: now,
+    })
+    .where(and(where, inArray(deliveries.status, ['failed', 'suppressed', 'retrying', 'pending']), eq(deliveries.isTest, false)))
+    .run().changes
+}

@@ -1,0 +1,65 @@
+// When to try again after a failed attempt. Pure: the engine passes the clock and randomness.
+import type { ErrorClass } from '../../../shared/domain'
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+
+/** Wait after the 1st, 2nd, … counted failure (Svix's schedule). The 8th failure gives up:
+ * 8 attempts over about 28 hours. */
+export const FAILURE_BACKOFF_MS = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR]
+export const MAX_COUNTED_FAILURES = FAILURE_BACKOFF_MS.length + 1
+
+/** Network errors (DNS, refused, reset) usually mean the museum PC itself is offline. They
+ * don't count as the receiver failing: retry on this short schedule, capped at 5 minutes,
+ * so the queue drains within minutes of the connection coming back. */
+export const NETWORK_BACKOFF_MS = [2 * SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE]
+/** Even network errors stop after this long, so a mistyped host doesn't retry forever. */
+export const MAX_DELIVERY_AGE_MS = 7 * 24 * HOUR
+
+/** A rate limit without a usable Retry-After waits this long; a server-given wait is clamped. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 60 * SECOND
+export const MAX_SERVER_WAIT_MS = HOUR
+
+export const JITTER = 0.2
+
+export interface RetryInput {
+  errorClass: ErrorClass
+  /** Counted failures so far, including this one. */
+  failureCount: number
+  /** Consecutive network failures so far, including this one. */
+  networkFailureCount: number
+  retryAfterMs?: number
+  /** Age of the delivery (now − created). */
+  ageMs: number
+}
+
+export type RetryDecision =
+  | { action: 'retry'; delayMs: number; countsAsFailure: boolean }
+  | { action: 'give_up'; reason: string }
+
+export function jitter(ms: number, random: () => number): number {
+  return Math.round(ms * (1 - JITTER + 2 * JITTER * random()))
+}
+
+export function decideRetry(input: RetryInput, random: () => number = Math.random): RetryDecision {
+  if (input.ageMs >= MAX_DELIVERY_AGE_MS) {
+    return { action: 'give_up', reason: 'still failing after 7 days' }
+  }
+  const serverWait =
+    input.retryAfterMs !== undefined ? Math.min(Math.max(input.retryAfterMs, 0), MAX_SERVER_WAIT_MS) : undefined
+
+  if (input.errorClass === 'rate_limited') {
+    // Being told to slow down is not a failure: wait exactly as long as asked (plus a hair).
+    return { action: 'retry', delayMs: (serverWait ?? DEFAULT_RATE_LIMIT_WAIT_MS) + 50, countsAsFailure: false }
+  }
+  if (input.errorClass === 'network') {
+    const step = NETWORK_BACKOFF_MS[Math.min(input.networkFailureCount, NETWORK_BACKOFF_MS.length) - 1]
+    return { action: 'retry', delayMs: jitter(step, random), countsAsFailure: false }
+  }
+  if (input.failureCount >= MAX_COUNTED_FAILURES) {
+    return { action: 'give_up', reason: `gave up after ${input.failureCount} failed attempts` }
+  }
+  const scheduled = jitter(FAILURE_BACKOFF_MS[input.failureCount - 1], random)
+  return { action: 'retry', delayMs: Math.max(scheduled, serverWait ?? 0), countsAsFailure: true }
+}

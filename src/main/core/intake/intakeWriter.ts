@@ -1,0 +1,112 @@
+// Writes accepted events and their deliveries (the outbox) with group commit: every intake
+// request that arrives while a commit is in progress joins the next single transaction, so
+// one fsync covers many requests. A promise resolves only after its commit is on disk.
+import type { KnockerEvent } from '../../../shared/events'
+import { eventSummary } from '../../../shared/eventSummary'
+import type { Clock } from '../clock'
+import type { EndpointsRepo } from '../db/endpointsRepo'
+import type { Db } from '../db/openDb'
+import { deliveries, events } from '../db/schema'
+import type { SettingsRepo } from '../db/settingsRepo'
+import { routeEvent } from '../routing/router'
+
+export interface AcceptedEvent {
+  event_id: string
+  duplicate: boolean
+  deliveries: Array<{ id: number; endpoint_id: string; status: 'pending' | 'suppressed' }>
+}
+
+interface Pending {
+  events: KnockerEvent[]
+  resolve: (results: AcceptedEvent[]) => void
+  reject: (error: unknown) => void
+}
+
+export class IntakeWriter {
+  private queue: Pending[] = []
+  private scheduled = false
+
+  constructor(
+    private readonly deps: {
+      db: Db
+      endpoints: EndpointsRepo
+      settings: SettingsRepo
+      clock: Clock
+      /** Called after each commit with the number of new pending deliveries. */
+      onCommitted: (newPending: number) => void
+    },
+  ) {}
+
+  submit(batch: KnockerEvent[]): Promise<AcceptedEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events: batch, resolve, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  private flush() {
+    this.scheduled = false
+    const group = this.queue
+    this.queue = []
+    if (group.length === 0) return
+    let results: AcceptedEvent[][]
+    let newPending = 0
+    try {
+      results = this.deps.db.transaction(() =>
+        group.map((request) =>
+          request.events.map((event) => {
+            const accepted = this.write(event)
+            newPending += accepted.deliveries.filter((d) => d.status === 'pending').length
+            return accepted
+          }),
+        ),
+      )
+    } catch (error) {
+      for (const request of group) request.reject(error)
+      return
+    }
+    group.forEach((request, i) => request.resolve(results[i]))
+    if (newPending > 0) this.deps.onCommitted(newPending)
+  }
+
+  private write(event: KnockerEvent): AcceptedEvent {
+    const { db, clock } = this.deps
+    const now = clock.now()
+    const inserted = db
+      .insert(events)
+      .values({
+        eventId: event.event_id,
+        eventType: event.event,
+        occurredAt: event.occurred_at,
+        receivedAt: now,
+        payload: JSON.stringify(event),
+        summary: eventSummary(event),
+      })
+      .onConflictDoNothing({ target: events.eventId })
+      .returning({ seq: events.seq })
+      .get()
+    if (!inserted) return { event_id: event.event_id, duplicate: true, deliveries: [] }
+
+    const routed = routeEvent(event.event, this.deps.settings.get(), this.deps.endpoints.list())
+    const written = routed.map((route) => {
+      const row = db
+        .insert(deliveries)
+        .values({
+          eventSeq: inserted.seq,
+          endpointId: route.endpointId,
+          status: route.status,
+          lastError: route.reason ?? null,
+          nextAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: deliveries.id })
+        .get()
+      return { id: row.id, endpoint_id: route.endpointId, status: route.status }
+    })
+    return { event_id: event.event_id, duplicate: false, deliveries: written }
+  }
+}

@@ -1,0 +1,110 @@
+// The core: everything that matters, plain Node, constructed with its ports, start/stop.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Agent, type Dispatcher } from 'undici'
+import type { AdminApi } from '../../shared/contracts'
+import type { KnockerEvent } from '../../shared/events'
+import { createAdminService } from './admin/adminService'
+import { channels as defaultChannels, type ChannelRegistry } from './channels/registry'
+import { systemClock, type Clock } from './clock'
+import { EndpointsRepo } from './db/endpointsRepo'
+import { openDb, type Db } from './db/openDb'
+import { SettingsRepo } from './db/settingsRepo'
+import { DeliveryQueue } from './delivery/deliveryQueue'
+import { DeliveryEngine } from './delivery/engine'
+import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
+import type { Logger } from './log/logger'
+import type { SecretBox } from './secrets/secretBox'
+
+export interface KnockerOptions {
+  dataDir: string
+  migrationsFolder: string
+  secretBox: SecretBox
+  logger: Logger
+  ingestToken: string
+  adminToken: string
+  /** Forces the allow_private_targets setting on at start (tests, LAN receivers). */
+  allowPrivateTargets?: boolean
+  /** Database file; default <dataDir>/knocker.db. ':memory:' for tests. */
+  dbFile?: string
+  clock?: Clock
+  dispatcher?: Dispatcher
+  channels?: ChannelRegistry
+  /** Per-request timeout of a send (default 15 s). */
+  sendTimeoutMs?: number
+  stopGraceMs?: number
+  random?: () => number
+}
+
+export class KnockerCore {
+  readonly db: Db
+  readonly admin: AdminApi
+  readonly engine: DeliveryEngine
+  readonly settings: SettingsRepo
+  readonly endpoints: EndpointsRepo
+  private readonly intake: IntakeWriter
+  private readonly dispatcher: Dispatcher
+  private readonly ownsDispatcher: boolean
+  private started = false
+
+  constructor(readonly options: KnockerOptions) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+    const clock = options.clock ?? systemClock
+    this.db = openDb(options.dbFile ?? join(options.dataDir, 'knocker.db'), options.migrationsFolder)
+    this.settings = new SettingsRepo(this.db)
+    if (options.allowPrivateTargets) this.settings.update({ allow_private_targets: true })
+    this.endpoints = new EndpointsRepo(this.db, options.secretBox)
+    this.ownsDispatcher = !options.dispatcher
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8, connect: { timeout: 10_000 } })
+    const channels = options.channels ?? defaultChannels
+    this.engine = new DeliveryEngine({
+      queue: new DeliveryQueue(this.db),
+      endpoints: this.endpoints,
+      channels,
+      clock,
+      logger: options.logger,
+      dispatcher: this.dispatcher,
+      timeoutMs: options.sendTimeoutMs ?? 15_000,
+      stopGraceMs: options.stopGraceMs,
+      random: options.random,
+    })
+    this.intake = new IntakeWriter({
+      db: this.db,
+      endpoints: this.endpoints,
+      settings: this.settings,
+      clock,
+      onCommitted: () => this.engine.kick(),
+    })
+    this.admin = createAdminService({
+      db: this.db,
+      endpoints: this.endpoints,
+      settings: this.settings,
+      channels,
+      engine: this.engine,
+      clock,
+    })
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.engine.start()
+  }
+
+  /** Validated events in; resolves once they and their deliveries are committed to disk. */
+  accept(events: KnockerEvent[]): Promise<AcceptedEvent[]> {
+    return this.intake.submit(events)
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) {
+      this.db.$client.close()
+      return
+    }
+    this.started = false
+    await this.engine.stop()
+    if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined)
+    this.db.$client.close()
+  }
+}

@@ -1,0 +1,29 @@
+// Which endpoints get an event, and whether a switch holds it back. Pure.
+import type { Settings } from '../../../shared/contracts'
+import type { EventType } from '../../../shared/events'
+import type { EndpointRecord } from '../db/endpointsRepo'
+
+export interface RoutedDelivery {
+  endpointId: string
+  status: 'pending' | 'suppressed'
+  /** Why it was suppressed, shown in the history. */
+  reason?: string
+}
+
+/** Every endpoint subscribed to the event gets a delivery; switched off ones are recorded
+ * as suppressed so the history shows what was held back and why. */
+export function routeEvent(eventType: EventType, settings: Settings, endpoints: EndpointRecord[]): RoutedDelivery[] {
+  const globalReason = !settings.delivery_enabled
+    ? 'Suppressed: deliveries were switched off (master switch)'
+    : settings.events[eventType] === false
+      ? `Suppressed: "${eventType}" notifications were switched off`
+      : undefined
+  return endpoints
+    .filter((endpoint) => endpoint.events.includes(eventType))
+    .map((endpoint) => {
+      const reason = globalReason ?? (endpoint.enabled ? undefined : 'Suppressed: the endpoint was switched off')
+      return reason
+        ? { endpointId: endpoint.id, status: 'suppressed' as const, reason }
+        : { endpointId: endpoint.id, status: 'pending' as const }
+    })
+}

@@ -1,0 +1,19 @@
+// The admin call names alone (no zod), so the preload can build its allowlist without npm imports.
+export const ADMIN_CALL_NAMES = [
+  'listEndpoints',
+  'createEndpoint',
+  'getEndpoint',
+  'updateEndpoint',
+  'deleteEndpoint',
+  'testEndpoint',
+  'getSettings',
+  'updateSettings',
+  'listDeliveries',
+  'getDelivery',
+  'retryDelivery',
+  'retryFailed',
+  'getStats',
+] as const
+
+/** The IPC channel of one admin call. */
+export const adminIpcChannel = (name: string) => `knocker:admin:${name}`

@@ -1,0 +1,242 @@
+// The admin API, defined once: name → method, path, zod input, zod output.
+// The headless HTTP API, the Electron IPC adapter and the renderer's client are all built
+// from this table, so they cannot drift.
+import { z } from 'zod'
+import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
+import { EVENT_TYPES, EventTypeSchema } from './events'
+
+const id = z.string().min(1).max(100)
+const numericId = z.coerce.number().int().positive()
+const timestamp = z.number().int().describe('milliseconds since the epoch')
+
+export const EndpointViewSchema = z.object({
+  id,
+  name: z.string(),
+  kind: z.enum(ENDPOINT_KINDS),
+  enabled: z.boolean(),
+  events: z.array(EventTypeSchema),
+  /** Redacted target: host + last 4 characters. The secret itself is never returned. */
+  target: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  needs_attention: z.string().nullable(),
+  needs_attention_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  queue: z.object({ pending: z.number().int(), failed: z.number().int() }),
+})
+export type EndpointView = z.infer<typeof EndpointViewSchema>
+
+const endpointFields = {
+  name: z.string().trim().min(1, 'name is required').max(100),
+  enabled: z.boolean(),
+  events: z.array(EventTypeSchema).max(EVENT_TYPES.length),
+  url: z.string().trim().min(1, 'url is required').max(2000),
+  options: z.object({ forum: z.boolean().optional() }).strict(),
+}
+
+export const EndpointCreateSchema = z.object({
+  name: endpointFields.name,
+  kind: z.enum(ENDPOINT_KINDS),
+  url: endpointFields.url,
+  enabled: endpointFields.enabled.default(true),
+  events: endpointFields.events.default([...EVENT_TYPES]),
+  options: endpointFields.options.default({}),
+})
+export type EndpointCreate = z.infer<typeof EndpointCreateSchema>
+
+export const EndpointUpdateSchema = z.object({
+  id,
+  name: endpointFields.name.optional(),
+  url: endpointFields.url.optional(),
+  enabled: endpointFields.enabled.optional(),
+  events: endpointFields.events.optional(),
+  options: endpointFields.options.optional(),
+  /** Clear the "needs attention" flag after fixing the destination (resumes its queue). */
+  clear_attention: z.boolean().optional(),
+})
+
+export const SettingsSchema = z.object({
+  /** Master switch: off records every event as suppressed. */
+  delivery_enabled: z.boolean(),
+  /** Per event type switch. */
+  events: z.record(EventTypeSchema, z.boolean()),
+  /** Lets endpoints point at http:// and loopback/LAN hosts (tests, LAN receivers). */
+  allow_private_targets: z.boolean(),
+})
+export type Settings = z.infer<typeof SettingsSchema>
+
+export const SettingsUpdateSchema = z.object({
+  delivery_enabled: z.boolean().optional(),
+  events: z.partialRecord(EventTypeSchema, z.boolean()).optional(),
+  allow_private_targets: z.boolean().optional(),
+})
+
+export const AttemptViewSchema = z.object({
+  id: z.number().int(),
+  attempt_no: z.number().int(),
+  trigger: z.enum(['scheduled', 'manual', 'test']),
+  started_at: timestamp,
+  duration_ms: z.number().int(),
+  outcome: z.enum(['delivered', 'retry', 'failed']),
+  status_code: z.number().int().nullable(),
+  error_class: z.enum(ERROR_CLASSES).nullable(),
+  error_message: z.string().nullable(),
+  request_body: z.string().nullable(),
+  response_headers: z.record(z.string(), z.string()).nullable(),
+  response_body: z.string().nullable(),
+})
+export type AttemptView = z.infer<typeof AttemptViewSchema>
+
+export const DeliveryViewSchema = z.object({
+  id: z.number().int(),
+  event_id: z.string(),
+  event: EventTypeSchema,
+  summary: z.string(),
+  endpoint_id: id,
+  endpoint_name: z.string(),
+  endpoint_kind: z.enum(ENDPOINT_KINDS),
+  status: DeliveryStatusSchema,
+  is_test: z.boolean(),
+  attempt_count: z.number().int(),
+  next_attempt_at: timestamp.nullable(),
+  last_error_class: z.enum(ERROR_CLASSES).nullable(),
+  last_error: z.string().nullable(),
+  last_status_code: z.number().int().nullable(),
+  remote_id: z.string().nullable(),
+  occurred_at: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  delivered_at: timestamp.nullable(),
+  /** How late the delivery was compared with when the event happened. */
+  latency_ms: z.number().int().nullable(),
+})
+export type DeliveryView = z.infer<typeof DeliveryViewSchema>
+
+export const DeliveryDetailSchema = DeliveryViewSchema.extend({
+  payload: z.unknown(),
+  attempts: z.array(AttemptViewSchema),
+})
+
+export const TestResultSchema = z.object({
+  delivery_id: z.number().int(),
+  ok: z.boolean(),
+  status: DeliveryStatusSchema,
+  status_code: z.number().int().nullable(),
+  duration_ms: z.number().int(),
+  error_class: z.enum(ERROR_CLASSES).nullable(),
+  error: z.string().nullable(),
+})
+export type TestResult = z.infer<typeof TestResultSchema>
+
+export const StatsSchema = z.object({
+  events: z.object({ total: z.number().int(), last_24h: z.number().int() }),
+  deliveries: z.record(DeliveryStatusSchema, z.number().int()),
+  delivered_last_24h: z.number().int(),
+  failed_last_24h: z.number().int(),
+  oldest_pending_at: timestamp.nullable(),
+  endpoints: z.object({ total: z.number().int(), enabled: z.number().int(), needs_attention: z.number().int() }),
+  delivery_enabled: z.boolean(),
+})
+
+const Empty = z.object({})
+const Ok = z.object({ ok: z.literal(true) })
+
+export const DeliveryListQuerySchema = z.object({
+  status: DeliveryStatusSchema.optional(),
+  endpoint_id: id.optional(),
+  event: EventTypeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Opaque cursor from the previous page's next_cursor. */
+  cursor: z.string().max(100).optional(),
+})
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+interface Contract<I extends z.ZodType, O extends z.ZodType> {
+  method: Method
+  path: string
+  input: I
+  output: O
+  /** Status code of a successful answer. */
+  status?: number
+}
+const contract = <I extends z.ZodType, O extends z.ZodType>(c: Contract<I, O>) => c
+
+export const adminContracts = {
+  listEndpoints: contract({
+    method: 'GET',
+    path: '/api/endpoints',
+    input: Empty,
+    output: z.object({ endpoints: z.array(EndpointViewSchema) }),
+  }),
+  createEndpoint: contract({
+    method: 'POST',
+    path: '/api/endpoints',
+    input: EndpointCreateSchema,
+    output: EndpointViewSchema,
+    status: 201,
+  }),
+  getEndpoint: contract({ method: 'GET', path: '/api/endpoints/:id', input: z.object({ id }), output: EndpointViewSchema }),
+  updateEndpoint: contract({
+    method: 'PATCH',
+    path: '/api/endpoints/:id',
+    input: EndpointUpdateSchema,
+    output: EndpointViewSchema,
+  }),
+  deleteEndpoint: contract({ method: 'DELETE', path: '/api/endpoints/:id', input: z.object({ id }), output: Ok }),
+  testEndpoint: contract({
+    method: 'POST',
+    path: '/api/endpoints/:id/test',
+    input: z.object({ id, event: EventTypeSchema.default('problem_report.created') }),
+    output: TestResultSchema,
+  }),
+  getSettings: contract({ method: 'GET', path: '/api/settings', input: Empty, output: SettingsSchema }),
+  updateSettings: contract({ method: 'PATCH', path: '/api/settings', input: SettingsUpdateSchema, output: SettingsSchema }),
+  listDeliveries: contract({
+    method: 'GET',
+    path: '/api/deliveries',
+    input: DeliveryListQuerySchema,
+    output: z.object({ deliveries: z.array(DeliveryViewSchema), next_cursor: z.string().nullable() }),
+  }),
+  getDelivery: contract({
+    method: 'GET',
+    path: '/api/deliveries/:id',
+    input: z.object({ id: numericId }),
+    output: DeliveryDetailSchema,
+  }),
+  retryDelivery: contract({
+    method: 'POST',
+    path: '/api/deliveries/:id/retry',
+    input: z.object({ id: numericId }),
+    output: DeliveryViewSchema,
+  }),
+  retryFailed: contract({
+    method: 'POST',
+    path: '/api/deliveries/retry-failed',
+    input: z.object({ endpoint_id: id.optional(), since: timestamp.optional() }),
+    output: z.object({ retried: z.number().int() }),
+  }),
+  getStats: contract({ method: 'GET', path: '/api/stats', input: Empty, output: StatsSchema }),
+} as const
+
+export type AdminContracts = typeof adminContracts
+export type AdminCallName = keyof AdminContracts
+export type AdminInput<N extends AdminCallName> = z.input<AdminContracts[N]['input']>
+export type AdminOutput<N extends AdminCallName> = z.infer<AdminContracts[N]['output']>
+/** What every transport implements and the renderer calls. */
+export type AdminApi = { [N in AdminCallName]: (input: AdminInput<N>) => Promise<AdminOutput<N>> }
+
+/** The error shape of intake and the admin API alike. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+})
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>
+
+// The preload's name list must be exactly the contract table's keys.
+import type { ADMIN_CALL_NAMES } from './adminCallNames'
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const namesMatch: Same<(typeof ADMIN_CALL_NAMES)[number], AdminCallName> = true
+void namesMatch
