@@ -1,0 +1,90 @@
+// The IPC adapter: every admin call goes through ONE wrapper that checks who is asking,
+// validates the input against the contract, and never lets a stack trace reach the renderer.
+import type { z } from 'zod'
+import { adminContracts, type AdminApi, type AdminCallName } from '../../shared/contracts'
+import { adminIpcChannel } from '../../shared/adminCallNames'
+import { invalidRequest } from '../core/admin/apiError'
+
+type Issue = { path: string; message: string }
+export type IpcError = { code: string; message: string; issues?: Issue[] }
+export type IpcAnswer = { ok: true; value: unknown } | { ok: false; error: IpcError }
+
+/** The parts of Electron's WebFrameMain the trust check needs. */
+export interface SenderFrame {
+  url: string
+  parent: unknown
+}
+export interface InvokeEventLike {
+  senderFrame: SenderFrame | null
+}
+/** The parts of Electron's ipcMain the adapter uses (so tests can pass a fake). */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => unknown): void
+  removeHandler(channel: string): void
+}
+type LoggerLike = { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
+
+export interface AdminIpcOptions {
+  isTrustedSender(frame: SenderFrame | null): boolean
+  logger: LoggerLike
+}
+
+/** Registers one handler per contract; returns a function that removes them all. */
+export function registerAdminIpc(ipcMain: IpcMainLike, admin: AdminApi, opts: AdminIpcOptions): () => void {
+  const names = Object.keys(adminContracts) as AdminCallName[]
+  for (const name of names) {
+    ipcMain.handle(adminIpcChannel(name), (event, input) => handleAdminCall(name, event, input, admin, opts))
+  }
+  return () => names.forEach((name) => ipcMain.removeHandler(adminIpcChannel(name)))
+}
+
+export async function handleAdminCall(
+  name: AdminCallName,
+  event: InvokeEventLike,
+  input: unknown,
+  admin: AdminApi,
+  opts: AdminIpcOptions,
+): Promise<IpcAnswer> {
+  if (!opts.isTrustedSender(event.senderFrame)) {
+    // A frame that is not our own page (an injected iframe, a navigated-away window).
+    opts.logger.warn({ call: name, url: event.senderFrame?.url ?? null }, 'IPC call from untrusted frame refused')
+    return { ok: false, error: { code: 'forbidden', message: 'Untrusted sender' } }
+  }
+  const parsed = (adminContracts[name].input as z.ZodType).safeParse(input ?? {})
+  // Same error body as the HTTP API gives for the same bad input.
+  if (!parsed.success) return { ok: false, error: toIpcError(invalidRequest(parsed.error), name, opts.logger) }
+  try {
+    const fn = admin[name] as (input: unknown) => Promise<unknown>
+    return { ok: true, value: await fn.call(admin, parsed.data) }
+  } catch (err) {
+    return { ok: false, error: toIpcError(err, name, opts.logger) }
+  }
+}
+
+/** Known API errors keep their code and message; anything else is logged and hidden. */
+export function toIpcError(err: unknown, call: string, logger: LoggerLike): IpcError {
+  if (isApiError(err)) {
+    const error: IpcError = { code: err.code, message: err.message }
+    const issues = sanitizeIssues(err.issues)
+    if (issues) error.issues = issues
+    return error
+  }
+  logger.error({ call, err }, 'admin call failed')
+  return { code: 'internal', message: 'Internal error' }
+}
+
+// Duck-typed so the shell does not depend on the core's ApiError class.
+function isApiError(err: unknown): err is { status: number; code: string; message: string; issues?: unknown } {
+  if (typeof err !== 'object' || err === null) return false
+  const e = err as Record<string, unknown>
+  return typeof e.code === 'string' && typeof e.status === 'number' && typeof e.message === 'string'
+}
+
+// Copy only plain strings, so nothing unexpected (objects, errors) crosses the IPC boundary.
+function sanitizeIssues(issues: unknown): Issue[] | undefined {
+  if (!Array.isArray(issues)) return undefined
+  return issues.map((i: { path?: unknown; message?: unknown }) => ({
+    path: Array.isArray(i?.path) ? i.path.map(String).join('.') : String(i?.path ?? ''),
+    message: String(i?.message ?? ''),
+  }))
+}

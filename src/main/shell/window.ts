@@ -1,0 +1,121 @@
+// The one app window, locked down: isolated sandboxed renderer, no popups, no navigation away
+// from the app, a strict CSP. Closing it only hides it; the app lives on in the tray.
+import { BrowserWindow, shell, type Session } from 'electron'
+import type { SenderFrame } from './ipcAdapter'
+
+export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    // The Vite dev server injects an inline React-refresh preamble; production has none.
+    opts.dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/** Same page as the app: same origin for http(s) (the dev server), same file for file://. */
+export function isAppUrl(candidate: string, appUrl: string): boolean {
+  let url: URL
+  let app: URL
+  try {
+    url = new URL(candidate)
+    app = new URL(appUrl)
+  } catch {
+    return false
+  }
+  if (url.protocol !== app.protocol) return false
+  if (app.protocol === 'file:') return url.pathname === app.pathname // file:// origins are all "null"
+  return url.origin === app.origin
+}
+
+/** Only the app's own top-level page may call the admin API. */
+export function isTrustedFrame(frame: SenderFrame | null, appUrl: string): boolean {
+  return frame != null && frame.parent == null && isAppUrl(frame.url, appUrl)
+}
+
+/** Adds the CSP to every response of the session (and refuses all permission requests). */
+export function installContentSecurityPolicy(session: Session, opts: { dev?: boolean } = {}): void {
+  const policy = contentSecurityPolicy(opts)
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] },
+    })
+  })
+  // The admin UI needs no camera, notifications, geolocation...: deny by default.
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+}
+
+export interface MainWindowOptions {
+  appUrl: string
+  preloadPath: string
+  /** True once the user chose Quit: then close really closes. */
+  isQuitting(): boolean
+  show: boolean
+}
+
+export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 800,
+    minHeight: 500,
+    show: false,
+    title: 'Knocker',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: opts.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  })
+
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    openExternalIfSafe(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('will-navigate', (event, url) => {
+    if (isAppUrl(url, opts.appUrl)) return
+    event.preventDefault()
+    openExternalIfSafe(url)
+  })
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+
+  win.on('close', (event) => {
+    if (opts.isQuitting()) return
+    event.preventDefault()
+    win.hide()
+  })
+  if (opts.show) win.once('ready-to-show', () => win.show())
+
+  void win.loadURL(opts.appUrl)
+  return win
+}
+
+export function showWindow(win: BrowserWindow): void {
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+}
+
+// Links in event payloads (problem reports) open in the real browser, but only https.
+export function openExternalIfSafe(url: string): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  if (parsed.protocol !== 'https:') return false
+  void shell.openExternal(parsed.toString())
+  return true
+}
