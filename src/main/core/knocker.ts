@@ -1,5 +1,5 @@
 // The core: everything that matters, plain Node, constructed with its ports, start/stop.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Agent, type Dispatcher } from 'undici'
 import type { AdminApi } from '../../shared/contracts'
@@ -50,7 +50,9 @@ export class KnockerCore {
   constructor(readonly options: KnockerOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
     const clock = options.clock ?? systemClock
-    this.db = openDb(options.dbFile ?? join(options.dataDir, 'knocker.db'), options.migrationsFolder)
+    const dbFile = options.dbFile ?? join(options.dataDir, 'knocker.db')
+    this.db = openDb(dbFile, options.migrationsFolder)
+    if (dbFile !== ':memory:') chmodSync(dbFile, 0o600) // event history is nobody else's business
     this.settings = new SettingsRepo(this.db)
     if (options.allowPrivateTargets) this.settings.update({ allow_private_targets: true })
     this.endpoints = new EndpointsRepo(this.db, options.secretBox)

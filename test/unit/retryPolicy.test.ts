@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import {
+  decideRetry,
+  FAILURE_BACKOFF_MS,
+  MAX_COUNTED_FAILURES,
+  MAX_DELIVERY_AGE_MS,
+  NETWORK_BACKOFF_MS,
+} from '../../src/main/core/delivery/retryPolicy'
+
+const mid = () => 0.5 // no jitter
+const base = { networkFailureCount: 0, ageMs: 0 }
+
+describe('retry policy', () => {
+  it('follows the documented schedule for server errors and timeouts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h', () => {
+    const delays = FAILURE_BACKOFF_MS.map((_, i) => {
+      const d = decideRetry({ ...base, errorClass: 'server_error', failureCount: i + 1 }, mid)
+      return d.action === 'retry' ? d.delayMs : -1
+    })
+    expect(delays).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000])
+    expect(decideRetry({ ...base, errorClass: 'timeout', failureCount: MAX_COUNTED_FAILURES }, mid)).toMatchObject({
+      action: 'give_up',
+    })
+  })
+
+  it('adds ±20 % jitter', () => {
+    const low = decideRetry({ ...base, errorClass: 'server_error', failureCount: 2 }, () => 0)
+    const high = decideRetry({ ...base, errorClass: 'server_error', failureCount: 2 }, () => 0.999999)
+    expect(low).toMatchObject({ delayMs: 240_000 })
+    expect(high.action === 'retry' && high.delayMs).toBeCloseTo(360_000, -1)
+  })
+
+  it('honours Retry-After exactly for rate limits without spending the retry budget', () => {
+    const d = decideRetry({ ...base, errorClass: 'rate_limited', failureCount: 99, retryAfterMs: 1234 }, mid)
+    expect(d).toEqual({ action: 'retry', delayMs: 1284, countsAsFailure: false })
+    const clamped = decideRetry({ ...base, errorClass: 'rate_limited', failureCount: 1, retryAfterMs: 10 * 3600_000 }, mid)
+    expect(clamped.action === 'retry' && clamped.delayMs).toBe(3600_000 + 50)
+    const noHeader = decideRetry({ ...base, errorClass: 'rate_limited', failureCount: 1 }, mid)
+    expect(noHeader.action === 'retry' && noHeader.delayMs).toBe(60_050)
+  })
+
+  it('never waits less than a server-given Retry-After on 5xx', () => {
+    const d = decideRetry({ ...base, errorClass: 'server_error', failureCount: 1, retryAfterMs: 120_000 }, mid)
+    expect(d).toMatchObject({ delayMs: 120_000, countsAsFailure: true })
+  })
+
+  it('treats network errors as our own outage: short capped backoff, not counted, for up to 7 days', () => {
+    const delays = [1, 2, 3, 7, 50].map((n) => {
+      const d = decideRetry({ ...base, errorClass: 'network', failureCount: 1, networkFailureCount: n }, mid)
+      expect(d).toMatchObject({ action: 'retry', countsAsFailure: false })
+      return d.action === 'retry' ? d.delayMs : 0
+    })
+    expect(delays).toEqual([2_000, 5_000, 15_000, 300_000, 300_000])
+    expect(Math.max(...NETWORK_BACKOFF_MS)).toBe(300_000)
+    expect(
+      decideRetry({ ...base, errorClass: 'network', failureCount: 1, networkFailureCount: 3, ageMs: MAX_DELIVERY_AGE_MS }, mid),
+    ).toMatchObject({ action: 'give_up' })
+  })
+})
