@@ -1,0 +1,87 @@
+// One line of the history, GitHub "Recent deliveries" style; the whole line opens the detail.
+import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core'
+import type { DeliveryView } from '../../../../shared/contracts'
+import { EVENT_LABELS } from '../../../../shared/events'
+import { DeliveryStatusBadge } from '../../DeliveryStatusBadge'
+import { formatAgo, formatDateTime, formatDuration } from '../../time'
+import classes from './DeliveryRow.module.css'
+
+export function DeliveryRow({ delivery: d, onOpen }: { delivery: DeliveryView; onOpen: () => void }) {
+  return (
+    <li data-testid="delivery-row" data-status={d.status} data-event-id={d.event_id} className={classes.item}>
+      <UnstyledButton
+        onClick={onOpen}
+        aria-haspopup="dialog"
+        w="100%"
+        px="md"
+        py="sm"
+        className={classes.row}
+      >
+        <Group wrap="nowrap" gap="md" align="flex-start">
+          <DeliveryStatusBadge status={d.status} />
+          <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+            <Group gap="xs" wrap="nowrap">
+              <Text fw={600} size="sm" truncate>
+                {d.summary}
+              </Text>
+              {d.is_test && (
+                <Badge size="xs" color="grape" variant="light">
+                  test
+                </Badge>
+              )}
+            </Group>
+            <Text size="xs" c="dimmed" truncate>
+              {d.endpoint_name} · {EVENT_LABELS[d.event]} · <span style={{ fontFamily: 'monospace' }}>{d.event_id}</span>
+            </Text>
+            <Detail delivery={d} />
+          </Stack>
+          <Stack gap={2} align="flex-end" style={{ flexShrink: 0 }}>
+            <Text size="xs" title={formatDateTime(d.created_at)}>
+              {formatAgo(d.created_at)}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {d.attempt_count} {d.attempt_count === 1 ? 'attempt' : 'attempts'}
+            </Text>
+          </Stack>
+        </Group>
+      </UnstyledButton>
+    </li>
+  )
+}
+
+/** The one extra fact that matters for this status. */
+function Detail({ delivery: d }: { delivery: DeliveryView }) {
+  if (d.status === 'delivered' && d.latency_ms !== null && d.latency_ms > 60_000) {
+    return (
+      <Text size="xs" c="orange">
+        delivered {formatDuration(d.latency_ms)} after the event
+      </Text>
+    )
+  }
+  if ((d.status === 'retrying' || d.status === 'pending') && d.next_attempt_at) {
+    // A due time in the past means it waits its turn (or its endpoint is paused), not "ago".
+    const when = d.next_attempt_at > Date.now() ? `next attempt ${formatAgo(d.next_attempt_at)}` : 'waiting to be sent'
+    return (
+      <Text size="xs" c="dimmed" truncate>
+        {when}
+        {d.last_error ? ` · last error: ${d.last_error}` : ''}
+      </Text>
+    )
+  }
+  if (d.status === 'suppressed' && d.last_error) {
+    return (
+      <Text size="xs" c="dimmed" truncate>
+        {d.last_error}
+      </Text>
+    )
+  }
+  if (d.status === 'failed' && d.last_error) {
+    return (
+      <Text size="xs" c="red" truncate>
+        {d.last_status_code ? `HTTP ${d.last_status_code} · ` : ''}
+        {d.last_error}
+      </Text>
+    )
+  }
+  return null
+}

@@ -1,0 +1,42 @@
+// Endpoint writes and what each one makes stale.
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { AdminInput } from '../../../../shared/contracts'
+import { useApi } from '../../auth'
+import { queryKeys } from '../../queryKeys'
+
+export function useCreateEndpoint() {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: AdminInput<'createEndpoint'>) => api.createEndpoint(input),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
+    },
+  })
+}
+
+export function useUpdateEndpoint() {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: AdminInput<'updateEndpoint'>) => api.updateEndpoint(input),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
+    },
+  })
+}
+
+export function useTestEndpoint() {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: AdminInput<'testEndpoint'>) => api.testEndpoint(input),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
+    },
+  })
+}

@@ -1,0 +1,18 @@
+// TanStack Query keys, one place, so mutations invalidate exactly what they change.
+import type { DeliveryStatus } from '../../shared/domain'
+import type { EventType } from '../../shared/events'
+
+export interface DeliveryFilters {
+  status?: DeliveryStatus
+  endpoint_id?: string
+  event?: EventType
+}
+
+export const queryKeys = {
+  stats: ['stats'] as const,
+  endpoints: ['endpoints'] as const,
+  settings: ['settings'] as const,
+  deliveries: ['deliveries'] as const,
+  deliveryList: (filters: DeliveryFilters) => ['deliveries', 'list', filters] as const,
+  delivery: (id: number) => ['deliveries', 'detail', id] as const,
+}
