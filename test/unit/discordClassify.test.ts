@@ -10,6 +10,7 @@ import {
 } from '../../src/main/core/channels/discord/index'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
+import { formatCtx } from './formatContext'
 
 const ID = '1234567890123456789'
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdefghijklmnopqrstuvwxyzWXyz'
@@ -315,7 +316,7 @@ describe('send errors never carry the URL', () => {
   it('maps undici timeout codes to timeout and socket errors to network', () => {
     expect(describeSendError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toEqual({
       errorClass: 'timeout',
-      message: 'UND_ERR_HEADERS_TIMEOUT: no response from Discord in time',
+      message: 'UND_ERR_HEADERS_TIMEOUT: no response in time',
     })
     expect(describeSendError(Object.assign(new Error('x'), { code: 'UND_ERR_BODY_TIMEOUT' })).errorClass).toBe('timeout')
     expect(describeSendError(Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' })).errorClass).toBe('timeout')
@@ -380,8 +381,8 @@ describe('send (against a local server)', () => {
     discordChannel.parseTarget({ url: `${base}/api/webhooks/${id}/${TOKEN}`, allowPrivate: true })
 
   it('POSTs JSON with ?wait=true and returns a lowercase-header snapshot', async () => {
-    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], { test: false })
-    const result = await discordChannel.send(target('42'), prepared, { dispatcher: agent, timeoutMs: 2000 })
+    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], formatCtx())
+    const result = await discordChannel.send(target('42'), prepared, { dispatcher: agent, timeoutMs: 2000, allowPrivate: true, now: Date.now })
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.response.status).toBe(200)
@@ -398,16 +399,16 @@ describe('send (against a local server)', () => {
   })
 
   it('caps the stored body at 4096 characters', async () => {
-    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], { test: false })
+    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], formatCtx())
     const big = { ...target('1'), url: `${base}/api/v10/webhooks/big/${TOKEN}` }
-    const result = await discordChannel.send(big, prepared, { dispatcher: agent, timeoutMs: 2000 })
+    const result = await discordChannel.send(big, prepared, { dispatcher: agent, timeoutMs: 2000, allowPrivate: true, now: Date.now })
     expect(result.ok && result.response.body.length).toBe(4096)
   })
 
   it('a server that never answers is a timeout, and the message has no URL', async () => {
-    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], { test: false })
+    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], formatCtx())
     const hanging = { ...target('1'), url: `${base}/api/v10/webhooks/hang/${TOKEN}` }
-    const result = await discordChannel.send(hanging, prepared, { dispatcher: agent, timeoutMs: 300 })
+    const result = await discordChannel.send(hanging, prepared, { dispatcher: agent, timeoutMs: 300, allowPrivate: true, now: Date.now })
     expect(result).toMatchObject({ ok: false, errorClass: 'timeout' })
     expect(!result.ok && result.message).not.toContain(TOKEN)
     expect(!result.ok && result.message).not.toContain('127.0.0.1')
@@ -419,8 +420,8 @@ describe('send (against a local server)', () => {
     const port = (closed.address() as AddressInfo).port
     await new Promise((resolve) => closed.close(resolve))
     const refused = discordChannel.parseTarget({ url: `http://127.0.0.1:${port}/api/webhooks/1/${TOKEN}`, allowPrivate: true })
-    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], { test: false })
-    const result = await discordChannel.send(refused, prepared, { dispatcher: agent, timeoutMs: 1000 })
+    const prepared = discordChannel.format(SAMPLE_EVENTS['problem_report.created'], formatCtx())
+    const result = await discordChannel.send(refused, prepared, { dispatcher: agent, timeoutMs: 1000, allowPrivate: true, now: Date.now })
     expect(result).toMatchObject({ ok: false, errorClass: 'network', message: 'ECONNREFUSED: connection refused' })
   })
 })

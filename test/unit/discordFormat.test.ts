@@ -4,9 +4,10 @@ import { formatDiscord, TEST_NOTICE } from '../../src/main/core/channels/discord
 import { EMBED_LIMITS, embedTextLength, fitEmbed } from '../../src/main/core/channels/discord/limits'
 import { EventSchema, type KnockerEvent } from '../../src/shared/events'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
+import { formatCtx } from './formatContext'
 
 const ZW = '\u200b'
-const live = { test: false }
+const live = formatCtx()
 
 function render(event: KnockerEvent, ctx = live) {
   const prepared = formatDiscord(event, ctx)
@@ -213,7 +214,7 @@ describe('formatDiscord: details', () => {
 
 describe('formatDiscord: test sends', () => {
   it('says TEST in the content, the title, the footer and the summary', () => {
-    const { prepared, body, embed } = render(SAMPLE_EVENTS['problem_report.created'], { test: true })
+    const { prepared, body, embed } = render(SAMPLE_EVENTS['problem_report.created'], formatCtx({ test: true }))
     expect(body.content).toBe(TEST_NOTICE)
     expect(body.content).toBe('🧪 TEST — sent from Knocker to check this channel; nothing happened at the museum.')
     expect(embed.title).toBe('[TEST] Eight Ball Deluxe — New problem report')
@@ -261,7 +262,7 @@ describe('formatDiscord: huge inputs still fit every limit', () => {
   it('a test send with a 200-char name keeps the [TEST] prefix and the event in the title', () => {
     const event = clone(SAMPLE_EVENTS['machine.status_changed'])
     event.machine.name = 'N'.repeat(200)
-    const { embed } = render(event, { test: true })
+    const { embed } = render(event, formatCtx({ test: true }))
     expect(embed.title).toBe(`[TEST] ${'N'.repeat(200)} — Status: Good → Broken`)
     assertWithinLimits(embed)
   })

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock'
 import { EndpointsRepo } from './db/endpointsRepo'
 import { openDb, type Db } from './db/openDb'
 import { SettingsRepo } from './db/settingsRepo'
-import { DeliveryQueue } from './delivery/deliveryQueue'
+import { DeliveryQueue, ThreadStore } from './delivery/deliveryQueue'
 import { DeliveryEngine } from './delivery/engine'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
 import type { Logger } from './log/logger'
@@ -62,7 +62,9 @@ export class KnockerCore {
     const channels = options.channels ?? defaultChannels
     this.engine = new DeliveryEngine({
       queue: new DeliveryQueue(this.db),
+      threads: new ThreadStore(this.db),
       endpoints: this.endpoints,
+      settings: this.settings,
       channels,
       clock,
       logger: options.logger,

@@ -1,5 +1,5 @@
-// The shape every destination module has: format(event) → request, send(request) → response,
-// classify(response) → outcome. The delivery engine only ever talks to this interface.
+// The shape every destination module has: format(event) → request, send(request) → result,
+// classify(result) → outcome. The delivery engine only ever talks to this interface.
 import type { Dispatcher } from 'undici'
 import type { KnockerEvent } from '../../../shared/events'
 import type { ErrorClass } from '../../../shared/domain'
@@ -7,14 +7,24 @@ import type { ErrorClass } from '../../../shared/domain'
 export interface FormatContext {
   /** A test send from the admin UI: the message must say so clearly. */
   test: boolean
+  /** The endpoint's non-secret options (e.g. Discord `forum`). */
+  options: Record<string, unknown>
+  /** Identifies this delivery; the same on every retry (idempotency keys, Message-IDs). */
+  delivery: { id: number; eventId: string; endpointId: string }
+  /** The conversation this event belongs to ("problem:412"), if any: see shared/conversation.ts. */
+  conversation: string | null
+  /** The destination's thread of that conversation, when an earlier delivery opened one. */
+  threadId: string | null
 }
 
-/** What goes over the wire, minus the secret target (the URL is added at send time). */
+/** What goes over the wire, minus the secret target (added at send time). */
 export interface PreparedRequest {
-  /** JSON body as sent; stored with the attempt (it holds no secrets). */
+  /** Body as sent; stored with the attempt, so it must hold no secrets. */
   body: unknown
   /** Short human summary for the history list ("Eight Ball Deluxe: new problem report"). */
   summary: string
+  /** Extra query parameters (Discord `thread_id`). */
+  query?: Record<string, string>
 }
 
 export interface ResponseSnapshot {
@@ -36,7 +46,15 @@ export interface RateLimitHint {
 }
 
 export type Outcome =
-  | { result: 'delivered'; remoteId?: string; rateLimit?: RateLimitHint }
+  | {
+      result: 'delivered'
+      remoteId?: string
+      /** A thread this message opened (Discord forum), to post the conversation's follow-ups into. */
+      threadId?: string
+      /** Something worth keeping although it was delivered (e.g. rejected email recipients). */
+      note?: string
+      rateLimit?: RateLimitHint
+    }
   | { result: 'retry'; errorClass: ErrorClass; message: string; retryAfterMs?: number; rateLimit?: RateLimitHint }
   | {
       result: 'permanent'
@@ -44,23 +62,43 @@ export type Outcome =
       message: string
       /** The endpoint's configuration is broken (bad token, deleted webhook): flag "needs attention". */
       flagEndpoint: boolean
+      /** The destination is gone for good (HTTP 410): switch the endpoint off. */
+      disableEndpoint?: boolean
       rateLimit?: RateLimitHint
     }
 
 export interface SendContext {
   dispatcher: Dispatcher
   timeoutMs: number
+  /** allow_private_targets: http:// and loopback/LAN addresses may be contacted. */
+  allowPrivate: boolean
+  now: () => number
+}
+
+/** Steady pace a destination tolerates: a bucket of `burst` sends refilled at `perSecond`. */
+export interface Pacing {
+  burst: number
+  perSecond: number
 }
 
 export interface Channel<Target> {
   kind: string
-  /** Validate and normalise what a user pasted (URL etc.); throws TargetError with a clear message. */
-  parseTarget(input: unknown): Target
-  /** Non-secret description of the target for the UI and logs ("discord.com …abcd"). */
+  /** Validate and normalise the endpoint's target fields (URL, SMTP settings …). Must accept
+   * its own output again (updates merge new fields into the stored target). Throws
+   * TargetError with a clear message that never quotes a secret. */
+  parseTarget(input: Record<string, unknown> & { allowPrivate: boolean }): Target
+  /** Non-secret one-line description of the target for the UI and logs ("discord.com …abcd"). */
   redactTarget(target: Target): string
+  /** Non-secret target fields the UI may show and edit (SMTP host, recipients …). */
+  publicSettings?(target: Target): Record<string, unknown>
   format(event: KnockerEvent, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
-  classify(result: SendResult): Outcome
+  classify(result: SendResult, now?: number): Outcome
+  /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */
+  verify?(target: Target, ctx: SendContext): Promise<SendResult | null>
+  pacing?: Pacing
+  /** Release pooled connections (SMTP) at shutdown. */
+  dispose?(): Promise<void>
 }
 
 export class TargetError extends Error {

@@ -101,6 +101,8 @@ export const attempts = sqliteTable(
     statusCode: integer('status_code'),
     errorClass: text('error_class'),
     errorMessage: text('error_message'),
+    /** Kept although delivered, e.g. email recipients the server refused. */
+    note: text('note'),
     requestBody: text('request_body'),
     responseHeaders: text('response_headers'),
     responseBody: text('response_body'),
@@ -112,3 +114,18 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 })
+
+/** The destination thread of a conversation (a problem report) at one endpoint: its Discord
+ * forum thread, so later events about the report are posted into it. */
+export const threads = sqliteTable(
+  'threads',
+  {
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    conversation: text('conversation').notNull(),
+    threadId: text('thread_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.conversation] })],
+)

@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { EndpointKind, ErrorClass } from '../../../shared/domain'
 import type { Db } from '../db/openDb'
-import { attempts, deliveries, endpoints, events } from '../db/schema'
+import { attempts, deliveries, endpoints, events, threads } from '../db/schema'
 
 export type DeliveryRow = typeof deliveries.$inferSelect
 
@@ -24,6 +24,7 @@ export interface AttemptRecord {
   statusCode: number | null
   errorClass: ErrorClass | null
   errorMessage: string | null
+  note?: string | null
   requestBody: string | null
   responseHeaders: string | null
   responseBody: string | null
@@ -148,4 +149,23 @@ export function requeue(db: Db, where: SQL, now: number): number {
     })
     .where(and(where, inArray(deliveries.status, ['failed', 'suppressed', 'retrying', 'pending']), eq(deliveries.isTest, false)))
     .run().changes
+}
+
+/** Remembers the destination thread of each conversation per endpoint (Discord forum threads). */
+export class ThreadStore {
+  constructor(private readonly db: Db) {}
+
+  get(endpointId: string, conversation: string): string | null {
+    return (
+      this.db
+        .select({ threadId: threads.threadId })
+        .from(threads)
+        .where(and(eq(threads.endpointId, endpointId), eq(threads.conversation, conversation)))
+        .get()?.threadId ?? null
+    )
+  }
+
+  save(endpointId: string, conversation: string, threadId: string, now: number): void {
+    this.db.insert(threads).values({ endpointId, conversation, threadId, createdAt: now }).onConflictDoNothing().run()
+  }
 }

@@ -3,14 +3,17 @@
 // by the retry policy; rate limits pause the endpoint instead of collecting 429s.
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
+import { conversationKey } from '../../../shared/conversation'
 import type { KnockerEvent } from '../../../shared/events'
 import type { ChannelRegistry } from '../channels/registry'
-import type { Outcome, PreparedRequest, SendResult } from '../channels/types'
+import type { FormatContext, Outcome, PreparedRequest, SendContext, SendResult } from '../channels/types'
 import type { Clock } from '../clock'
 import type { EndpointsRepo } from '../db/endpointsRepo'
+import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
-import { DeliveryQueue, type DeliveryRow, type DeliveryUpdate, type QueueHead } from './deliveryQueue'
+import { DeliveryQueue, ThreadStore, type DeliveryRow, type DeliveryUpdate, type QueueHead } from './deliveryQueue'
+import { PacingBuckets } from './pacing'
 import { decideRetry } from './retryPolicy'
 
 export const RESPONSE_BODY_LIMIT = 4096
@@ -19,7 +22,9 @@ const SAFETY_PUMP_MS = 30_000
 
 export interface EngineOptions {
   queue: DeliveryQueue
+  threads: ThreadStore
   endpoints: EndpointsRepo
+  settings: SettingsRepo
   channels: ChannelRegistry
   clock: Clock
   logger: Logger
@@ -50,6 +55,7 @@ export class DeliveryEngine {
   private readonly released = new Set<number>()
   private readonly endpointPausedUntil = new Map<string, number>()
   private readonly kindPausedUntil = new Map<string, number>()
+  private readonly pacing = new PacingBuckets()
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -69,6 +75,7 @@ export class DeliveryEngine {
     const all = Promise.allSettled([...this.inFlight.values()])
     const timedOut = await Promise.race([all.then(() => false), sleep(grace).then(() => true)])
     if (timedOut) this.recoverOrphans('Knocker was shutting down before the destination answered; it will be sent again')
+    await Promise.allSettled(Object.values(this.o.channels).map((channel) => channel.dispose?.()))
   }
 
   /** Look at the queue as soon as possible (coalesced). */
@@ -95,6 +102,7 @@ export class DeliveryEngine {
         head.nextAttemptAt,
         this.endpointPausedUntil.get(head.endpointId) ?? 0,
         this.kindPausedUntil.get(head.kind) ?? 0,
+        now + this.pacing.waitMs(head.endpointId, this.o.channels[head.kind].pacing, now),
       )
       if (notBefore > now) {
         wakeAt = Math.min(wakeAt, notBefore)
@@ -110,6 +118,7 @@ export class DeliveryEngine {
   private launch(head: QueueHead, now: number): void {
     const delivery = this.o.queue.claim(head.id, this.instanceId, now + this.o.timeoutMs + 30_000, now)
     if (!delivery) return
+    this.pacing.take(head.endpointId, this.o.channels[head.kind].pacing, now)
     const run = this.attempt(delivery, delivery.nextTrigger === 'manual' ? 'manual' : 'scheduled')
       .then(() => undefined)
       .catch((error) => this.o.logger.error({ err: error, deliveryId: delivery.id }, 'delivery attempt crashed'))
@@ -125,20 +134,36 @@ export class DeliveryEngine {
     const { queue, endpoints, channels, clock } = this.o
     const stored = queue.event(delivery.eventSeq)
     const event = JSON.parse(stored.payload) as KnockerEvent
-    const kind = endpoints.nameOf(delivery.endpointId)!.kind
+    const endpoint = endpoints.get(delivery.endpointId)
+    const kind = endpoint?.kind ?? endpoints.nameOf(delivery.endpointId)!.kind
     const channel = channels[kind]
+    const conversation = conversationKey(event)
+    const ctx: FormatContext = {
+      test: stored.isTest,
+      options: endpoint?.options ?? {},
+      delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId },
+      conversation,
+      // Test sends never join (or open) a real report's thread.
+      threadId: conversation && !stored.isTest ? this.o.threads.get(delivery.endpointId, conversation) : null,
+    }
+    const sendCtx: SendContext = {
+      dispatcher: this.o.dispatcher,
+      timeoutMs: this.o.timeoutMs,
+      allowPrivate: this.o.settings.get().allow_private_targets,
+      now: clock.now,
+    }
     const startedAt = clock.now()
 
     let prepared: PreparedRequest | null = null
     let result: SendResult
     let outcome: Outcome
     try {
-      prepared = channel.format(event, { test: stored.isTest })
-      result = await channel.send(endpoints.target(delivery.endpointId), prepared, {
-        dispatcher: this.o.dispatcher,
-        timeoutMs: this.o.timeoutMs,
-      })
-      outcome = channel.classify(result)
+      if (!endpoint) throw new Error('the endpoint was deleted')
+      prepared = channel.format(event, ctx)
+      const target = endpoints.target(delivery.endpointId)
+      const failedCheck = trigger === 'test' && channel.verify ? await channel.verify(target, sendCtx) : null
+      result = failedCheck ?? (await channel.send(target, prepared, sendCtx))
+      outcome = channel.classify(result, clock.now())
     } catch (error) {
       // A bug of ours (formatter crash), not the destination's: fail loudly, don't retry forever.
       const message = `Knocker could not build or send this message: ${redactText(String((error as Error)?.message ?? error))}`
@@ -163,6 +188,7 @@ export class DeliveryEngine {
         statusCode: response?.status ?? null,
         errorClass: outcome.result === 'delivered' ? null : outcome.errorClass,
         errorMessage: outcome.result === 'delivered' ? null : redactText(outcome.message),
+        note: outcome.result === 'delivered' && outcome.note ? redactText(outcome.note) : null,
         requestBody: prepared ? JSON.stringify(prepared.body) : null,
         responseHeaders: response ? JSON.stringify(response.headers) : null,
         responseBody: response ? redactText(response.body.slice(0, RESPONSE_BODY_LIMIT)) : null,
@@ -170,7 +196,13 @@ export class DeliveryEngine {
       update,
       now,
     )
-    if (outcome.result === 'permanent' && outcome.flagEndpoint) {
+    if (outcome.result === 'delivered' && outcome.threadId && ctx.options.forum === true && conversation && !ctx.threadId && !stored.isTest) {
+      this.o.threads.save(delivery.endpointId, conversation, outcome.threadId, now)
+    }
+    if (outcome.result === 'permanent' && outcome.disableEndpoint) {
+      endpoints.update(delivery.endpointId, { enabled: false }, now)
+    }
+    if (outcome.result === 'permanent' && (outcome.flagEndpoint || outcome.disableEndpoint)) {
       endpoints.flag(delivery.endpointId, outcome.message, now)
       this.o.logger.warn({ endpointId: delivery.endpointId, reason: outcome.message }, 'endpoint needs attention')
     }

@@ -267,5 +267,24 @@ export function formatDiscord(event: KnockerEvent, ctx: FormatContext): Prepared
   }
   if (ctx.test) body.content = TEST_NOTICE
   const summary = truncateChars(oneLine(`${ctx.test ? 'TEST · ' : ''}${view.summary}`), SUMMARY_MAX_CHARS)
+  if (ctx.options.forum === true) {
+    // Forum channels: a problem report's first message opens a thread; everything later
+    // about that report goes into it.
+    if (ctx.threadId) return { body, summary, query: { thread_id: ctx.threadId } }
+    body.thread_name = forumThreadName(event, ctx.test)
+  }
   return { body, summary }
 }
+
+/** "Eight Ball Deluxe: #1 drop target spring missing" (Discord allows 100 characters). */
+export function forumThreadName(event: KnockerEvent, test: boolean): string {
+  const machine = machineDisplayName(event.machine)
+  const report = event.problem_report
+  const topic = report
+    ? report.description.trim() || `${report.problem_type_label} (#${report.id})`
+    : describe(event).what
+  const name = `${test ? TEST_TITLE_PREFIX : ''}${machine}: ${oneLine(topic)}`
+  return truncateChars(neutralizeDiscordMentions(name), FORUM_THREAD_NAME_MAX)
+}
+
+const FORUM_THREAD_NAME_MAX = 100

@@ -1,10 +1,8 @@
 // The Discord channel: parse a pasted webhook URL, post an embed, and turn Discord's answer
 // into an Outcome for the delivery engine. The webhook URL is a secret: it never appears in
 // an error message, a log line or a stored response.
-import { isIP } from 'node:net'
-import { performance } from 'node:perf_hooks'
-import { request as httpRequest } from 'undici'
-import { cutChars } from '../../text/markdownLinks'
+import { describeSendError, postJson } from '../http/postJson'
+import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
 import {
   TargetError,
   type Channel,
@@ -32,29 +30,15 @@ export interface DiscordTargetInput {
 // ───────────────────────────── parseTarget / redactTarget ─────────────────────────────
 
 const EXPECTED = 'Not a Discord webhook URL: expected https://discord.com/api/webhooks/<id>/<token>'
-const DISCORD_HOSTS = new Set([
+const DISCORD_HOSTS = [
   'discord.com',
   'discordapp.com',
   'canary.discord.com',
   'ptb.discord.com',
   'canary.discordapp.com',
   'ptb.discordapp.com',
-])
+]
 const WEBHOOK_PATH = /^\/api(?:\/v\d{1,2})?\/webhooks\/(\d{1,20})\/([A-Za-z0-9_-]{20,200})\/?$/
-const PRIVATE_HOST_SUFFIXES = ['.localhost', '.local', '.lan', '.internal', '.home.arpa']
-
-function isPrivateIPv4(ip: string): boolean {
-  const [a, b] = ip.split('.').map(Number)
-  return a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31)
-}
-
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  const family = isIP(host)
-  if (family === 4) return isPrivateIPv4(host)
-  if (family === 6) return host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host)
-  return host === 'localhost' || PRIVATE_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))
-}
 
 function inputUrl(input: unknown): { raw: string; allowPrivate: boolean } {
   if (typeof input === 'string') return { raw: input, allowPrivate: false }
@@ -67,28 +51,15 @@ function inputUrl(input: unknown): { raw: string; allowPrivate: boolean } {
 
 function parseTarget(input: unknown): DiscordTarget {
   const { raw, allowPrivate } = inputUrl(input)
-  let url: URL
-  try {
-    url = new URL(raw.trim())
-  } catch {
-    // The URL constructor's own message repeats the input, token included.
-    throw new TargetError(EXPECTED)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TargetError(EXPECTED)
-  if (url.username || url.password) throw new TargetError(EXPECTED)
-
-  const host = url.hostname.toLowerCase()
-  const isDiscord = DISCORD_HOSTS.has(host) && (url.port === '' || url.port === '443')
-  const isLocal = allowPrivate && isPrivateHost(host)
-  if (!isDiscord && !isLocal) {
-    throw new TargetError(
-      isPrivateHost(host) ? `${EXPECTED} (local addresses are only accepted in test setups)` : EXPECTED,
-    )
-  }
+  const url = parseTargetUrl(raw, { expected: EXPECTED, allowPrivate, hosts: DISCORD_HOSTS })
+  const isDiscord = DISCORD_HOSTS.includes(url.hostname.toLowerCase())
+  if (isDiscord && url.port !== '' && url.port !== '443') throw new TargetError(EXPECTED)
   const match = WEBHOOK_PATH.exec(url.pathname)
   if (!match) throw new TargetError(EXPECTED)
   if (url.searchParams.has('thread_id')) {
-    throw new TargetError('Discord webhook URLs with ?thread_id= are not supported: use a webhook of a text channel.')
+    throw new TargetError(
+      'Discord webhook URLs with ?thread_id= are not supported: use the channel\'s webhook (turn on "forum channel" for forums).',
+    )
   }
   const [, webhookId, token] = match
   const origin = isDiscord ? 'https://discord.com' : `${url.protocol}//${url.host}`
@@ -96,39 +67,10 @@ function parseTarget(input: unknown): DiscordTarget {
 }
 
 function redactTarget(target: DiscordTarget): string {
-  const url = new URL(target.url)
-  const token = url.pathname.split('/').filter(Boolean).pop() ?? ''
-  return `${url.host} …${token.slice(-4)}`
+  return hostAndTail(target.url, target.url.split('/').filter(Boolean).pop() ?? '')
 }
 
 // ───────────────────────────────────────── send ─────────────────────────────────────────
-
-const USER_AGENT = 'Knocker/0.1 (+notification relay)'
-const STORED_BODY_CHARS = 4096
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-  'TimeoutError',
-])
-const ERROR_TEXT: Record<string, string> = {
-  UND_ERR_HEADERS_TIMEOUT: 'no response from Discord in time',
-  UND_ERR_BODY_TIMEOUT: 'the response stalled',
-  UND_ERR_CONNECT_TIMEOUT: 'could not connect in time',
-  ETIMEDOUT: 'connection timed out',
-  TimeoutError: 'the request took too long',
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed while sending',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed (temporary)',
-  ENETUNREACH: 'network unreachable',
-  EHOSTUNREACH: 'host unreachable',
-  UND_ERR_SOCKET: 'the connection closed unexpectedly',
-  UND_ERR_CLOSED: 'the HTTP client was closed',
-  UND_ERR_DESTROYED: 'the HTTP client was closed',
-}
 
 /** Strip anything that looks like a webhook path (id/token) from a message. */
 export function redactWebhookPaths(text: string): string {
@@ -137,63 +79,12 @@ export function redactWebhookPaths(text: string): string {
     .replace(/\/webhooks\/\d+\/[A-Za-z0-9_-]+/gi, '/webhooks/<id>/<token>')
 }
 
-/** The error's code (or class name), never its message: messages can quote the URL. */
-function errorCode(err: unknown): string {
-  const e = err as { code?: unknown; name?: unknown; cause?: { code?: unknown }; errors?: Array<{ code?: unknown }> }
-  const candidates = [e?.code, e?.cause?.code, e?.errors?.[0]?.code, e?.name]
-  const code = candidates.find((c): c is string => typeof c === 'string' && /^[A-Za-z0-9_]{1,60}$/.test(c))
-  return code ?? 'Error'
-}
+export { describeSendError }
 
-/** Map a thrown request error to the engine's network/timeout classes, with a safe message. */
-export function describeSendError(err: unknown): { errorClass: 'network' | 'timeout'; message: string } {
-  const code = errorCode(err)
-  const errorClass = TIMEOUT_CODES.has(code) || /Timeout/.test(code) ? 'timeout' : 'network'
-  const text = ERROR_TEXT[code] ?? (errorClass === 'timeout' ? 'timed out' : 'request failed')
-  return { errorClass, message: redactWebhookPaths(`${code}: ${text}`) }
-}
-
-async function readCapped(body: AsyncIterable<Buffer>, maxChars: number): Promise<string> {
-  const decoder = new TextDecoder()
-  let text = ''
-  for await (const chunk of body) {
-    text += decoder.decode(chunk, { stream: true })
-    // Leaving the loop destroys the stream: a huge body is not worth reading.
-    if (text.length >= maxChars) break
-  }
-  text += decoder.decode()
-  return cutChars(text, maxChars)
-}
-
-function plainHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
-  }
-  return out
-}
-
-async function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
-  const started = performance.now()
-  const elapsed = () => Math.round(performance.now() - started)
-  try {
-    // undici's request() never follows redirects: a 3xx comes back as is.
-    const res = await httpRequest(`${target.url}?wait=true`, {
-      method: 'POST',
-      dispatcher: ctx.dispatcher,
-      headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
-      body: JSON.stringify(prepared.body),
-      headersTimeout: ctx.timeoutMs,
-      bodyTimeout: ctx.timeoutMs,
-      // A body that trickles in just under bodyTimeout must not hold the attempt forever.
-      signal: AbortSignal.timeout(ctx.timeoutMs * 2),
-    })
-    const body = await readCapped(res.body, STORED_BODY_CHARS)
-    const response: ResponseSnapshot = { status: res.statusCode, headers: plainHeaders(res.headers), body }
-    return { ok: true, response, durationMs: elapsed() }
-  } catch (err) {
-    return { ok: false, ...describeSendError(err), durationMs: elapsed() }
-  }
+function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
+  // ?wait=true: 200 with the message (its id, and the thread it opened) instead of a silent 204.
+  const query = new URLSearchParams({ wait: 'true', ...prepared.query })
+  return postJson(`${target.url}?${query}`, prepared.body, ctx)
 }
 
 // ─────────────────────────────────────── classify ───────────────────────────────────────
@@ -329,7 +220,9 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
 
   if (status >= 200 && status < 300) {
     const remoteId = typeof error?.id === 'string' ? error.id : undefined
-    return { result: 'delivered', ...(remoteId && { remoteId }), ...hintPart }
+    // The channel the message landed in: for a new forum post, the thread it opened.
+    const threadId = typeof (error as { channel_id?: unknown })?.channel_id === 'string' ? (error as { channel_id: string }).channel_id : undefined
+    return { result: 'delivered', ...(remoteId && { remoteId }), ...(threadId && { threadId }), ...hintPart }
   }
   if ((status === 429 || status === 403) && !hasRateLimitHeaders(headers) && CLOUDFLARE_BAN.test(body)) {
     return cloudflareBan()
@@ -363,6 +256,7 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
 }
 
 export const discordChannel: Channel<DiscordTarget> & {
+  parseTarget(input: unknown): DiscordTarget
   classify(result: SendResult, now?: number): Outcome
 } = {
   kind: 'discord',
