@@ -4,6 +4,7 @@ export const ADMIN_CALL_NAMES = [
   'createEndpoint',
   'getEndpoint',
   'updateEndpoint',
+  'rotateSecret',
   'deleteEndpoint',
   'testEndpoint',
   'getSettings',

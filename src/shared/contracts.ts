@@ -3,6 +3,7 @@
 // from this table, so they cannot drift.
 import { z } from 'zod'
 import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
+import { KIND_OPTIONS, TARGET_FIELDS } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
 
 const id = z.string().min(1).max(100)
@@ -17,6 +18,8 @@ export const EndpointViewSchema = z.object({
   events: z.array(EventTypeSchema),
   /** Redacted target: host + last 4 characters. The secret itself is never returned. */
   target: z.string(),
+  /** Non-secret target settings (SMTP host and recipients, webhook header names …). */
+  settings: z.record(z.string(), z.unknown()),
   options: z.record(z.string(), z.unknown()),
   needs_attention: z.string().nullable(),
   needs_attention_at: timestamp.nullable(),
@@ -26,31 +29,38 @@ export const EndpointViewSchema = z.object({
 })
 export type EndpointView = z.infer<typeof EndpointViewSchema>
 
-const endpointFields = {
+/** A webhook endpoint's signing secret is shown once: when it is created or rotated. */
+export const EndpointWithSecretSchema = EndpointViewSchema.extend({ signing_secret: z.string().optional() })
+
+const common = {
   name: z.string().trim().min(1, 'name is required').max(100),
-  enabled: z.boolean(),
-  events: z.array(EventTypeSchema).max(EVENT_TYPES.length),
-  url: z.string().trim().min(1, 'url is required').max(2000),
-  options: z.object({ forum: z.boolean().optional() }).strict(),
+  enabled: z.boolean().default(true),
+  events: z.array(EventTypeSchema).max(EVENT_TYPES.length).default([...EVENT_TYPES]),
 }
 
-export const EndpointCreateSchema = z.object({
-  name: endpointFields.name,
-  kind: z.enum(ENDPOINT_KINDS),
-  url: endpointFields.url,
-  enabled: endpointFields.enabled.default(true),
-  events: endpointFields.events.default([...EVENT_TYPES]),
-  options: endpointFields.options.default({}),
-})
-export type EndpointCreate = z.infer<typeof EndpointCreateSchema>
+/** One variant per kind, with that kind's target fields and options. */
+export const EndpointCreateSchema = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('discord'), ...TARGET_FIELDS.discord, options: KIND_OPTIONS.discord.default({}) }),
+  z.object({ ...common, kind: z.literal('slack'), ...TARGET_FIELDS.slack, options: KIND_OPTIONS.slack.default({}) }),
+  z.object({ ...common, kind: z.literal('teams'), ...TARGET_FIELDS.teams, options: KIND_OPTIONS.teams.default({}) }),
+  z.object({ ...common, kind: z.literal('email'), ...TARGET_FIELDS.email, options: KIND_OPTIONS.email.default({}) }),
+  z.object({ ...common, kind: z.literal('webhook'), ...TARGET_FIELDS.webhook, options: KIND_OPTIONS.webhook.default({}) }),
+])
+export type EndpointCreate = z.input<typeof EndpointCreateSchema>
 
+/** Any field may change; target fields must belong to the endpoint's kind (checked by the core). */
 export const EndpointUpdateSchema = z.object({
   id,
-  name: endpointFields.name.optional(),
-  url: endpointFields.url.optional(),
-  enabled: endpointFields.enabled.optional(),
-  events: endpointFields.events.optional(),
-  options: endpointFields.options.optional(),
+  name: common.name.optional(),
+  enabled: z.boolean().optional(),
+  events: z.array(EventTypeSchema).max(EVENT_TYPES.length).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  url: TARGET_FIELDS.webhook.url.optional(),
+  smtp: TARGET_FIELDS.email.smtp.partial().optional(),
+  from: TARGET_FIELDS.email.from.optional(),
+  to: TARGET_FIELDS.email.to.optional(),
+  headers: TARGET_FIELDS.webhook.headers,
+  auth: TARGET_FIELDS.webhook.auth,
   /** Clear the "needs attention" flag after fixing the destination (resumes its queue). */
   clear_attention: z.boolean().optional(),
 })
@@ -81,6 +91,7 @@ export const AttemptViewSchema = z.object({
   status_code: z.number().int().nullable(),
   error_class: z.enum(ERROR_CLASSES).nullable(),
   error_message: z.string().nullable(),
+  note: z.string().nullable(),
   request_body: z.string().nullable(),
   response_headers: z.record(z.string(), z.string()).nullable(),
   response_body: z.string().nullable(),
@@ -172,7 +183,7 @@ export const adminContracts = {
     method: 'POST',
     path: '/api/endpoints',
     input: EndpointCreateSchema,
-    output: EndpointViewSchema,
+    output: EndpointWithSecretSchema,
     status: 201,
   }),
   getEndpoint: contract({ method: 'GET', path: '/api/endpoints/:id', input: z.object({ id }), output: EndpointViewSchema }),
@@ -181,6 +192,12 @@ export const adminContracts = {
     path: '/api/endpoints/:id',
     input: EndpointUpdateSchema,
     output: EndpointViewSchema,
+  }),
+  rotateSecret: contract({
+    method: 'POST',
+    path: '/api/endpoints/:id/rotate-secret',
+    input: z.object({ id, grace_hours: z.number().min(0).max(168).default(24) }),
+    output: EndpointWithSecretSchema,
   }),
   deleteEndpoint: contract({ method: 'DELETE', path: '/api/endpoints/:id', input: z.object({ id }), output: Ok }),
   testEndpoint: contract({

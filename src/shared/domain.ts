@@ -1,8 +1,7 @@
 // Domain enums shared by the core, the admin contracts and the renderer.
 import { z } from 'zod'
 
-export const ENDPOINT_KINDS = ['discord'] as const
-export type EndpointKind = (typeof ENDPOINT_KINDS)[number]
+export { ENDPOINT_KINDS, type EndpointKind } from './endpointKinds'
 
 /** pending: waiting for its first attempt · retrying: a transient failure, next attempt scheduled ·
  * sending: claimed under a lease · delivered · failed: permanent or retries exhausted ·

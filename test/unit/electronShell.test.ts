@@ -155,11 +155,13 @@ describe('registerAdminIpc', () => {
 
   it('rejects bad input with invalid_request and issues, without calling the admin function', async () => {
     const { invoke, admin } = setup()
-    const answer = await invoke('createEndpoint', { name: '', kind: 'carrier-pigeon' })
+    const answer = await invoke('createEndpoint', { name: '', kind: 'discord' })
     expect(answer.ok).toBe(false)
     expect(answer.error.code).toBe('invalid_request')
     const paths = answer.error.issues.map((i: { path: string }) => i.path)
-    expect(paths).toEqual(expect.arrayContaining(['name', 'kind', 'url']))
+    expect(paths).toEqual(expect.arrayContaining(['name', 'url']))
+    const pigeon = await invoke('createEndpoint', { name: 'x', kind: 'carrier-pigeon' })
+    expect(pigeon.error.issues.map((i: { path: string }) => i.path)).toEqual(['kind'])
     for (const issue of answer.error.issues) expect(Object.keys(issue).sort()).toEqual(['message', 'path'])
     expect(admin.createEndpoint).not.toHaveBeenCalled()
   })

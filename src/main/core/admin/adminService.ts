@@ -3,6 +3,7 @@
 import { and, eq, gte, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import { adminContracts, type AdminApi, type AdminCallName, type EndpointView } from '../../../shared/contracts'
+import { ALL_TARGET_FIELD_NAMES, KIND_OPTIONS, targetFieldNames, type EndpointKind } from '../../../shared/endpointKinds'
 import type { ChannelRegistry } from '../channels/registry'
 import { TargetError } from '../channels/types'
 import type { Clock } from '../clock'
@@ -39,6 +40,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
 
   const view = (record: EndpointRecord): EndpointView => {
     const queue = views.queueCountsByEndpoint().get(record.id) ?? { pending: 0, failed: 0 }
+    const channel = channels[record.kind]
     return {
       id: record.id,
       name: record.name,
@@ -46,6 +48,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       enabled: record.enabled,
       events: record.events,
       target: record.targetHint,
+      settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : {},
       options: record.options,
       needs_attention: record.needsAttention,
       needs_attention_at: record.needsAttentionAt,
@@ -56,10 +59,11 @@ export function createAdminService(deps: AdminDeps): AdminApi {
   }
   const endpointOr404 = (id: string) => endpoints.get(id) ?? throwError(notFound(`Endpoint ${id}`))
 
-  const parseTarget = (kind: EndpointRecord['kind'], url: string) => {
+  /** The channel checks what the kind's fields mean; its errors become 400 issues. */
+  const parseTarget = (kind: EndpointKind, fields: Record<string, unknown>) => {
     const channel = channels[kind]
     try {
-      const target = channel.parseTarget({ url, allowPrivate: settings.get().allow_private_targets })
+      const target = channel.parseTarget({ ...fields, allowPrivate: settings.get().allow_private_targets })
       return { target, targetHint: channel.redactTarget(target) }
     } catch (error) {
       if (error instanceof TargetError) {
@@ -68,12 +72,23 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       throw error
     }
   }
+  const checkOptions = (kind: EndpointKind, options: unknown) => {
+    const parsed = KIND_OPTIONS[kind].safeParse(options)
+    if (!parsed.success) throw invalidRequest(parsed.error, `Invalid options for a ${kind} endpoint`, ['options'])
+    return parsed.data as Record<string, unknown>
+  }
+  const withSecret = (record: EndpointRecord) => {
+    const channel = channels[record.kind]
+    const secret = channel.signingSecret?.(endpoints.target(record.id))
+    return { ...view(record), ...(secret ? { signing_secret: secret } : {}) }
+  }
 
   const handlers: Handlers = {
     listEndpoints: () => ({ endpoints: endpoints.list().map(view) }),
 
     createEndpoint: (input) => {
-      const { target, targetHint } = parseTarget(input.kind, input.url)
+      const fields = pick(input, targetFieldNames(input.kind))
+      const { target, targetHint } = parseTarget(input.kind, fields)
       const created = endpoints.create(
         {
           name: input.name,
@@ -86,21 +101,40 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         },
         clock.now(),
       )
-      return view(created)
+      return withSecret(created)
     },
 
     getEndpoint: ({ id }) => view(endpointOr404(id)),
 
     updateEndpoint: (input) => {
       const current = endpointOr404(input.id)
-      const parsed = input.url !== undefined ? parseTarget(current.kind, input.url) : undefined
+      const allowed = targetFieldNames(current.kind)
+      const given = ALL_TARGET_FIELD_NAMES.filter((f) => (input as Record<string, unknown>)[f] !== undefined)
+      const foreign = given.filter((f) => !allowed.includes(f))
+      if (foreign.length > 0) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `Not a setting of a ${current.kind} endpoint`,
+          foreign.map((f) => ({ path: f, message: `${current.kind} endpoints have no "${f}"` })),
+        )
+      }
+      let parsed: ReturnType<typeof parseTarget> | undefined
+      if (given.length > 0) {
+        const stored = endpoints.target(current.id) as Record<string, unknown>
+        const patch = pick(input as Record<string, unknown>, given)
+        // Nested SMTP settings merge, so a password needn't be typed again to change the port.
+        if (patch.smtp && stored.smtp) patch.smtp = { ...(stored.smtp as object), ...(patch.smtp as object) }
+        parsed = parseTarget(current.kind, { ...stored, ...patch })
+      }
+      const options = input.options !== undefined ? checkOptions(current.kind, input.options) : undefined
       const updated = endpoints.update(
         input.id,
         {
           name: input.name,
           enabled: input.enabled,
           events: input.events,
-          options: input.options,
+          options,
           target: parsed?.target,
           targetHint: parsed?.targetHint,
           clearAttention: input.clear_attention,
@@ -109,6 +143,15 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       )
       engine.kick()
       return view(updated)
+    },
+
+    rotateSecret: ({ id, grace_hours }) => {
+      const current = endpointOr404(id)
+      const channel = channels[current.kind]
+      if (!channel.rotateSecret) throw conflict(`${current.kind} endpoints have no signing secret`)
+      const now = clock.now()
+      const target = channel.rotateSecret(endpoints.target(id), now, grace_hours * 3600_000)
+      return withSecret(endpoints.update(id, { target, targetHint: channel.redactTarget(target) }, now))
     },
 
     deleteEndpoint: ({ id }) => {
@@ -187,6 +230,10 @@ export function createAdminService(deps: AdminDeps): AdminApi {
     }
   }
   return api as unknown as AdminApi
+}
+
+function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]))
 }
 
 function throwError(error: Error): never {

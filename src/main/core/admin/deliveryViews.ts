@@ -84,6 +84,7 @@ export class DeliveryViews {
         status_code: a.statusCode,
         error_class: a.errorClass as ErrorClass | null,
         error_message: a.errorMessage,
+        note: a.note,
         request_body: a.requestBody,
         response_headers: a.responseHeaders ? JSON.parse(a.responseHeaders) : null,
         response_body: a.responseBody,

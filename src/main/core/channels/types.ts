@@ -25,6 +25,8 @@ export interface PreparedRequest {
   summary: string
   /** Extra query parameters (Discord `thread_id`). */
   query?: Record<string, string>
+  /** Non-secret headers fixed for this delivery (Standard Webhooks `webhook-id`). */
+  headers?: Record<string, string>
 }
 
 export interface ResponseSnapshot {
@@ -97,6 +99,10 @@ export interface Channel<Target> {
   /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */
   verify?(target: Target, ctx: SendContext): Promise<SendResult | null>
   pacing?: Pacing
+  /** The newest signing secret (webhooks), shown once when created or rotated. */
+  signingSecret?(target: Target): string
+  /** A new signing secret; the old ones stay valid for `graceMs` (both signatures are sent). */
+  rotateSecret?(target: Target, now: number, graceMs: number): Target
   /** Release pooled connections (SMTP) at shutdown. */
   dispose?(): Promise<void>
 }

@@ -1,0 +1,262 @@
+// What a notification about each event says, independent of the destination: the title
+// part, link, colour, fields and text. Each channel renders it in its own syntax (Discord
+// Markdown, Slack mrkdwn, Adaptive Card text, HTML email) through a MessageSyntax.
+import { machineDisplayName, type KnockerEvent, type LogEntry, type Machine } from '../../../shared/events'
+import { oneLine, renderLinkMarkup, truncateChars, truncateWords } from '../text/markdownLinks'
+
+export interface MessageSyntax {
+  /** Make a name inert: it must not restyle, link or mention anything. */
+  escape(text: string): string
+  /** Make free text (report descriptions, log texts: Markdown) safe for the destination
+   * while keeping its formatting, before links are rendered. Default: as is. */
+  escapeText?(text: string): string
+  /** A link with a label. */
+  link(label: string, url: string): string
+  /** A date (the work date of a log entry). */
+  date(iso: string): string
+  /** Longest field value the destination takes (lists are shortened to fit). */
+  maxFieldChars: number
+}
+
+export const COLORS = {
+  reportCreated: 0xe74c3c,
+  reportClosed: 0x2ecc71,
+  reportReopened: 0xe67e22,
+  logEntry: 0x3498db,
+  machineCreated: 0x9b59b6,
+  locationChanged: 0x1abc9c,
+  status: { good: 0x2ecc71, fixing: 0xf1c40f, broken: 0xe74c3c, unknown: 0x95a5a6 },
+} as const
+
+/** Coarse mood of the event, for destinations with a fixed palette (Adaptive Cards). */
+export type Tone = 'bad' | 'good' | 'warning' | 'info'
+
+export interface ViewField {
+  name: string
+  value: string
+  /** Short enough to sit beside others. */
+  inline: boolean
+}
+
+export interface EventView {
+  /** "New problem report", "Status: Good → Broken" */
+  what: string
+  /** Plain one-line summary for history lists and notification previews. */
+  summary: string
+  /** The record this is about (report, log entry or machine page). */
+  url: string
+  color: number
+  tone: Tone
+  /** Report or log text, links rendered, cut at ~200 words. */
+  description?: string
+  fields: ViewField[]
+}
+
+export const TEST_NOTICE = '🧪 TEST — sent from Knocker to check this channel; nothing happened at the museum.'
+export const TEST_TITLE_PREFIX = '[TEST] '
+
+const DESCRIPTION_MAX_WORDS = 200
+const DESCRIPTION_MAX_CHARS = 3000
+const SUMMARY_MAX_CHARS = 200
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Report/log text: made inert, host-app links made absolute, cut at ~200 words. */
+function bodyText(event: KnockerEvent, text: string, s: MessageSyntax): string {
+  const linked = renderLinkMarkup(s.escapeText ? s.escapeText(text) : text, {
+    siteUrl: event.site_url,
+    link: s.link,
+    machineNames: { [event.machine.slug]: machineDisplayName(event.machine) },
+  })
+  return truncateWords(linked.trim(), DESCRIPTION_MAX_WORDS, DESCRIPTION_MAX_CHARS)
+}
+
+function field(name: string, value: string, inline = true): ViewField {
+  return { name, value, inline }
+}
+
+function actorName(event: KnockerEvent): string {
+  const actor = event.actor
+  return oneLine(actor?.display_name || actor?.username || '') || 'Someone'
+}
+
+function reporterName(event: KnockerEvent): string {
+  const reporter = event.problem_report?.reporter
+  return oneLine(reporter?.display || reporter?.username || '') || 'Anonymous'
+}
+
+function locationName(machine: Machine): string {
+  return machine.location?.name ? oneLine(machine.location.name) : 'No Location'
+}
+
+/** "a, b, c and 12 more" within maxChars, so a long list never loses its end mid-name. */
+function listWithin(names: string[], maxChars: number): string {
+  for (let shown = names.length; shown > 0; shown -= 1) {
+    const rest = names.length - shown
+    const text = names.slice(0, shown).join(', ') + (rest ? ` and ${rest} more` : '')
+    if (text.length <= maxChars) return text
+  }
+  return truncateChars(names.join(', '), maxChars)
+}
+
+function maintainersOf(log: LogEntry): string[] {
+  const names = log.maintainers.map((m) => oneLine(m.display_name || m.username)).filter(Boolean)
+  const free = oneLine(log.maintainer_names)
+  if (free) names.push(free)
+  return names
+}
+
+function hoursText(hours: number): string {
+  const minutes = Math.round(hours * 60)
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ') || '0 min'
+}
+
+function workDate(log: LogEntry, eventAt: string, s: MessageSyntax): string {
+  const date = s.date(log.occurred_at)
+  const backdated = Date.parse(eventAt) - Date.parse(log.occurred_at) > DAY_MS
+  return backdated ? `${date} (backdated; logged ${s.date(eventAt)})` : date
+}
+
+function changeLabel(label: string | null | undefined, value: string | null, field: string): string {
+  const text = oneLine(label ?? value ?? '')
+  if (text) return text
+  return field === 'location' ? 'No Location' : 'None'
+}
+
+/** The per-event parts of the message (the envelope — title, footer, timestamp — is the channel's). */
+export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView {
+  const name = machineDisplayName(event.machine)
+  const plainName = (text: string) => s.escape(oneLine(text))
+  const maskedLink = (label: string, url: string) => s.link(label, url)
+  const bodyOf = (text: string) => bodyText(event, text, s)
+  switch (event.event) {
+    case 'problem_report.created': {
+      const report = event.problem_report
+      const fields = [
+        field('Location', plainName(locationName(event.machine))),
+        field('Problem type', plainName(report.problem_type_label || report.problem_type)),
+      ]
+      // Every visitor report is untriaged; saying so on each one is noise.
+      if (report.priority !== 'untriaged') fields.push(field('Priority', plainName(report.priority_label)))
+      fields.push(field('Reported by', plainName(reporterName(event))))
+      return {
+        what: 'New problem report',
+        summary: `${name}: new problem report #${report.id}`,
+        url: report.url,
+        color: COLORS.reportCreated,
+        tone: 'bad',
+        description: bodyOf(report.description),
+        fields,
+      }
+    }
+    case 'problem_report.closed':
+    case 'problem_report.reopened': {
+      const report = event.problem_report
+      const closed = event.event === 'problem_report.closed'
+      const fields = [field('Problem type', plainName(report.problem_type_label || report.problem_type))]
+      if (!closed && report.priority !== 'untriaged') fields.push(field('Priority', plainName(report.priority_label)))
+      fields.push(field(closed ? 'Closed by' : 'Reopened by', plainName(actorName(event))))
+      return {
+        what: closed ? 'Problem report closed' : 'Problem report reopened',
+        summary: `${name}: problem report #${report.id} ${closed ? 'closed' : 'reopened'} by ${actorName(event)}`,
+        url: report.url,
+        color: closed ? COLORS.reportClosed : COLORS.reportReopened,
+        tone: closed ? 'good' : 'warning',
+        description: bodyOf(report.description),
+        fields,
+      }
+    }
+    case 'log_entry.created': {
+      const log = event.log_entry
+      const maintainers = maintainersOf(log)
+      const who = maintainers.map(plainName)
+      const fields = [
+        who.length
+          ? field(who.length === 1 ? 'Maintainer' : 'Maintainers', listWithin(who, s.maxFieldChars))
+          : field('Logged by', plainName(actorName(event))),
+        field('Work date', workDate(log, event.occurred_at, s)),
+      ]
+      if (log.time_spent_hours) fields.push(field('Time spent', hoursText(log.time_spent_hours)))
+      if (log.problem_report) {
+        const pr = log.problem_report
+        fields.push(field('Problem report', `${maskedLink(`Problem #${pr.id}`, pr.url)} (${pr.status})`))
+      }
+      return {
+        what: 'Work logged',
+        summary: `${name}: log entry #${log.id}${maintainers.length ? ` by ${maintainers.join(', ')}` : ''}`,
+        url: log.url,
+        color: COLORS.logEntry,
+        tone: 'info',
+        description: bodyOf(log.text),
+        fields,
+      }
+    }
+    case 'machine.created':
+      return {
+        what: 'New machine added',
+        summary: `${name}: new machine added`,
+        url: event.machine.url,
+        color: COLORS.machineCreated,
+        tone: 'info',
+        description: manualLogText(event, s),
+        fields: [
+          field('Location', plainName(locationName(event.machine))),
+          field('Added by', plainName(actorName(event))),
+        ],
+      }
+    case 'machine.status_changed': {
+      const { change } = event
+      const from = changeLabel(change.from_label, change.from, change.field)
+      const to = changeLabel(change.to_label, change.to, change.field)
+      return {
+        what: `Status: ${from} → ${to}`,
+        summary: `${name}: status ${from} → ${to}`,
+        url: event.machine.url,
+        color: statusColor(change.to, event.machine),
+        tone: statusTone(change.to, event.machine),
+        description: manualLogText(event, s),
+        fields: [
+          field('Location', plainName(locationName(event.machine))),
+          field('Changed by', plainName(actorName(event))),
+        ],
+      }
+    }
+    case 'machine.location_changed': {
+      const { change } = event
+      const from = changeLabel(change.from_label, change.from, 'location')
+      const to = changeLabel(change.to_label, change.to, 'location')
+      return {
+        what: `Location: ${from} → ${to}`,
+        summary: `${name}: location ${from} → ${to}`,
+        url: event.machine.url,
+        color: COLORS.locationChanged,
+        tone: 'info',
+        description: manualLogText(event, s),
+        fields: [field('Moved by', plainName(actorName(event)))],
+      }
+    }
+  }
+}
+
+/** A log entry a person wrote alongside a machine change; auto texts repeat the title. */
+function manualLogText(event: KnockerEvent, s: MessageSyntax): string | undefined {
+  const log = event.log_entry
+  return log && !log.auto_generated ? bodyText(event, log.text, s) : undefined
+}
+
+function statusColor(to: string | null, machine: Machine): number {
+  const status = to && Object.hasOwn(COLORS.status, to) ? to : machine.operational_status
+  return COLORS.status[status as keyof typeof COLORS.status]
+}
+
+
+function statusTone(to: string | null, machine: Machine): Tone {
+  const status = to ?? machine.operational_status
+  return status === 'good' ? 'good' : status === 'broken' ? 'bad' : status === 'fixing' ? 'warning' : 'info'
+}
+
+/** Summary for history lists, cut to a sane length. */
+export function viewSummary(view: EventView, test: boolean): string {
+  return truncateChars(oneLine(`${test ? 'TEST · ' : ''}${view.summary}`), SUMMARY_MAX_CHARS)
+}
