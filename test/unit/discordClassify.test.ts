@@ -257,11 +257,15 @@ describe('classify', () => {
     })
   })
 
-  it('400 for a forum channel flags the endpoint (we cannot post there)', () => {
+  it('400 for a forum/option mismatch flags the endpoint and says which way to switch the option', () => {
     const out = discordChannel.classify(
       reply(400, { message: 'Webhooks posted to forum channels must have a thread_name or thread_id', code: 220001 }),
     )
-    expect(out).toMatchObject({ result: 'permanent', flagEndpoint: true })
+    expect(out).toMatchObject({ result: 'permanent', flagEndpoint: true, message: expect.stringMatching(/turn on/) })
+    const notForum = discordChannel.classify(
+      reply(400, { message: 'Webhooks can only create threads in forum channels', code: 220003 }),
+    )
+    expect(notForum).toMatchObject({ result: 'permanent', flagEndpoint: true, message: expect.stringMatching(/turn off/) })
   })
 
   it.each([500, 502, 503, 504])('%i is a retried server error', (status) => {

@@ -203,8 +203,11 @@ const ENDPOINT_PROBLEMS: Partial<Record<number, string>> = {
   410: 'the webhook is gone; edit the endpoint with a new URL',
 }
 // Forum-channel errors: the webhook is fine but its channel needs thread support we don't have.
-const FORUM_CODES = new Set([220001, 220003])
-const FORUM_PROBLEM = "the webhook posts into a forum channel, which Knocker does not support; use a text channel's webhook"
+// Forum-channel mismatches: the endpoint's "forum channel" option doesn't match the channel.
+const FORUM_PROBLEMS: Partial<Record<number, string>> = {
+  220001: 'the webhook posts into a forum channel: turn on the endpoint\'s "forum channel" option',
+  220003: 'the channel is not a forum: turn off the endpoint\'s "forum channel" option',
+}
 
 /**
  * Turn a send result into what the engine should do. Pure; `now` is only used for the
@@ -242,8 +245,9 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
   const endpointProblem = ENDPOINT_PROBLEMS[status]
   if (endpointProblem) return permanent(`Discord: ${says} — ${endpointProblem}.`, true, hint)
   if (status === 400 || status === 413) {
-    if (error?.code !== undefined && FORUM_CODES.has(error.code)) {
-      return permanent(`Discord: ${says} — ${FORUM_PROBLEM}.`, true, hint)
+    const forumProblem = error?.code !== undefined ? FORUM_PROBLEMS[error.code] : undefined
+    if (forumProblem) {
+      return permanent(`Discord: ${says} — ${forumProblem}.`, true, hint)
     }
     const details = summarizeErrorTree(error?.errors)
     return permanent(sentence(`Discord rejected the message: ${says}${details ? `: ${details}` : ''}`), false, hint)
