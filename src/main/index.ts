@@ -3,7 +3,7 @@
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, Notification, safeStorage, session, type BrowserWindow } from 'electron'
 import { loadOrCreateCredentials } from './core/credentials'
 import { createKnockerServer } from './core/http/server'
 import { KnockerCore } from './core/knocker'
@@ -56,6 +56,10 @@ async function main(): Promise<void> {
     logger,
     ingestToken: credentials.ingestToken,
     adminToken: credentials.adminToken,
+    // A destination broke (deleted webhook, wrong password …): tell the person at the PC.
+    onAttention: ({ name, reason }) => {
+      if (Notification.isSupported()) new Notification({ title: `Knocker: ${name} needs attention`, body: reason }).show()
+    },
   })
   await core.start()
   const admin = core.admin

@@ -135,7 +135,8 @@ describe('Discord delivery', () => {
   })
 
   it('fails a 404 Unknown Webhook permanently, flags the endpoint and holds its queue', async () => {
-    h = await startHarness()
+    const flagged: Array<{ name: string; reason: string }> = []
+    h = await startHarness({ core: { onAttention: (e) => flagged.push(e) } })
     const { endpoint, webhook } = await h.addDiscordEndpoint()
     h.discord.removeWebhook(webhook.id)
     await h.post(sampleEvent('problem_report.created'))
@@ -148,6 +149,7 @@ describe('Discord delivery', () => {
     expect(h.discord.requests).toHaveLength(1)
     const ep = (await h.admin('GET', `/api/endpoints/${endpoint.id}`)).json
     expect(ep.needs_attention).toMatch(/Unknown Webhook/)
+    expect(flagged).toEqual([{ id: endpoint.id, name: 'Maintainers channel', reason: ep.needs_attention }])
     const list = (await h.admin('GET', '/api/deliveries')).json.deliveries
     expect(list.map((d: any) => d.status).sort()).toEqual(['failed', 'pending'])
     expect(list.find((d: any) => d.status === 'failed').last_error_class).toBe('rejected')

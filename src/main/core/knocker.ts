@@ -34,6 +34,8 @@ export interface KnockerOptions {
   sendTimeoutMs?: number
   stopGraceMs?: number
   random?: () => number
+  /** Called when an endpoint gets flagged "needs attention" (once per flag). */
+  onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
 }
 
 export class KnockerCore {
@@ -72,6 +74,7 @@ export class KnockerCore {
       timeoutMs: options.sendTimeoutMs ?? 15_000,
       stopGraceMs: options.stopGraceMs,
       random: options.random,
+      onAttention: options.onAttention,
     })
     this.intake = new IntakeWriter({
       db: this.db,

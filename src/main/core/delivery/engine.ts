@@ -32,6 +32,8 @@ export interface EngineOptions {
   timeoutMs: number
   /** How long to wait for in-flight sends on stop before releasing them. */
   stopGraceMs?: number
+  /** An endpoint was flagged "needs attention" (the desktop shell shows a notification). */
+  onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
   random?: () => number
 }
 
@@ -205,6 +207,9 @@ export class DeliveryEngine {
     if (outcome.result === 'permanent' && (outcome.flagEndpoint || outcome.disableEndpoint)) {
       endpoints.flag(delivery.endpointId, outcome.message, now)
       this.o.logger.warn({ endpointId: delivery.endpointId, reason: outcome.message }, 'endpoint needs attention')
+      if (endpoint && !endpoint.needsAttention) {
+        this.o.onAttention?.({ id: endpoint.id, name: endpoint.name, reason: redactText(outcome.message) })
+      }
     }
     if (outcome.result === 'delivered' && trigger !== 'scheduled' && endpoints.get(delivery.endpointId)?.needsAttention) {
       // A person tested or retried and it worked: the destination is fixed, resume its queue.
