@@ -1,15 +1,33 @@
-// SCAFFOLD: replaced by the real teams channel (being written now).
-import { TargetError, type Channel } from '../types'
+// The Microsoft Teams channel, through Power Automate "Workflows" (Office 365 connectors and
+// their MessageCards are retired). Parse the pasted Workflows URL, post an Adaptive Card 1.4
+// within Teams' size limit, and turn Workflows' answer into an Outcome. The URL carries the
+// secret sig=: it never appears in an error message, a log line or a stored request body.
+import { postJson } from '../http/postJson'
+import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
+import { formatTeams } from './card'
+import { classifyTeams } from './classify'
+import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
 
-export const teamsChannel: Channel<unknown> = {
+export type { TeamsTarget } from './target'
+export { buildMessage, cardParts, formatTeams, teamsSyntax, TONE_COLORS } from './card'
+export { classifyTeams, ENDPOINT_PROBLEMS } from './classify'
+export { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
+export { CONNECTOR_RETIRED, MISSING_SIG, parseTeamsTarget, redactTeamsTarget } from './target'
+
+/** The URL is signed: it is POSTed exactly as stored, with nothing added. */
+function send(target: TeamsTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
+  return postJson(target.url, prepared.body, ctx)
+}
+
+export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult, now?: number): Outcome } = {
   kind: 'teams',
-  parseTarget() {
-    throw new TargetError('teams endpoints are not available yet')
-  },
-  redactTarget: () => '',
-  format: () => {
-    throw new Error('not available')
-  },
-  send: () => Promise.reject(new Error('not available')),
-  classify: () => ({ result: 'permanent', errorClass: 'rejected', message: 'not available', flagEndpoint: false }),
+  parseTarget: parseTeamsTarget,
+  redactTarget: redactTeamsTarget,
+  format: formatTeams,
+  send,
+  classify: classifyTeams,
+  // Each request runs a flow that posts through the Teams connector, which throttles per
+  // connection (on the order of 100 calls a minute) [assumption]: 1 a second with bursts of 10
+  // stays well inside it while a burst of events still goes out at once.
+  pacing: { burst: 10, perSecond: 1 },
 }

@@ -1,15 +1,54 @@
-// SCAFFOLD: replaced by the real webhook channel (being written now).
-import { TargetError, type Channel } from '../types'
+// The generic webhook channel: POSTs the event envelope as JSON to any https URL, signed
+// the Standard Webhooks way (webhook-id / webhook-timestamp / webhook-signature), with
+// optional custom headers and authentication. The URL, headers, auth and secrets are all
+// secret: they stay in the sealed target and are added at send time only.
+import { postJson } from '../http/postJson'
+import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
+import { classifyWebhook } from './classify'
+import { formatWebhook } from './envelope'
+import { extraRequestHeaders } from './extraHeaders'
+import { closeGuardedAgent, guardedAgent } from './privateAddressGuard'
+import { liveSecrets } from './secrets'
+import { signingHeaders } from './signing'
+import {
+  parseWebhookTarget,
+  redactWebhookTarget,
+  rotateSecret,
+  signingSecret,
+  webhookPublicSettings,
+  type WebhookTarget,
+} from './target'
 
-export const webhookChannel: Channel<unknown> = {
+export type { WebhookTarget } from './target'
+
+function send(target: WebhookTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
+  const msgId = prepared.headers?.['webhook-id']
+  if (!msgId) throw new Error('the webhook-id header is missing')
+  // The exact bytes that are signed are the bytes sent (and the body the engine stores).
+  const rawBody = JSON.stringify(prepared.body)
+  const secrets = liveSecrets(target.secrets, ctx.now()).map((s) => s.secret)
+  const headers = {
+    ...extraRequestHeaders(target.headers, target.auth),
+    ...signingHeaders(secrets, msgId, ctx.now(), rawBody),
+  }
+  // Without allow_private_targets, a hostname that resolves to a private address is refused.
+  const dispatcher = ctx.allowPrivate ? ctx.dispatcher : guardedAgent()
+  return postJson(target.url, rawBody, { ...ctx, dispatcher }, headers)
+}
+
+export const webhookChannel: Channel<WebhookTarget> & {
+  classify(result: SendResult, now?: number): Outcome
+  signingSecret(target: WebhookTarget): string
+  rotateSecret(target: WebhookTarget, now: number, graceMs: number): WebhookTarget
+} = {
   kind: 'webhook',
-  parseTarget() {
-    throw new TargetError('webhook endpoints are not available yet')
-  },
-  redactTarget: () => '',
-  format: () => {
-    throw new Error('not available')
-  },
-  send: () => Promise.reject(new Error('not available')),
-  classify: () => ({ result: 'permanent', errorClass: 'rejected', message: 'not available', flagEndpoint: false }),
+  parseTarget: (input) => parseWebhookTarget(input),
+  redactTarget: redactWebhookTarget,
+  publicSettings: (target) => webhookPublicSettings(target),
+  format: formatWebhook,
+  send,
+  classify: classifyWebhook,
+  signingSecret,
+  rotateSecret,
+  dispose: closeGuardedAgent,
 }

@@ -1,0 +1,159 @@
+// KnockerEvent → one email with an HTML and a plain-text part, showing the same content as
+// every other destination (describeEvent). All text from the event is HTML-escaped; links
+// are absolute http(s) URLs only. The result is stored with the attempt: no secrets in it.
+import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
+import { oneLine } from '../../text/markdownLinks'
+import { describeEvent, TEST_NOTICE, viewSummary, type EventView, type MessageSyntax } from '../eventView'
+import type { FormatContext, PreparedRequest } from '../types'
+import { subjectFor, threadingFor, type Threading } from './threading'
+
+/** The message as stored with the attempt. `from`/`to` are the endpoint's, filled in at send time. */
+export interface EmailMessage {
+  from: string | null
+  to: string[]
+  subject: string
+  /** Message-ID, In-Reply-To, References and the auto-generated markers. */
+  headers: Record<string, string>
+  text: string
+  html: string
+}
+
+/** Field values longer than this are shortened (lists end in "and N more"). */
+const MAX_FIELD_CHARS = 1000
+const OPEN_LABEL = 'Open in Flipfix'
+const FOOTER = 'Automatic notification from Flipfix, sent by Knocker.'
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+}
+
+function isWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' })
+
+/** "Jul 21, 2026" in the Knocker machine's time zone (the museum's). */
+export function formatDate(iso: string): string {
+  const time = Date.parse(iso)
+  return Number.isFinite(time) ? dateFormat.format(time) : iso
+}
+
+export const htmlSyntax: MessageSyntax = {
+  escape: escapeHtml,
+  escapeText: escapeHtml,
+  link: (label, url) =>
+    isWebUrl(url) ? `<a href="${escapeHtml(url)}">${escapeHtml(oneLine(label))}</a>` : escapeHtml(oneLine(label)),
+  date: formatDate,
+  maxFieldChars: MAX_FIELD_CHARS,
+}
+
+export const textSyntax: MessageSyntax = {
+  escape: (text) => text,
+  link: (label, url) => `${oneLine(label)} <${url}>`,
+  date: formatDate,
+  maxFieldChars: MAX_FIELD_CHARS,
+}
+
+function colorHex(color: number): string {
+  return `#${(color & 0xffffff).toString(16).padStart(6, '0')}`
+}
+
+interface Parts {
+  event: KnockerEvent
+  title: string
+  test: boolean
+}
+
+function renderHtml({ event, title, test }: Parts, view: EventView, subject: string): string {
+  const accent = colorHex(view.color)
+  const cell = 'padding:6px 12px 6px 0;vertical-align:top;font-size:14px;line-height:1.4'
+  const rows = view.fields
+    .map(
+      (f) =>
+        `<tr><th align="left" style="${cell};color:#555;font-weight:600;white-space:nowrap">${escapeHtml(f.name)}</th>` +
+        `<td style="${cell};color:#111">${f.value}</td></tr>`,
+    )
+    .join('\n')
+  const description = view.description
+    ? `<div style="margin:16px 0 0;padding:12px 14px;background:#f6f6f7;border-radius:6px;font-size:14px;line-height:1.5;color:#111">${view.description.replace(/\r?\n/g, '<br>\n')}</div>`
+    : ''
+  const banner = test
+    ? `<p style="margin:0 0 16px;padding:10px 14px;background:#fff4ce;border:1px solid #e0c36b;border-radius:6px;font-size:14px;color:#5c4400"><strong>${escapeHtml(TEST_NOTICE)}</strong></p>`
+    : ''
+  const open = isWebUrl(view.url)
+    ? `<p style="margin:20px 0 0"><a href="${escapeHtml(view.url)}" style="display:inline-block;padding:10px 16px;background:${accent};color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600;font-size:14px">${OPEN_LABEL}</a></p>` +
+      `<p style="margin:8px 0 0;font-size:12px;color:#777">${escapeHtml(view.url)}</p>`
+    : ''
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body style="margin:0;padding:24px;background:#ececef;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif">
+<div style="max-width:600px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:6px solid ${accent};padding:20px 24px">
+${banner}<p style="margin:0;font-size:12px;color:#777;text-transform:uppercase;letter-spacing:.04em">Flipfix · ${escapeHtml(oneLine(event.machine.asset_id))}</p>
+<h1 style="margin:4px 0 16px;font-size:20px;line-height:1.3;color:#111">${escapeHtml(title)}</h1>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">
+${rows}
+</table>
+${description}
+${open}
+</div>
+<p style="max-width:600px;margin:12px auto 0;font-size:12px;color:#777;text-align:center">${escapeHtml(FOOTER)}</p>
+</body>
+</html>
+`
+}
+
+function renderText({ event, title, test }: Parts, view: EventView): string {
+  const lines: string[] = []
+  if (test) lines.push(TEST_NOTICE, '')
+  lines.push(title, `Flipfix · ${oneLine(event.machine.asset_id)}`, '')
+  for (const f of view.fields) lines.push(`${f.name}: ${f.value}`)
+  if (view.description) lines.push('', view.description)
+  lines.push('', `${OPEN_LABEL}: ${view.url}`, '', '-- ', FOOTER, '')
+  return lines.join('\n')
+}
+
+function headersFor(event: KnockerEvent, threading: Threading): Record<string, string> {
+  return {
+    'Message-ID': threading.messageId,
+    ...(threading.inReplyTo && { 'In-Reply-To': threading.inReplyTo }),
+    ...(threading.references && { References: threading.references.join(' ') }),
+    // RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
+    'Auto-Submitted': 'auto-generated',
+    'X-Auto-Response-Suppress': 'All',
+    'X-Knocker-Event': event.event,
+  }
+}
+
+export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
+  const htmlView = describeEvent(event, htmlSyntax)
+  const textView = describeEvent(event, textSyntax)
+  const threading = threadingFor(event, ctx)
+  const subject = subjectFor(event, textView.summary, ctx, threading)
+  const parts: Parts = {
+    event,
+    title: `${ctx.test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${textView.what}`,
+    test: ctx.test,
+  }
+  const body: EmailMessage = {
+    from: null,
+    to: [],
+    subject,
+    headers: headersFor(event, threading),
+    text: renderText(parts, textView),
+    html: renderHtml(parts, htmlView, subject),
+  }
+  return { body, summary: viewSummary(textView, ctx.test) }
+}

@@ -1,0 +1,88 @@
+// Slack's answer → what the engine should do. Incoming webhooks answer in plain text: "ok"
+// on success, otherwise an error code ("no_service", "invalid_blocks" …). Pure.
+import { retryAfterMs } from '../http/postJson'
+import type { Outcome, RateLimitHint, SendResult } from '../types'
+
+/** When Slack leaves Retry-After out of a 429 (it normally sends one). */
+const DEFAULT_RATE_LIMIT_MS = 5_000
+
+// The webhook itself is broken or gone: a person must fix the endpoint (its queue is held).
+const ENDPOINT_PROBLEMS: Record<string, string> = {
+  no_service: 'the webhook was removed or its Slack app uninstalled; edit the endpoint with a new webhook URL',
+  channel_not_found: "the webhook's channel was deleted; create a new webhook and edit the endpoint",
+  channel_is_archived: "the webhook's channel is archived; unarchive it or use another channel's webhook",
+  action_prohibited: 'a Slack admin restricted this webhook from posting; ask them, or use another webhook',
+  invalid_token: 'the webhook URL is no longer valid; edit the endpoint with a new webhook URL',
+  team_disabled: 'the Slack workspace was disabled',
+  posting_to_general_channel_denied: 'only admins may post in this channel; use another channel',
+}
+
+// Our message was refused: this one delivery fails, the endpoint is fine.
+const PAYLOAD_PROBLEMS: Record<string, string> = {
+  invalid_payload: 'the message was not valid JSON',
+  no_text: 'the message had no text',
+  invalid_blocks: 'a block broke a Block Kit rule',
+  invalid_blocks_format: 'the blocks were malformed',
+  msg_blocks_too_long: 'the blocks were too long in total',
+  too_many_attachments: 'the message had too many attachments',
+}
+
+/** The error code at the start of Slack's plain-text body, if it looks like one. */
+export function slackErrorCode(body: string): string | undefined {
+  const code = /^\s*([a-z][a-z0-9_]{1,60})\s*$/.exec(body)?.[1]
+  return code
+}
+
+function permanent(message: string, flagEndpoint: boolean): Outcome {
+  return { result: 'permanent', errorClass: 'rejected', message, flagEndpoint }
+}
+
+function said(code: string | undefined, status: number): string {
+  return code ? `${code} (HTTP ${status})` : `HTTP ${status}`
+}
+
+export function classifySlack(result: SendResult, now: number = Date.now()): Outcome {
+  if (!result.ok) return { result: 'retry', errorClass: result.errorClass, message: result.message }
+  const { status, headers, body } = result.response
+  const code = slackErrorCode(body)
+
+  if (status === 200 && body.trim() === 'ok') return { result: 'delivered' }
+  if (status >= 200 && status < 300) {
+    // Not Slack's answer (a proxy or captive portal page, say): nothing says it was posted.
+    return {
+      result: 'retry',
+      errorClass: 'server_error',
+      message: `Slack answered ${status} without "ok"; will retry (a proxy or captive portal in the way?).`,
+    }
+  }
+  if (status === 429 || code === 'rate_limited') {
+    const waitMs = retryAfterMs(headers['retry-after'], now) ?? DEFAULT_RATE_LIMIT_MS
+    const rateLimit: RateLimitHint = { waitMs }
+    return {
+      result: 'retry',
+      errorClass: 'rate_limited',
+      message: `Slack: rate limited; retrying in ${(waitMs / 1000).toFixed(1)} s.`,
+      retryAfterMs: waitMs,
+      rateLimit,
+    }
+  }
+  if (status >= 500) {
+    const retryAfter = retryAfterMs(headers['retry-after'], now)
+    return {
+      result: 'retry',
+      errorClass: 'server_error',
+      message: `Slack: server error ${said(code, status)}; will retry.`,
+      ...(retryAfter && { retryAfterMs: retryAfter }),
+    }
+  }
+  if (code && ENDPOINT_PROBLEMS[code]) return permanent(`Slack: ${said(code, status)} — ${ENDPOINT_PROBLEMS[code]}.`, true)
+  if (code && PAYLOAD_PROBLEMS[code]) return permanent(`Slack rejected the message: ${said(code, status)} — ${PAYLOAD_PROBLEMS[code]}.`, false)
+  if (status >= 300 && status < 400) {
+    return permanent(`Slack answered ${status} (a redirect); redirects are not followed — check the webhook URL.`, true)
+  }
+  // An unknown code: 401/403/404/410 still say the webhook is unusable; other 4xx are about this message.
+  if ([401, 403, 404, 410].includes(status)) {
+    return permanent(`Slack: ${said(code, status)} — the webhook cannot be used; check the endpoint's webhook URL.`, true)
+  }
+  return permanent(`Slack rejected the message: ${said(code, status)}.`, false)
+}

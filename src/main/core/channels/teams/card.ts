@@ -1,0 +1,201 @@
+// KnockerEvent → one Adaptive Card 1.4 in the message envelope a Teams Workflow expects.
+// The content is describeEvent's (the same as Discord's); this file only lays it out:
+// title, optional TEST notice, FactSet, description, footer, "Open …" buttons. Size is
+// enforced last by fitCard.
+import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
+import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
+import type { FormatContext, PreparedRequest } from '../types'
+import { fitCard, TEAMS_LIMITS } from './limits'
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive'
+export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json'
+
+/** Adaptive Cards have a fixed palette; the event's tone picks from it. */
+export const TONE_COLORS: Record<Tone, 'attention' | 'good' | 'warning' | 'accent'> = {
+  bad: 'attention',
+  good: 'good',
+  warning: 'warning',
+  info: 'accent',
+}
+
+const MAX_FACT_CHARS = 1000
+const MAX_MACHINE_NAME_CHARS = 200
+
+// Adaptive Card text is a CommonMark subset (bold, italic, lists, links). A backslash makes
+// any of these characters literal; < and > keep "<at>…</at>" from looking like a mention.
+const MARKDOWN_SPECIAL = /[\\*_[\]`~<>]/g
+// A name that starts like a list item or heading would be restyled as one.
+const BLOCK_START = /^(\s*)([-+#]|\d+[.)])(?=\s|$)/
+
+function escapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN_SPECIAL, '\\$&').replace(BLOCK_START, (_m, space: string, marker: string) => `${space}\\${marker}`)
+}
+
+// Control characters render as boxes (or break the flow's JSON handling); tabs and newlines stay.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+
+/** Free text (report descriptions, log texts) keeps its Markdown: Teams renders the same subset. */
+function cleanFreeText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '')
+}
+
+/** The work date as the event wrote it (the host app's own date when it sends a local
+ * offset), not shifted into UTC, which would move evening work to the next day. */
+function plainDate(iso: string): string {
+  const written = /^\d{4}-\d{2}-\d{2}/.exec(iso)?.[0]
+  if (written) return written
+  const parsed = new Date(iso)
+  return Number.isNaN(parsed.getTime()) ? oneLine(iso) : parsed.toISOString().slice(0, 10)
+}
+
+/** A parenthesis or space would end the Markdown link early; encodeURIComponent leaves ( ) alone. */
+function percentEncode(char: string): string {
+  return char === '(' ? '%28' : char === ')' ? '%29' : encodeURIComponent(char)
+}
+
+export const teamsSyntax: MessageSyntax = {
+  escape: (text) => escapeMarkdown(text.replace(CONTROL_CHARS, '')),
+  escapeText: cleanFreeText,
+  link: (label, url) => `[${escapeMarkdown(oneLine(label))}](${url.replace(/[()\s]/g, percentEncode)})`,
+  // DATE() is documented for TextBlocks only; a fact gets the plain date.
+  date: plainDate,
+  maxFieldChars: MAX_FACT_CHARS,
+}
+
+export interface TeamsFact {
+  title: string
+  value: string
+}
+
+export interface TeamsAction {
+  title: string
+  url: string
+}
+
+/** Everything a card shows, before layout. */
+export interface CardParts {
+  title: string
+  tone: Tone
+  test: boolean
+  facts: TeamsFact[]
+  description?: string
+  footer: string
+  actions: TeamsAction[]
+  /** One plain line for notification previews and screen readers. */
+  preview: string
+}
+
+/** The JSON posted to the Workflow. */
+export interface TeamsMessage {
+  type: 'message'
+  summary: string
+  text: string
+  attachments: Array<{
+    contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE
+    contentUrl: null
+    content: AdaptiveCard
+  }>
+}
+
+export interface AdaptiveCard {
+  $schema: typeof ADAPTIVE_CARD_SCHEMA
+  type: 'AdaptiveCard'
+  version: string
+  fallbackText: string
+  speak: string
+  msteams: { width: 'Full' }
+  body: Array<Record<string, unknown>>
+  actions: Array<{ type: 'Action.OpenUrl'; title: string; url: string }>
+}
+
+/** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
+export function buildMessage(parts: CardParts): TeamsMessage {
+  const body: Array<Record<string, unknown>> = [
+    // The title comes first: a client that previews a card by its first text shows it.
+    { type: 'TextBlock', text: parts.title, weight: 'bolder', size: 'medium', color: TONE_COLORS[parts.tone], wrap: true },
+  ]
+  if (parts.test) body.push({ type: 'TextBlock', text: TEST_NOTICE, weight: 'bolder', color: 'warning', wrap: true })
+  if (parts.facts.length > 0) body.push({ type: 'FactSet', facts: parts.facts })
+  if (parts.description) body.push({ type: 'TextBlock', text: parts.description, wrap: true })
+  body.push({ type: 'TextBlock', text: parts.footer, isSubtle: true, size: 'small', wrap: true, spacing: 'medium' })
+
+  // Phones otherwise say only "Workflows sent a card". Which text a Teams client previews
+  // depends on the flow and the client, so the same short line goes everywhere one is read:
+  // - the message's `summary` (Bot Framework's notification/preview text) and `text`, which a
+  //   flow that posts the message itself, or reads triggerBody()?['text'], picks up;
+  // - the card's `fallbackText` (shown by clients that can't render the card) and `speak`
+  //   (screen readers). The "Post to a channel when a webhook request is received" template
+  //   posts only the card, so these are what travel with it.
+  return {
+    type: 'message',
+    summary: parts.preview,
+    text: parts.preview,
+    attachments: [
+      {
+        contentType: ADAPTIVE_CARD_CONTENT_TYPE,
+        contentUrl: null,
+        content: {
+          $schema: ADAPTIVE_CARD_SCHEMA,
+          type: 'AdaptiveCard',
+          version: TEAMS_LIMITS.cardVersion,
+          fallbackText: parts.preview,
+          // speak may be read as SSML: keep markup characters out.
+          speak: parts.preview.replace(/[<>&]/g, ' '),
+          msteams: { width: 'Full' },
+          body,
+          actions: parts.actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url })),
+        },
+      },
+    ],
+  }
+}
+
+/** "Open problem report" for the record the event is about, plus the linked report of a log entry. */
+function actionsFor(event: KnockerEvent, url: string): TeamsAction[] {
+  switch (event.event) {
+    case 'problem_report.created':
+    case 'problem_report.closed':
+    case 'problem_report.reopened':
+      return [{ title: 'Open problem report', url }]
+    case 'log_entry.created': {
+      const report = event.log_entry.problem_report
+      const actions = [{ title: 'Open log entry', url }]
+      if (report) actions.push({ title: `Open problem report #${report.id}`, url: report.url })
+      return actions
+    }
+    default:
+      return [{ title: 'Open machine', url }]
+  }
+}
+
+/** Teams renders DATE()/TIME() in each reader's own time zone (strict RFC 3339, no milliseconds). */
+function localizedTime(iso: string): string {
+  const parsed = new Date(iso)
+  if (Number.isNaN(parsed.getTime())) return ''
+  const stamp = parsed.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return ` · {{DATE(${stamp}, SHORT)}} {{TIME(${stamp})}}`
+}
+
+/** The card's parts for an event, before any size limit is applied. */
+export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
+  const view = describeEvent(event, teamsSyntax)
+  const name = truncateChars(oneLine(machineDisplayName(event.machine)), MAX_MACHINE_NAME_CHARS)
+  const parts: CardParts = {
+    // "[TEST] " is literal text in Markdown: brackets without a "(url)" are no link.
+    title: `${ctx.test ? TEST_TITLE_PREFIX : ''}${teamsSyntax.escape(name)} — ${teamsSyntax.escape(view.what)}`,
+    tone: view.tone,
+    test: ctx.test,
+    facts: view.fields.map((f) => ({ title: f.name, value: f.value })),
+    footer: `Flipfix · ${teamsSyntax.escape(oneLine(event.machine.asset_id))}${localizedTime(event.occurred_at)}${ctx.test ? ' · test message' : ''}`,
+    actions: actionsFor(event, view.url),
+    preview: viewSummary(view, ctx.test),
+  }
+  if (view.description) parts.description = view.description
+  return parts
+}
+
+export function formatTeams(event: KnockerEvent, ctx: FormatContext, budget: number = TEAMS_LIMITS.messageBytes): PreparedRequest {
+  const parts = fitCard(cardParts(event, ctx), buildMessage, budget)
+  return { body: buildMessage(parts), summary: parts.preview }
+}

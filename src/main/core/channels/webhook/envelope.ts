@@ -1,0 +1,45 @@
+// KnockerEvent → the webhook body: {"type", "timestamp", "test"?, "data": <the event as
+// accepted>, "truncated"?}, plus the stable webhook-id header. No human rendering: receivers
+// get the event contract itself.
+import type { KnockerEvent } from '../../../../shared/events'
+import { describeEvent, viewSummary, type MessageSyntax } from '../eventView'
+import type { FormatContext, PreparedRequest } from '../types'
+import { FirstSentTimes } from './firstSent'
+import { fitPayload } from './payloadLimit'
+import { webhookId } from './signing'
+
+export interface WebhookEnvelope {
+  type: KnockerEvent['event']
+  /** ISO time Knocker first sent this delivery (the same on every retry). */
+  timestamp: string
+  /** Only on test sends, whose data is a sample event. */
+  test?: true
+  data: KnockerEvent
+  /** Fields of data shortened to keep the body under 20 KB ("problem_report.description"). */
+  truncated?: string[]
+  [key: string]: unknown
+}
+
+/** Plain text: only the history-list summary is rendered. */
+const plainSyntax: MessageSyntax = {
+  escape: (text) => text,
+  link: (label, url) => `${label} (${url})`,
+  date: (iso) => iso.slice(0, 10),
+  maxFieldChars: 1000,
+}
+
+const firstSent = new FirstSentTimes()
+
+export function formatWebhook(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
+  const envelope: WebhookEnvelope = {
+    type: event.event,
+    timestamp: firstSent.at(`${ctx.delivery.endpointId}#${ctx.delivery.id}#${ctx.delivery.eventId}`),
+    ...(ctx.test ? { test: true as const } : {}),
+    data: event,
+  }
+  return {
+    body: fitPayload(envelope),
+    summary: viewSummary(describeEvent(event, plainSyntax), ctx.test),
+    headers: { 'webhook-id': webhookId(ctx.delivery) },
+  }
+}

@@ -1,0 +1,93 @@
+// SSRF guard for user-entered webhook URLs: a public-looking hostname may resolve to
+// 127.0.0.1, the LAN or a cloud metadata address. Unless allow_private_targets is on, sends
+// go through an undici Agent whose DNS lookup refuses every such address (all of them are
+// checked, not just the first) and whose connector refuses private IP literals.
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
+import { isIP } from 'node:net'
+import { Agent, buildConnector } from 'undici'
+import { isPrivateHost, isPrivateIPv4 } from '../http/targetUrl'
+
+/** The error code postJson's describeSendError turns into a clear message. */
+export const PRIVATE_ADDRESS = 'PRIVATE_ADDRESS'
+
+export type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
+export type LookupFunction = (hostname: string, options: LookupOptions, callback: LookupCallback) => void
+
+export function privateAddressError(): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error('refused: the host is a private, loopback or link-local address')
+  error.code = PRIVATE_ADDRESS
+  return error
+}
+
+function mappedIPv4(hi: string, lo: string): string {
+  const a = parseInt(hi, 16)
+  const b = parseInt(lo, 16)
+  return `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`
+}
+
+// IPv4 embedded in IPv6 the way the URL parser writes it: ::ffff:7f00:1 (mapped),
+// ::7f00:1 (compatible), 64:ff9b::7f00:1 (NAT64).
+const EMBEDDED_IPV4 = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/
+
+/**
+ * isPrivateHost plus the spellings it misses: IPv4 embedded in IPv6 in hex form, names with
+ * a trailing dot ("localhost."), and multicast/broadcast/reserved addresses (never a
+ * public web service).
+ */
+export function isPrivateDestination(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
+  if (isPrivateHost(bare)) return true
+  const embedded = EMBEDDED_IPV4.exec(bare)
+  if (embedded) return isPrivateIPv4(mappedIPv4(embedded[1], embedded[2]))
+  const family = isIP(bare)
+  if (family === 4) return Number(bare.split('.')[0]) >= 224 // multicast, reserved, broadcast
+  if (family === 6) return bare.startsWith('ff') // multicast
+  return false
+}
+
+/** A dns.lookup that fails with PRIVATE_ADDRESS when any resolved address is private. */
+export function guardLookup(lookup: LookupFunction = dnsLookup as LookupFunction): LookupFunction {
+  return (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (err, resolved) => {
+      if (err) return callback(err, [])
+      const addresses = Array.isArray(resolved) ? resolved : [{ address: resolved, family: isIP(resolved) }]
+      if (addresses.length === 0) {
+        const notFound: NodeJS.ErrnoException = new Error('no address')
+        notFound.code = 'ENOTFOUND'
+        return callback(notFound, [])
+      }
+      if (addresses.some((a) => isPrivateDestination(a.address))) return callback(privateAddressError(), [])
+      if (options.all) return callback(null, addresses)
+      callback(null, addresses[0].address, addresses[0].family)
+    })
+  }
+}
+
+/** An Agent that never connects to a private address (same keep-alive settings as the engine's). */
+export function createGuardedAgent(options: { lookup?: LookupFunction } = {}): Agent {
+  const connector = buildConnector({ timeout: 10_000, lookup: guardLookup(options.lookup) })
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 8,
+    connect(connectOptions, callback) {
+      // IP literals skip DNS (net.connect never calls lookup for them): check them here.
+      const host = connectOptions.hostname.replace(/^\[|\]$/g, '')
+      if (isIP(host) && isPrivateDestination(host)) return callback(privateAddressError(), null)
+      connector(connectOptions, callback)
+    },
+  })
+}
+
+let shared: Agent | null = null
+
+/** The module's guarded Agent, created on first use and kept alive between sends. */
+export function guardedAgent(): Agent {
+  shared ??= createGuardedAgent()
+  return shared
+}
+
+export async function closeGuardedAgent(): Promise<void> {
+  const agent = shared
+  shared = null
+  await agent?.close().catch(() => undefined)
+}
