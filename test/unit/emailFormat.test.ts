@@ -41,12 +41,16 @@ describe('email format', () => {
     expect(mail.html).toMatch(/<th[^>]*>Reported by<\/th><td[^>]*>Anonymous<\/td>/)
     expect(mail.html).toContain('<a href="https://flipfix.theflip.museum/problem-reports/412/" style=')
     expect(mail.html).toContain('>Open in Flipfix</a>')
-    // from/to are the endpoint's: filled in at send time.
+    // from/to are the endpoint's settings, passed in the format context.
     expect([mail.from, mail.to]).toEqual([null, []])
+    const addressed = format(sample('problem_report.created'), {
+      settings: { from: 'Knocker <knocker@museum.test>', to: ['ken@museum.test', 'reba@museum.test'] },
+    }).mail
+    expect([addressed.from, addressed.to]).toEqual(['Knocker <knocker@museum.test>', ['ken@museum.test', 'reba@museum.test']])
   })
 
   it('closed and reopened reply to the root with the same subject; status is in the body', () => {
-    const closed = format(sample('problem_report.closed'), { delivery: { id: 7, eventId: 'problem_report:412:closed:4851', endpointId: 'ep1' } })
+    const closed = format(sample('problem_report.closed'), { delivery: { id: 7, eventId: 'problem_report:412:closed:4851', endpointId: 'ep1', createdAt: 0 } })
     expect(closed.mail.subject).toBe('Re: [Flipfix] Eight Ball Deluxe: new problem report #412')
     expect(closed.mail.headers['In-Reply-To']).toBe(ROOT_412)
     expect(closed.mail.headers.References).toBe(ROOT_412)
@@ -90,9 +94,9 @@ describe('email format', () => {
 
   it('derives the Message-ID from the delivery: stable across retries, unique otherwise', () => {
     const event = sample('machine.created')
-    const id = (delivery: { id: number; eventId: string; endpointId: string }) =>
+    const id = (delivery: { id: number; eventId: string; endpointId: string; createdAt: number }) =>
       format(event, { delivery }).mail.headers['Message-ID']
-    const base = { id: 5, eventId: 'machine:M0042:created', endpointId: 'ep1' }
+    const base = { id: 5, eventId: 'machine:M0042:created', endpointId: 'ep1', createdAt: 0 }
     expect(id(base)).toBe(id({ ...base }))
     expect(new Set([id(base), id({ ...base, id: 6 }), id({ ...base, endpointId: 'ep2' }), id({ ...base, eventId: 'x' })]).size).toBe(4)
   })

@@ -5,7 +5,8 @@ export function formatCtx(patch: Partial<FormatContext> = {}): FormatContext {
   return {
     test: false,
     options: {},
-    delivery: { id: 1, eventId: 'problem_report:412:created', endpointId: 'ep_test' },
+    settings: {},
+    delivery: { id: 1, eventId: 'problem_report:412:created', endpointId: 'ep_test', createdAt: Date.parse('2026-07-18T19:02:12Z') },
     conversation: null,
     threadId: null,
     ...patch,

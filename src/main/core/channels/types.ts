@@ -9,8 +9,11 @@ export interface FormatContext {
   test: boolean
   /** The endpoint's non-secret options (e.g. Discord `forum`). */
   options: Record<string, unknown>
-  /** Identifies this delivery; the same on every retry (idempotency keys, Message-IDs). */
-  delivery: { id: number; eventId: string; endpointId: string }
+  /** The target's non-secret settings, from publicSettings (email: from, to …). */
+  settings: Record<string, unknown>
+  /** Identifies this delivery; the same on every retry (idempotency keys, Message-IDs).
+   * createdAt: when Knocker accepted it (ms). */
+  delivery: { id: number; eventId: string; endpointId: string; createdAt: number }
   /** The conversation this event belongs to ("problem:412"), if any: see shared/conversation.ts. */
   conversation: string | null
   /** The destination's thread of that conversation, when an earlier delivery opened one. */
@@ -93,6 +96,9 @@ export interface Channel<Target> {
   redactTarget(target: Target): string
   /** Non-secret target fields the UI may show and edit (SMTP host, recipients …). */
   publicSettings?(target: Target): Record<string, unknown>
+  /** The target's secret values (token, password, signing secrets): scrubbed from anything
+   * stored about an attempt, in case a destination echoes them back. */
+  secretValues?(target: Target): string[]
   format(event: KnockerEvent, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome

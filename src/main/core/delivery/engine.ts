@@ -140,10 +140,12 @@ export class DeliveryEngine {
     const kind = endpoint?.kind ?? endpoints.nameOf(delivery.endpointId)!.kind
     const channel = channels[kind]
     const conversation = conversationKey(event)
+    const target = endpoint ? endpoints.target(delivery.endpointId) : null
     const ctx: FormatContext = {
       test: stored.isTest,
       options: endpoint?.options ?? {},
-      delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId },
+      settings: target && channel.publicSettings ? channel.publicSettings(target) : {},
+      delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId, createdAt: delivery.createdAt },
       conversation,
       // Test sends never join (or open) a real report's thread.
       threadId: conversation && !stored.isTest ? this.o.threads.get(delivery.endpointId, conversation) : null,
@@ -160,9 +162,8 @@ export class DeliveryEngine {
     let result: SendResult
     let outcome: Outcome
     try {
-      if (!endpoint) throw new Error('the endpoint was deleted')
+      if (!endpoint || !target) throw new Error('the endpoint was deleted')
       prepared = channel.format(event, ctx)
-      const target = endpoints.target(delivery.endpointId)
       const failedCheck = trigger === 'test' && channel.verify ? await channel.verify(target, sendCtx) : null
       result = failedCheck ?? (await channel.send(target, prepared, sendCtx))
       outcome = channel.classify(result, clock.now())
@@ -176,6 +177,10 @@ export class DeliveryEngine {
       return { delivery, outcome, statusCode: null, durationMs: result.durationMs, status: 'retrying' }
     }
     this.applyRateLimit(delivery.endpointId, kind, outcome)
+    // A destination may echo what we sent (auth headers, tokens): nothing secret is stored.
+    const scrub = secretScrubber(target && channel.secretValues ? channel.secretValues(target) : [])
+    if (outcome.result !== 'delivered') outcome = { ...outcome, message: scrub(outcome.message) }
+    else if (outcome.note) outcome = { ...outcome, note: scrub(outcome.note) }
     const response = result.ok ? result.response : null
     const update = { ...this.nextState(delivery, outcome, trigger), lastStatusCode: response?.status ?? null }
     const now = clock.now()
@@ -192,8 +197,8 @@ export class DeliveryEngine {
         errorMessage: outcome.result === 'delivered' ? null : redactText(outcome.message),
         note: outcome.result === 'delivered' && outcome.note ? redactText(outcome.note) : null,
         requestBody: prepared ? JSON.stringify(prepared.body) : null,
-        responseHeaders: response ? JSON.stringify(response.headers) : null,
-        responseBody: response ? redactText(response.body.slice(0, RESPONSE_BODY_LIMIT)) : null,
+        responseHeaders: response ? scrub(JSON.stringify(response.headers)) : null,
+        responseBody: response ? scrub(redactText(response.body.slice(0, RESPONSE_BODY_LIMIT))) : null,
       },
       update,
       now,
@@ -316,6 +321,16 @@ export class DeliveryEngine {
       this.o.logger.warn({ deliveryId: orphan.id }, 'recovered an interrupted delivery')
     }
   }
+}
+
+/** Replaces every occurrence of the given secrets (and their base64 forms, as in Basic auth). */
+export function secretScrubber(secrets: string[]): (text: string) => string {
+  const needles = secrets
+    .filter((s) => s.length >= 6)
+    .flatMap((s) => [s, Buffer.from(s).toString('base64')])
+    .sort((a, b) => b.length - a.length)
+  if (needles.length === 0) return (text) => text
+  return (text) => needles.reduce((out, needle) => out.split(needle).join('[redacted]'), text)
 }
 
 function sleep(ms: number) {

@@ -266,6 +266,7 @@ export const discordChannel: Channel<DiscordTarget> & {
   kind: 'discord',
   parseTarget,
   redactTarget,
+  secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
   send,
   classify,

@@ -147,9 +147,10 @@ export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRe
     title: `${ctx.test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${textView.what}`,
     test: ctx.test,
   }
+  // Sender and recipients are the endpoint's (non-secret) settings: shown in the stored attempt.
   const body: EmailMessage = {
-    from: null,
-    to: [],
+    from: typeof ctx.settings.from === 'string' ? ctx.settings.from : null,
+    to: Array.isArray(ctx.settings.to) ? ctx.settings.to.map(String) : [],
     subject,
     headers: headersFor(event, threading),
     text: renderText(parts, textView),

@@ -54,10 +54,6 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     const refusal = policyRefusal(target, ctx.allowPrivate)
     if (refusal) return refusal
     const message = request.body as EmailMessage
-    // The envelope is the endpoint's and only known here; the engine stores the body after
-    // send, so the stored attempt shows who it went to.
-    message.from = target.from
-    message.to = [...target.to]
     const { 'Message-ID': messageId, 'In-Reply-To': inReplyTo, References: references, ...headers } = message.headers
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
@@ -100,6 +96,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     parseTarget: parseEmailTarget,
     redactTarget: redactEmailTarget,
     publicSettings: emailPublicSettings,
+    secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
     send,
     classify: (result: SendResult) => classifyEmail(result),

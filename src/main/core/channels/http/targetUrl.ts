@@ -18,15 +18,29 @@ export function isPrivateIPv4(ip: string): boolean {
   )
 }
 
-/** Loopback, private, link-local or a local name: not somewhere a public service lives. */
+// IPv4 embedded in IPv6, dotted or the way the URL parser writes it: ::ffff:7f00:1 (mapped),
+// ::7f00:1 (compatible), 64:ff9b::7f00:1 (NAT64).
+const EMBEDDED_IPV4_DOTTED = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/
+const EMBEDDED_IPV4_HEX = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/
+
+function hexToIPv4(hi: string, lo: string): string {
+  const a = parseInt(hi, 16)
+  const b = parseInt(lo, 16)
+  return `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`
+}
+
+/** Loopback, private, link-local, multicast or a local name: not somewhere a public service
+ * lives. Also catches the odd spellings ("localhost.", IPv4 written inside IPv6). */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
   const family = isIP(host)
-  if (family === 4) return isPrivateIPv4(host)
+  if (family === 4) return isPrivateIPv4(host) || Number(host.split('.')[0]) >= 224 // multicast, reserved, broadcast
   if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)
-    if (mapped) return isPrivateIPv4(mapped[1])
-    return host === '::1' || host === '::' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host)
+    const dotted = EMBEDDED_IPV4_DOTTED.exec(host)
+    if (dotted) return isPrivateIPv4(dotted[1])
+    const hex = EMBEDDED_IPV4_HEX.exec(host)
+    if (hex) return isPrivateIPv4(hexToIPv4(hex[1], hex[2]))
+    return host === '::1' || host === '::' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('ff')
   }
   return host === 'localhost' || PRIVATE_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))
 }

@@ -28,6 +28,7 @@ export const slackChannel: Channel<SlackTarget> & {
   kind: 'slack',
   parseTarget: parseSlackTarget,
   redactTarget: redactSlackTarget,
+  secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
   send,
   classify: classifySlack,

@@ -4,7 +4,6 @@
 import type { KnockerEvent } from '../../../../shared/events'
 import { describeEvent, viewSummary, type MessageSyntax } from '../eventView'
 import type { FormatContext, PreparedRequest } from '../types'
-import { FirstSentTimes } from './firstSent'
 import { fitPayload } from './payloadLimit'
 import { webhookId } from './signing'
 
@@ -28,12 +27,12 @@ const plainSyntax: MessageSyntax = {
   maxFieldChars: 1000,
 }
 
-const firstSent = new FirstSentTimes()
-
 export function formatWebhook(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
   const envelope: WebhookEnvelope = {
     type: event.event,
-    timestamp: firstSent.at(`${ctx.delivery.endpointId}#${ctx.delivery.id}#${ctx.delivery.eventId}`),
+    // When Knocker accepted the event: the same on every retry, so a retried body is byte
+    // for byte the first one (webhook-timestamp carries the time of each attempt).
+    timestamp: new Date(ctx.delivery.createdAt).toISOString(),
     ...(ctx.test ? { test: true as const } : {}),
     data: event,
   }

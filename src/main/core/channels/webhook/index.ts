@@ -45,6 +45,13 @@ export const webhookChannel: Channel<WebhookTarget> & {
   parseTarget: (input) => parseWebhookTarget(input),
   redactTarget: redactWebhookTarget,
   publicSettings: (target) => webhookPublicSettings(target),
+  secretValues: (target) => [
+    ...Object.values(target.headers),
+    ...(target.auth.type === 'bearer' ? [target.auth.token] : []),
+    ...(target.auth.type === 'basic' ? [target.auth.password, `${target.auth.username}:${target.auth.password}`] : []),
+    ...(target.auth.type === 'header' ? [target.auth.value] : []),
+    ...target.secrets.map((s) => s.secret),
+  ],
   format: formatWebhook,
   send,
   classify: classifyWebhook,

@@ -5,7 +5,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
 import { isIP } from 'node:net'
 import { Agent, buildConnector } from 'undici'
-import { isPrivateHost, isPrivateIPv4 } from '../http/targetUrl'
+import { isPrivateHost } from '../http/targetUrl'
 
 /** The error code postJson's describeSendError turns into a clear message. */
 export const PRIVATE_ADDRESS = 'PRIVATE_ADDRESS'
@@ -19,31 +19,8 @@ export function privateAddressError(): NodeJS.ErrnoException {
   return error
 }
 
-function mappedIPv4(hi: string, lo: string): string {
-  const a = parseInt(hi, 16)
-  const b = parseInt(lo, 16)
-  return `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`
-}
-
-// IPv4 embedded in IPv6 the way the URL parser writes it: ::ffff:7f00:1 (mapped),
-// ::7f00:1 (compatible), 64:ff9b::7f00:1 (NAT64).
-const EMBEDDED_IPV4 = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/
-
-/**
- * isPrivateHost plus the spellings it misses: IPv4 embedded in IPv6 in hex form, names with
- * a trailing dot ("localhost."), and multicast/broadcast/reserved addresses (never a
- * public web service).
- */
-export function isPrivateDestination(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
-  if (isPrivateHost(bare)) return true
-  const embedded = EMBEDDED_IPV4.exec(bare)
-  if (embedded) return isPrivateIPv4(mappedIPv4(embedded[1], embedded[2]))
-  const family = isIP(bare)
-  if (family === 4) return Number(bare.split('.')[0]) >= 224 // multicast, reserved, broadcast
-  if (family === 6) return bare.startsWith('ff') // multicast
-  return false
-}
+/** Kept as the guard's name for the check; the shared isPrivateHost covers every spelling. */
+export const isPrivateDestination = isPrivateHost
 
 /** A dns.lookup that fails with PRIVATE_ADDRESS when any resolved address is private. */
 export function guardLookup(lookup: LookupFunction = dnsLookup as LookupFunction): LookupFunction {

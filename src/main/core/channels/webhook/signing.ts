@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks'
 import type { FormatContext } from '../types'
 
 /** msg_ + 128 bits of sha256(event, endpoint, delivery): stable across retries and restarts. */
-export function webhookId(delivery: FormatContext['delivery']): string {
+export function webhookId(delivery: Pick<FormatContext['delivery'], 'id' | 'eventId' | 'endpointId'>): string {
   const digest = createHash('sha256').update(`${delivery.eventId}\n${delivery.endpointId}\n${delivery.id}`).digest('hex')
   return `msg_${digest.slice(0, 32)}`
 }

@@ -3,7 +3,6 @@
 import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
 import { TargetError } from '../types'
 import { parseAuth, parseCustomHeaders, type WebhookAuth } from './extraHeaders'
-import { isPrivateDestination } from './privateAddressGuard'
 import { liveSecrets, parseSecrets, rotateSecrets, type SigningSecret } from './secrets'
 
 export interface WebhookTarget {
@@ -26,10 +25,6 @@ export function parseWebhookTarget(
 ): WebhookTarget {
   const allowPrivate = input.allowPrivate === true
   const url = parseTargetUrl(input.url, { expected: EXPECTED, allowPrivate })
-  // parseTargetUrl misses "localhost." and hex-written IPv4-in-IPv6 literals.
-  if (!allowPrivate && isPrivateDestination(url.hostname)) {
-    throw new TargetError(`${EXPECTED} (local addresses need the "allow private targets" setting)`, 'url')
-  }
   url.hash = ''
   const auth = parseAuth(input.auth)
   const headers = parseCustomHeaders(input.headers, auth)

@@ -3,6 +3,7 @@ import { Accordion, Alert, Badge, Button, Code, Drawer, Group, Loader, Paper, Si
 import { useQuery } from '@tanstack/react-query'
 import type { AttemptView } from '../../../../shared/contracts'
 import { EVENT_LABELS } from '../../../../shared/events'
+import { KindBadge } from '../../KindBadge'
 import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
@@ -65,7 +66,10 @@ function DeliveryDetail({ id }: { id: number }) {
 
       <SimpleGrid cols={2} spacing="xs" verticalSpacing={6}>
         <Fact label="Endpoint">
-          {d.endpoint_name} ({d.endpoint_kind})
+          <Group gap={6} wrap="wrap">
+            <span>{d.endpoint_name}</span>
+            <KindBadge kind={d.endpoint_kind} size="xs" />
+          </Group>
         </Fact>
         <Fact label="Event">{EVENT_LABELS[d.event]}</Fact>
         <Fact label="Event ID">
@@ -163,6 +167,21 @@ function AttemptCard({ attempt: a }: { attempt: AttemptView }) {
           {a.error_class && <strong>{a.error_class}: </strong>}
           {a.error_message}
         </Text>
+      )}
+      {a.note && (
+        <Alert
+          color={a.outcome === 'delivered' ? 'yellow' : 'gray'}
+          variant="light"
+          p="xs"
+          mt={4}
+          title="Note"
+          data-testid="attempt-note"
+          styles={{ title: { marginBottom: 2 } }}
+        >
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+            {a.note}
+          </Text>
+        </Alert>
       )}
       <Accordion variant="separated" multiple mt="xs" chevronPosition="left">
         <Accordion.Item value="request">

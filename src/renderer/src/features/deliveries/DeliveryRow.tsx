@@ -1,7 +1,9 @@
 // One line of the history, GitHub "Recent deliveries" style; the whole line opens the detail.
 import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core'
 import type { DeliveryView } from '../../../../shared/contracts'
+import { KIND_LABELS } from '../../../../shared/endpointKinds'
 import { EVENT_LABELS } from '../../../../shared/events'
+import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { DeliveryStatusBadge } from '../../DeliveryStatusBadge'
 import { formatAgo, formatDateTime, formatDuration } from '../../time'
 import classes from './DeliveryRow.module.css'
@@ -31,6 +33,15 @@ export function DeliveryRow({ delivery: d, onOpen }: { delivery: DeliveryView; o
               )}
             </Group>
             <Text size="xs" c="dimmed" truncate>
+              <Text
+                span
+                c={KIND_COLORS[d.endpoint_kind]}
+                title={KIND_LABELS[d.endpoint_kind]}
+                data-testid="delivery-kind"
+                mr={4}
+              >
+                <KindIcon kind={d.endpoint_kind} size={13} labelled />
+              </Text>
               {d.endpoint_name} · {EVENT_LABELS[d.event]} · <span style={{ fontFamily: 'monospace' }}>{d.event_id}</span>
             </Text>
             <Detail delivery={d} />

@@ -1,87 +1,148 @@
-// "Add endpoint": the webhook URL is a secret (it carries Discord's token), so it is typed into
-// a password field and never shown again; the table only ever gets the redacted target.
-import { useState, type FormEvent } from 'react'
-import { Button, Checkbox, Group, Modal, PasswordInput, Select, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core'
-import { ENDPOINT_KINDS, type EndpointKind } from '../../../../shared/domain'
-import { EVENT_LABELS, EVENT_TYPES, type EventType } from '../../../../shared/events'
+// "Add endpoint": pick a kind, fill in its target. Every secret (webhook URLs, passwords, tokens,
+// header values) goes into a password field and is never shown again: the table only ever gets
+// the redacted target and non-secret settings. A webhook's generated signing secret is handed
+// to `onSecret`, to be shown once.
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { Button, Group, Modal, Radio, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core'
+import type { AdminOutput } from '../../../../shared/contracts'
+import { ENDPOINT_KINDS, KIND_LABELS, type EndpointKind } from '../../../../shared/endpointKinds'
+import { EVENT_TYPES, type EventType } from '../../../../shared/events'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
+import { KIND_COLORS, KindIcon } from '../../KindBadge'
+import { EventsField } from './EventsField'
 import { useCreateEndpoint } from './endpointMutations'
+import { createInput, emptyDrafts, type Drafts } from './targetForms/drafts'
+import classes from './KindPicker.module.css'
+import { TargetFields } from './targetForms/TargetFields'
+import { errorFor, fieldErrors } from './targetForms/fieldErrors'
 
-const KIND_LABELS: Record<EndpointKind, string> = { discord: 'Discord' }
-const URL_HINTS: Record<EndpointKind, string> = {
-  discord: 'Channel settings → Integrations → Webhooks → Copy Webhook URL (https://discord.com/api/webhooks/…)',
+const KIND_BLURBS: Record<EndpointKind, string> = {
+  discord: 'Channel or forum webhook',
+  slack: 'Incoming webhook',
+  teams: 'Workflows webhook',
+  email: 'Through an SMTP server',
+  webhook: 'Your own HTTPS receiver',
 }
 
-export function AddEndpointModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+type Created = AdminOutput<'createEndpoint'>
+
+export function AddEndpointModal({
+  opened,
+  onClose,
+  onCreated,
+}: {
+  opened: boolean
+  onClose: () => void
+  onCreated?: (endpoint: Created) => void
+}) {
+  const [dirty, setDirty] = useState(false)
+  const close = () => {
+    setDirty(false)
+    onClose()
+  }
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title="Add endpoint"
+      size="lg"
+      // Typed secrets shouldn't be lost to a stray click next to the dialog.
+      closeOnClickOutside={!dirty}
+    >
+      {/* Mounted only while open: every opening starts from an empty form. */}
+      <AddEndpointForm
+        onDirty={setDirty}
+        onCancel={close}
+        onCreated={(endpoint) => {
+          close()
+          onCreated?.(endpoint)
+        }}
+      />
+    </Modal>
+  )
+}
+
+function AddEndpointForm({
+  onDirty,
+  onCancel,
+  onCreated,
+}: {
+  onDirty: (dirty: boolean) => void
+  onCancel: () => void
+  onCreated: (endpoint: Created) => void
+}) {
   const create = useCreateEndpoint()
   const [name, setName] = useState('')
   const [kind, setKind] = useState<EndpointKind>('discord')
-  const [url, setUrl] = useState('')
-  const [events, setEvents] = useState<string[]>([...EVENT_TYPES])
+  const [drafts, setDrafts] = useState<Drafts>(emptyDrafts)
+  const [events, setEvents] = useState<EventType[]>([...EVENT_TYPES])
   const [enabled, setEnabled] = useState(true)
+  const errors = fieldErrors(create.error)
+  const alertRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (create.error) alertRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+  }, [create.error])
 
-  const close = () => {
-    setName('')
-    setUrl('')
-    setEvents([...EVENT_TYPES])
-    setEnabled(true)
-    create.reset()
-    onClose()
+  const patchDraft = (patch: Partial<Drafts[EndpointKind]>) => {
+    onDirty(true)
+    setDrafts((d) => ({ ...d, [kind]: { ...d[kind], ...patch } }))
   }
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    create.mutate({ name, kind, url, enabled, events: events as EventType[] }, { onSuccess: close })
+    create.mutate(createInput(kind, drafts, { name, enabled, events }), { onSuccess: onCreated })
   }
 
   return (
-    <Modal opened={opened} onClose={close} title="Add endpoint" size="lg">
-      <form onSubmit={submit}>
-        <Stack>
-          <ApiErrorAlert error={create.error} title="The endpoint was not added" />
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Name"
-              placeholder="Workshop channel"
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              required
-              data-autofocus
-            />
-            <Select
-              label="Kind"
-              data={ENDPOINT_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
-              value={kind}
-              onChange={(v) => v && setKind(v as EndpointKind)}
-              allowDeselect={false}
-            />
+    <form onSubmit={submit}>
+      <Stack>
+        <TextInput
+          label="Name"
+          placeholder="Workshop channel"
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+          data-autofocus
+          error={errorFor(errors, 'name')}
+        />
+        <Radio.Group label="Kind" value={kind} onChange={(v) => setKind(v as EndpointKind)}>
+          <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="xs" mt={4}>
+            {ENDPOINT_KINDS.map((k) => (
+              <Radio.Card key={k} value={k} p="xs" radius="md" aria-label={KIND_LABELS[k]} className={classes.card}>
+                <Group gap="xs" wrap="nowrap" align="flex-start">
+                  <Text c={k === kind ? KIND_COLORS[k] : 'dimmed'} lh={0} mt={2} component="span">
+                    <KindIcon kind={k} size={20} />
+                  </Text>
+                  <div>
+                    <Text size="sm" fw={600} lh={1.3}>
+                      {KIND_LABELS[k]}
+                    </Text>
+                    <Text size="xs" c="dimmed" lh={1.3}>
+                      {KIND_BLURBS[k]}
+                    </Text>
+                  </div>
+                </Group>
+              </Radio.Card>
+            ))}
           </SimpleGrid>
-          <PasswordInput
-            label="Webhook URL"
-            description={URL_HINTS[kind]}
-            value={url}
-            onChange={(e) => setUrl(e.currentTarget.value)}
-            autoComplete="off"
-            required
-          />
-          <Checkbox.Group label="Events" description="Which events this endpoint receives" value={events} onChange={setEvents}>
-            <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
-              {EVENT_TYPES.map((type) => (
-                <Checkbox key={type} value={type} label={EVENT_LABELS[type]} />
-              ))}
-            </SimpleGrid>
-          </Checkbox.Group>
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Add endpoint
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </Radio.Group>
+
+        <TargetFields kind={kind} value={drafts[kind]} onChange={patchDraft} mode="create" errors={errors} />
+
+        <EventsField value={events} onChange={setEvents} />
+        <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+        <div ref={alertRef}>
+          <ApiErrorAlert error={create.error} title="The endpoint was not added" />
+        </div>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            Add endpoint
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   )
 }

@@ -1,5 +1,7 @@
-// Every destination: where it points (redacted), what it receives, whether it is healthy.
-import { Badge, Button, Card, Code, Group, Loader, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core'
+// Every destination: its kind, where it points (redacted target plus non-secret settings), what
+// it receives, whether it is healthy; and the dialogs to add, edit and rotate a signing secret.
+import { useState } from 'react'
+import { ActionIcon, Badge, Button, Card, Code, Group, Loader, Menu, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import type { EndpointView } from '../../../../shared/contracts'
@@ -7,14 +9,28 @@ import { EVENT_LABELS, EVENT_TYPES } from '../../../../shared/events'
 import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
+import { KindBadge } from '../../KindBadge'
 import { formatDateTime } from '../../time'
 import { AddEndpointModal } from './AddEndpointModal'
+import { EditEndpointModal } from './EditEndpointModal'
+import { RotateSecretModal } from './RotateSecretModal'
 import { SendTestControl } from './SendTestControl'
+import { SigningSecretModal, type RevealedSecret } from './SigningSecretModal'
+import { emailSettings, settingsDetails, settingsSummary } from './endpointSettings'
 import { useUpdateEndpoint } from './endpointMutations'
+
+interface RowActions {
+  onEdit: (endpoint: EndpointView) => void
+  onRotate: (endpoint: EndpointView) => void
+}
 
 export function EndpointsPage() {
   const api = useApi()
   const [adding, addModal] = useDisclosure(false)
+  // Snapshots taken when a dialog opens, so the 5 s refetch doesn't change a form under the user.
+  const [editing, setEditing] = useState<EndpointView | null>(null)
+  const [rotating, setRotating] = useState<EndpointView | null>(null)
+  const [revealed, setRevealed] = useState<RevealedSecret | null>(null)
   const endpoints = useQuery({
     queryKey: queryKeys.endpoints,
     queryFn: () => api.listEndpoints({}),
@@ -27,21 +43,42 @@ export function EndpointsPage() {
         <Title order={2}>Endpoints</Title>
         <Button onClick={addModal.open}>Add endpoint</Button>
       </Group>
-      <AddEndpointModal opened={adding} onClose={addModal.close} />
+      <AddEndpointModal
+        opened={adding}
+        onClose={addModal.close}
+        onCreated={(created) => {
+          if (created.signing_secret) {
+            setRevealed({ endpointName: created.name, secret: created.signing_secret, reason: 'created' })
+          }
+        }}
+      />
+      <EditEndpointModal endpoint={editing} onClose={() => setEditing(null)} />
+      <RotateSecretModal
+        endpoint={rotating}
+        onClose={() => setRotating(null)}
+        onRotated={(result, graceHours) => {
+          setRotating(null)
+          if (result.signing_secret) {
+            setRevealed({ endpointName: result.name, secret: result.signing_secret, reason: 'rotated', graceHours })
+          }
+        }}
+      />
+      <SigningSecretModal revealed={revealed} onClose={() => setRevealed(null)} />
 
       {endpoints.isPending && <Loader aria-label="Loading endpoints" />}
       {endpoints.isError && <ApiErrorAlert error={endpoints.error} title="Could not load endpoints" />}
       {endpoints.data && endpoints.data.endpoints.length === 0 && (
         <Card withBorder p="xl">
           <Text ta="center" c="dimmed">
-            No endpoints yet. Add a Discord webhook to start receiving notifications.
+            No endpoints yet. Add one (Discord, Slack, Microsoft Teams, email or a signed webhook) to start
+            receiving notifications.
           </Text>
         </Card>
       )}
       {endpoints.data && endpoints.data.endpoints.length > 0 && (
         <Card withBorder p={0}>
-          <Table.ScrollContainer minWidth={960}>
-            <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Endpoints">
+          <Table.ScrollContainer minWidth={1000}>
+            <Table verticalSpacing="sm" horizontalSpacing="sm" highlightOnHover aria-label="Endpoints">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
@@ -54,7 +91,7 @@ export function EndpointsPage() {
               </Table.Thead>
               <Table.Tbody>
                 {endpoints.data.endpoints.map((e) => (
-                  <EndpointRow key={e.id} endpoint={e} />
+                  <EndpointRow key={e.id} endpoint={e} onEdit={setEditing} onRotate={setRotating} />
                 ))}
               </Table.Tbody>
             </Table>
@@ -65,7 +102,7 @@ export function EndpointsPage() {
   )
 }
 
-function EndpointRow({ endpoint }: { endpoint: EndpointView }) {
+function EndpointRow({ endpoint, onEdit, onRotate }: { endpoint: EndpointView } & RowActions) {
   const update = useUpdateEndpoint()
   // Show the switch where the user put it while the change is on its way.
   const enabled = update.isPending && update.variables.enabled !== undefined ? update.variables.enabled : endpoint.enabled
@@ -74,15 +111,23 @@ function EndpointRow({ endpoint }: { endpoint: EndpointView }) {
     <>
       <Table.Tr data-endpoint-id={endpoint.id}>
         <Table.Td>
-          <Text fw={600}>{endpoint.name}</Text>
-          <Badge size="xs" variant="outline" color="gray">
-            {endpoint.kind}
-          </Badge>
+          <Group gap="xs" wrap="nowrap" align="flex-start" justify="space-between" miw={190}>
+            <Stack gap={4} align="flex-start">
+              <Text fw={600} lh={1.3}>
+                {endpoint.name}
+              </Text>
+              <KindBadge kind={endpoint.kind} size="xs" />
+            </Stack>
+            <RowMenu endpoint={endpoint} onEdit={onEdit} onRotate={onRotate} />
+          </Group>
         </Table.Td>
-        <Table.Td>
-          <Code data-testid="endpoint-target" style={{ whiteSpace: 'nowrap' }}>{endpoint.target}</Code>
+        <Table.Td maw={300}>
+          <Code data-testid="endpoint-target" style={{ overflowWrap: 'anywhere' }}>
+            {endpoint.target}
+          </Code>
+          <SettingsLine endpoint={endpoint} />
         </Table.Td>
-        <Table.Td miw={200} maw={280}>
+        <Table.Td miw={160} maw={240}>
           <Subscriptions events={endpoint.events} />
         </Table.Td>
         <Table.Td>
@@ -110,6 +155,54 @@ function EndpointRow({ endpoint }: { endpoint: EndpointView }) {
   )
 }
 
+/** The non-secret settings in one line, all of them in the tooltip. */
+function SettingsLine({ endpoint }: { endpoint: EndpointView }) {
+  const summary = settingsSummary(endpoint)
+  if (!summary) return null
+  const details = settingsDetails(endpoint)
+  const recipients = endpoint.kind === 'email' ? emailSettings(endpoint.settings).to.length : null
+  return (
+    <Tooltip
+      multiline
+      maw={360}
+      withArrow
+      label={
+        <Stack gap={2}>
+          {details.map(([label, value]) => (
+            <Text key={label} size="xs">
+              <strong>{label}:</strong> {value}
+            </Text>
+          ))}
+        </Stack>
+      }
+    >
+      <Text size="xs" c="dimmed" mt={4} lineClamp={2} data-testid="endpoint-settings" data-recipients={recipients ?? undefined}>
+        {summary}
+      </Text>
+    </Tooltip>
+  )
+}
+
+function RowMenu({ endpoint, onEdit, onRotate }: { endpoint: EndpointView } & RowActions) {
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${endpoint.name}`}>
+          <svg width={18} height={18} viewBox="0 0 24 24" fill="currentColor" aria-hidden>
+            <circle cx="5" cy="12" r="2" />
+            <circle cx="12" cy="12" r="2" />
+            <circle cx="19" cy="12" r="2" />
+          </svg>
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onEdit(endpoint)}>Edit</Menu.Item>
+        {endpoint.kind === 'webhook' && <Menu.Item onClick={() => onRotate(endpoint)}>Rotate signing secret</Menu.Item>}
+      </Menu.Dropdown>
+    </Menu>
+  )
+}
+
 function Subscriptions({ events }: { events: EndpointView['events'] }) {
   if (events.length === EVENT_TYPES.length) return <Badge variant="light">All events</Badge>
   if (events.length === 0) return <Badge color="gray" variant="light">No events</Badge>
@@ -132,14 +225,14 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
         <Badge color="teal" variant="light">
           OK
         </Badge>
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
           {queue}
         </Text>
       </Stack>
     )
   }
   return (
-    <Stack gap={4} maw={260}>
+    <Stack gap={4} maw={220}>
       <Tooltip
         label={endpoint.needs_attention_at ? `since ${formatDateTime(endpoint.needs_attention_at)}` : 'needs attention'}
       >

@@ -21,7 +21,7 @@ export function SendTestControl({ endpoint }: { endpoint: EndpointView }) {
           onChange={(v) => v && setEvent(v as EventType)}
           allowDeselect={false}
           size="xs"
-          w={210}
+          w={190}
         />
         <Button
           size="xs"

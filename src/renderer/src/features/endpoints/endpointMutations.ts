@@ -9,6 +9,8 @@ export function useCreateEndpoint() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (input: AdminInput<'createEndpoint'>) => api.createEndpoint(input),
+    // The answer may carry a signing secret: don't keep it in the mutation cache once unused.
+    gcTime: 0,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
       void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
@@ -37,6 +39,19 @@ export function useTestEndpoint() {
       void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries })
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
       void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
+    },
+  })
+}
+
+/** A new signing secret for a webhook endpoint; the answer carries it once. */
+export function useRotateSecret() {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: AdminInput<'rotateSecret'>) => api.rotateSecret(input),
+    gcTime: 0,
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
     },
   })
 }

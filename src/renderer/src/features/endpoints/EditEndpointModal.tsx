@@ -1,0 +1,127 @@
+// "Edit endpoint": name, events and the kind's target fields. Only what the user changed is sent;
+// a blank secret field keeps the stored secret (for email, changing only the port sends
+// `smtp: {port}` and the core merges it into the stored SMTP settings).
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { Button, Code, Divider, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core'
+import type { AdminInput, EndpointView } from '../../../../shared/contracts'
+import type { EndpointKind } from '../../../../shared/endpointKinds'
+import type { EventType } from '../../../../shared/events'
+import { ApiErrorAlert } from '../../ApiErrorAlert'
+import { KindBadge } from '../../KindBadge'
+import { EventsField } from './EventsField'
+import { settingsDetails, webhookSettings } from './endpointSettings'
+import { useUpdateEndpoint } from './endpointMutations'
+import { draftFromEndpoint, targetPatch, type Drafts } from './targetForms/drafts'
+import { TargetFields } from './targetForms/TargetFields'
+import { errorFor, fieldErrors } from './targetForms/fieldErrors'
+
+export function EditEndpointModal({ endpoint, onClose }: { endpoint: EndpointView | null; onClose: () => void }) {
+  return (
+    <Modal opened={endpoint !== null} onClose={onClose} title="Edit endpoint" size="lg" closeOnClickOutside={false}>
+      {/* Mounted per opening, from the endpoint as it was then: the 5 s refetch doesn't reset typing. */}
+      {endpoint && <EditForm endpoint={endpoint} onDone={onClose} />}
+    </Modal>
+  )
+}
+
+function sameEvents(a: EventType[], b: EventType[]) {
+  return a.length === b.length && a.every((e) => b.includes(e))
+}
+
+function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => void }) {
+  const update = useUpdateEndpoint()
+  const initial = useMemo(() => draftFromEndpoint(endpoint), [endpoint])
+  const [name, setName] = useState(endpoint.name)
+  const [events, setEvents] = useState<EventType[]>(endpoint.events)
+  const [draft, setDraft] = useState<Drafts[EndpointKind]>(initial)
+  const errors = fieldErrors(update.error)
+  const alertRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (update.error) alertRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+  }, [update.error])
+
+  const changes: AdminInput<'updateEndpoint'> = {
+    id: endpoint.id,
+    ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
+    ...(!sameEvents(events, endpoint.events) ? { events } : {}),
+    ...targetPatch(endpoint, draft, initial),
+  }
+  const changed = Object.keys(changes).length > 1
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    if (!changed) return onDone()
+    update.mutate(changes, { onSuccess: onDone })
+  }
+
+  const details = settingsDetails(endpoint)
+  return (
+    <form onSubmit={submit}>
+      <Stack>
+        <Paper withBorder p="sm" bg="var(--mantine-color-gray-0)" aria-label="Current settings" component="section">
+          <Group justify="space-between" mb="xs">
+            <Text size="sm" fw={600}>
+              Current settings
+            </Text>
+            <KindBadge kind={endpoint.kind} />
+          </Group>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" verticalSpacing={6}>
+            <div>
+              <Text size="xs" c="dimmed">
+                Target
+              </Text>
+              <Code>{endpoint.target || '—'}</Code>
+            </div>
+            {details.map(([label, value]) => (
+              <div key={label}>
+                <Text size="xs" c="dimmed">
+                  {label}
+                </Text>
+                <Text size="sm" style={{ wordBreak: 'break-word' }}>
+                  {value}
+                </Text>
+              </div>
+            ))}
+          </SimpleGrid>
+        </Paper>
+
+        <TextInput
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+          data-autofocus
+          error={errorFor(errors, 'name')}
+        />
+
+        <Divider label="Destination" labelPosition="left" />
+        <Text size="xs" c="dimmed" mt={-8}>
+          Secret fields start empty: leave them empty to keep what is stored.
+        </Text>
+        <TargetFields
+          kind={endpoint.kind}
+          value={draft}
+          onChange={(patch) => setDraft((d) => ({ ...d, ...patch }) as Drafts[EndpointKind])}
+          mode="edit"
+          errors={errors}
+          initialAuthType={endpoint.kind === 'webhook' ? webhookSettings(endpoint.settings).authType ?? 'none' : undefined}
+        />
+
+        <Divider />
+        <EventsField value={events} onChange={setEvents} />
+
+        <div ref={alertRef}>
+          <ApiErrorAlert error={update.error} title="The endpoint was not changed" />
+        </div>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={update.isPending} disabled={!changed}>
+            Save changes
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  )
+}
