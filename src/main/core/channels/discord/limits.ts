@@ -2,6 +2,7 @@
 // Discord rejects the whole message (400/50035) if one limit is broken, so we cut instead.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10'
 import { truncateChars } from '../../text/markdownLinks'
+import { commonCap } from '../../text/commonCap'
 
 export const EMBED_LIMITS = {
   title: 256,
@@ -40,17 +41,8 @@ export function embedTextLength(embed: APIEmbed): number {
  */
 function shrinkLongestFirst(texts: string[], excess: number, floor: number): { texts: string[]; excess: number } {
   if (excess <= 0) return { texts, excess }
-  const cutAt = (cap: number) => texts.reduce((sum, t) => sum + Math.max(0, t.length - cap), 0)
-  // Largest cap that still removes enough; binary search because cutAt falls as cap rises.
-  let low = floor
-  let high = Math.max(floor, ...texts.map((t) => t.length))
-  if (cutAt(low) < excess) high = low
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2)
-    if (cutAt(mid) >= excess) low = mid
-    else high = mid - 1
-  }
-  const shrunk = texts.map((t) => truncateChars(t, low))
+  const cap = commonCap(texts.map((t) => t.length), excess, floor)
+  const shrunk = texts.map((t) => truncateChars(t, cap))
   const removed = texts.reduce((sum, t, i) => sum + t.length - shrunk[i].length, 0)
   return { texts: shrunk, excess: excess - removed }
 }

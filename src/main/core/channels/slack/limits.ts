@@ -2,6 +2,7 @@
 // whole message (400 invalid_blocks) when one limit is broken, so we cut instead.
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types'
 import { cutChars, truncateChars } from '../../text/markdownLinks'
+import { commonCap } from '../../text/commonCap'
 
 export const BLOCK_LIMITS = {
   blocks: 50,
@@ -118,17 +119,8 @@ function clampParts(parts: MessageParts): MessageParts {
  */
 function shrinkLongestFirst(texts: string[], excess: number, floor: number): string[] {
   if (excess <= 0) return texts
-  const cutAt = (cap: number) => texts.reduce((sum, t) => sum + Math.max(0, t.length - cap), 0)
-  // Largest cap that still removes enough; binary search because cutAt falls as cap rises.
-  let low = floor
-  let high = Math.max(floor, ...texts.map((t) => t.length))
-  if (cutAt(low) < excess) high = low
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2)
-    if (cutAt(mid) >= excess) low = mid
-    else high = mid - 1
-  }
-  return texts.map((t) => cutMrkdwn(t, low))
+  const cap = commonCap(texts.map((t) => t.length), excess, floor)
+  return texts.map((t) => cutMrkdwn(t, cap))
 }
 
 /**
