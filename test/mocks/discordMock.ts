@@ -1,7 +1,6 @@
 // A faithful local mock of Discord's Execute Webhook endpoint (plain node:http).
 // Behaviour: /work/shared/reference/destinations.md, "Discord" and "Mock behaviour for tests".
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import {
   FixedWindowLimiter,
@@ -11,6 +10,7 @@ import {
   type ErrorTree,
   type WindowState,
 } from './discordLimits'
+import { closeServer, createTimers, createWaiters, listenLocal, readBody } from './mockServerKit'
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -155,15 +155,6 @@ function isJsonContentType(header: string | undefined): boolean {
 
 const isTrue = (v: string | undefined): boolean => v !== undefined && ['true', '1'].includes(v.toLowerCase())
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
 // ---------------------------------------------------------------------------
 // The mock
 // ---------------------------------------------------------------------------
@@ -176,13 +167,6 @@ interface Ctx {
   contentType: string | undefined
 }
 
-interface Waiter {
-  n: number
-  resolve: (m: MockMessage[]) => void
-  reject: (e: Error) => void
-  timer: NodeJS.Timeout
-}
-
 export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<DiscordMock> {
   const now = opts.now ?? Date.now
   const webhookLimiter = new FixedWindowLimiter(opts.perWebhookLimit ?? 5, opts.perWebhookWindowMs ?? 2000)
@@ -193,8 +177,8 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
   const scripts = new Map<string, ScriptedResponse[]>()
   const messages: MockMessage[] = []
   const requests: MockRequest[] = []
-  const waiters = new Set<Waiter>()
-  const timers = new Set<NodeJS.Timeout>()
+  const waiters = createWaiters('discordMock.waitForMessages', messages)
+  const timers = createTimers()
   let invalidRequestCount = 0
   let rateLimited429Count = 0
   let globalLimit: { retryAfterSec: number } | null = null
@@ -209,14 +193,6 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
     if (s <= lastSnowflake) s = lastSnowflake + 1n
     lastSnowflake = s
     return s.toString()
-  }
-
-  function later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      timers.delete(t)
-      fn()
-    }, ms)
-    timers.add(t)
   }
 
   function send(res: ServerResponse, record: MockRequest, r: Reply): void {
@@ -239,13 +215,7 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
 
   function pushMessage(m: MockMessage): void {
     messages.push(m)
-    for (const w of waiters) {
-      if (messages.length >= w.n) {
-        waiters.delete(w)
-        clearTimeout(w.timer)
-        w.resolve(messages.slice())
-      }
-    }
+    waiters.notify()
   }
 
   // --- forum / thread rules --------------------------------------------------
@@ -390,7 +360,7 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = now()
     const url = new URL(req.url ?? '/', base)
-    const rawBody = await readBody(req)
+    const rawBody = (await readBody(req)).toString('utf8')
     const record: MockRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -413,13 +383,13 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
     if (!s) return send(res, record, executeWebhook(ctx))
 
     const delay = s.delayMs ?? 0
-    if (s.dropConnection) return later(delay, () => req.socket.destroy())
+    if (s.dropConnection) return timers.later(delay, () => req.socket.destroy())
     const isSuccess = s.status === undefined || (s.status >= 200 && s.status < 300)
     // A delayed success is processed (and recorded) now; only the answer is late.
     const reply = isSuccess ? executeWebhook(ctx) : scriptedReply(s, ctx)
     if (isSuccess && s.headers) reply.headers = { ...reply.headers, ...s.headers }
     if (delay <= 0) return send(res, record, reply)
-    later(delay, () => send(res, record, reply))
+    timers.later(delay, () => send(res, record, reply))
   }
 
   const server = createServer((req, res) => {
@@ -430,8 +400,7 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
       }
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = await listenLocal(server)
 
   const mock: DiscordMock = {
     url: base,
@@ -489,33 +458,13 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
     },
 
     waitForMessages(n, timeoutMs = 2000) {
-      if (messages.length >= n) return Promise.resolve(messages.slice())
-      return new Promise<MockMessage[]>((resolve, reject) => {
-        const waiter: Waiter = {
-          n,
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            waiters.delete(waiter)
-            reject(new Error(`discordMock.waitForMessages: wanted ${n}, got ${messages.length} after ${timeoutMs} ms`))
-          }, timeoutMs),
-        }
-        waiters.add(waiter)
-      })
+      return waiters.wait(n, timeoutMs)
     },
 
     async close() {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      for (const w of waiters) {
-        clearTimeout(w.timer)
-        w.reject(new Error('discordMock closed'))
-      }
-      waiters.clear()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      timers.clearAll()
+      waiters.rejectAll('discordMock closed')
+      await closeServer(server)
     },
   }
   return mock

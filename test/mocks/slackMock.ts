@@ -3,7 +3,7 @@
 // Answers are plain text: "ok", or an error code such as "no_service" or "invalid_blocks".
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeServer, createTimers, createWaiters, listenLocal, readBody } from './mockServerKit'
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -218,15 +218,6 @@ function defaultScriptedBody(status: number): string {
   return code ?? `HTTP ${status}`
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
 /** What Slack checks in a message, in its order; null = fine. */
 function messageProblem(raw: string, maxBlocksJson: number): { reply: Reply } | { body: Record<string, unknown> } {
   let value: unknown
@@ -254,13 +245,6 @@ function messageProblem(raw: string, maxBlocksJson: number): { reply: Reply } | 
 // The mock
 // ---------------------------------------------------------------------------
 
-interface Waiter {
-  n: number
-  resolve: (m: SlackMockMessage[]) => void
-  reject: (e: Error) => void
-  timer: NodeJS.Timeout
-}
-
 const slackId = (prefix: string) => prefix + randomBytes(6).toString('hex').toUpperCase().slice(0, 10)
 
 export async function startSlackMock(opts: SlackMockOptions = {}): Promise<SlackMock> {
@@ -275,8 +259,8 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
   const buckets = new Map<string, { tokens: number; at: number }>()
   const messages: SlackMockMessage[] = []
   const requests: SlackMockRequest[] = []
-  const waiters = new Set<Waiter>()
-  const timers = new Set<NodeJS.Timeout>()
+  const waiters = createWaiters('slackMock.waitForMessages', messages)
+  const timers = createTimers()
   let rateLimited429Count = 0
   let base = ''
 
@@ -288,14 +272,6 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
     const ok = tokens >= 1
     buckets.set(webhookId, { tokens: ok ? tokens - 1 : tokens, at: t })
     return ok
-  }
-
-  function later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      timers.delete(t)
-      fn()
-    }, ms)
-    timers.add(t)
   }
 
   function send(res: ServerResponse, record: SlackMockRequest, r: Reply): void {
@@ -310,13 +286,7 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
 
   function pushMessage(m: SlackMockMessage): void {
     messages.push(m)
-    for (const w of waiters) {
-      if (messages.length >= w.n) {
-        waiters.delete(w)
-        clearTimeout(w.timer)
-        w.resolve(messages.slice())
-      }
-    }
+    waiters.notify()
   }
 
   /** Normal processing of a request to a known webhook. */
@@ -333,7 +303,7 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = now()
     const path = new URL(req.url ?? '/', base).pathname
-    const rawBody = await readBody(req)
+    const rawBody = (await readBody(req)).toString('utf8')
     const record: SlackMockRequest = { method: req.method ?? 'GET', path, headers: req.headers, rawBody, status: 0, answer: '', receivedAt }
     requests.push(record)
 
@@ -347,7 +317,7 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
     if (!s) return send(res, record, post(hook, record))
 
     const delay = s.delayMs ?? 0
-    if (s.dropConnection) return later(delay, () => req.socket.destroy())
+    if (s.dropConnection) return timers.later(delay, () => req.socket.destroy())
     const isSuccess = s.status === undefined || s.status === 200
     // A delayed success is processed (and recorded) now; only the answer is late.
     const reply: Reply = isSuccess
@@ -360,7 +330,7 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
         }
     if (isSuccess && s.headers) reply.headers = { ...reply.headers, ...s.headers }
     if (delay <= 0) return send(res, record, reply)
-    later(delay, () => send(res, record, reply))
+    timers.later(delay, () => send(res, record, reply))
   }
 
   const server = createServer((req, res) => {
@@ -371,8 +341,7 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
       }
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = await listenLocal(server)
 
   const mock: SlackMock = {
     url: base,
@@ -419,33 +388,13 @@ export async function startSlackMock(opts: SlackMockOptions = {}): Promise<Slack
     },
 
     waitForMessages(n, timeoutMs = 2000) {
-      if (messages.length >= n) return Promise.resolve(messages.slice())
-      return new Promise<SlackMockMessage[]>((resolve, reject) => {
-        const waiter: Waiter = {
-          n,
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            waiters.delete(waiter)
-            reject(new Error(`slackMock.waitForMessages: wanted ${n}, got ${messages.length} after ${timeoutMs} ms`))
-          }, timeoutMs),
-        }
-        waiters.add(waiter)
-      })
+      return waiters.wait(n, timeoutMs)
     },
 
     async close() {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      for (const w of waiters) {
-        clearTimeout(w.timer)
-        w.reject(new Error('slackMock closed'))
-      }
-      waiters.clear()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      timers.clearAll()
+      waiters.rejectAll('slackMock closed')
+      await closeServer(server)
     },
   }
   return mock

@@ -7,7 +7,7 @@
 // reason) that tests read, because a 202 proves nothing about the card.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeServer, createTimers, createWaiters, listenLocal, readBody } from './mockServerKit'
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -128,15 +128,6 @@ const DEFAULT_ERRORS: Record<number, [string, string]> = {
   504: ['GatewayTimeout', 'The gateway did not receive a response in time.'],
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
-}
-
 /** "08584…CU12", shaped like Logic Apps run ids. */
 function runId(): string {
   const digits = BigInt('0x' + randomBytes(8).toString('hex')).toString().padStart(20, '0').slice(0, 20)
@@ -230,13 +221,6 @@ function validateMessage(raw: Buffer, opts: Required<Pick<TeamsMockOptions, 'max
 // The mock
 // ---------------------------------------------------------------------------
 
-interface Waiter {
-  n: number
-  resolve: (runs: WorkflowRun[]) => void
-  reject: (e: Error) => void
-  timer: NodeJS.Timeout
-}
-
 export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<TeamsMock> {
   const now = opts.now ?? Date.now
   const limits = { maxBytes: opts.maxBytes ?? 28 * 1024, maxCardVersion: opts.maxCardVersion ?? '1.4' }
@@ -244,17 +228,9 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
   const scripts = new Map<string, TeamsScript[]>()
   const requests: TeamsMockRequest[] = []
   const runs: WorkflowRun[] = []
-  const waiters = new Set<Waiter>()
-  const timers = new Set<NodeJS.Timeout>()
+  const waiters = createWaiters('teamsMock.waitForRuns', runs)
+  const timers = createTimers()
   let base = ''
-
-  function later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      timers.delete(t)
-      fn()
-    }, ms)
-    timers.add(t)
-  }
 
   function send(res: ServerResponse, record: TeamsMockRequest, r: Reply): void {
     record.status = r.status
@@ -276,13 +252,7 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
 
   function finishRun(run: WorkflowRun): void {
     runs.push(run)
-    for (const w of waiters) {
-      if (runs.length >= w.n) {
-        waiters.delete(w)
-        clearTimeout(w.timer)
-        w.resolve(runs.slice())
-      }
-    }
+    waiters.notify()
   }
 
   /** Queue the run: 202 now; the flow (validation) runs when the answer has gone out, or at
@@ -313,7 +283,7 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
       })
     }
     if (answerLate) setImmediate(run)
-    else res.once('finish', () => later(opts.runDelayMs ?? 0, run))
+    else res.once('finish', () => timers.later(opts.runDelayMs ?? 0, run))
     return { status: 202, headers: { 'x-ms-workflow-run-id': id } }
   }
 
@@ -364,14 +334,14 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
     const s = scripts.get(hook.id)?.shift()
     if (!s) return send(res, record, startRun(hook, raw, record, res, false))
     const delay = s.delayMs ?? 0
-    if (s.dropConnection) return later(delay, () => req.socket.destroy())
+    if (s.dropConnection) return timers.later(delay, () => req.socket.destroy())
     const isSuccess = s.status === undefined || (s.status >= 200 && s.status < 300)
     // A delayed success runs the flow now; only the answer is late (a client timeout then
     // retries, and the flow runs twice: Workflows has no idempotency key).
     const reply = isSuccess ? startRun(hook, raw, record, res, delay > 0) : scriptedReply(s)
     if (isSuccess && s.headers) reply.headers = { ...reply.headers, ...s.headers }
     if (delay <= 0) return send(res, record, reply)
-    later(delay, () => send(res, record, reply))
+    timers.later(delay, () => send(res, record, reply))
   }
 
   const server = createServer((req, res) => {
@@ -382,8 +352,7 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
       }
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = await listenLocal(server)
 
   const mock: TeamsMock = {
     url: base,
@@ -424,19 +393,7 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
     },
 
     waitForRuns(n, timeoutMs = 2000) {
-      if (runs.length >= n) return Promise.resolve(runs.slice())
-      return new Promise<WorkflowRun[]>((resolve, reject) => {
-        const waiter: Waiter = {
-          n,
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            waiters.delete(waiter)
-            reject(new Error(`teamsMock.waitForRuns: wanted ${n}, got ${runs.length} after ${timeoutMs} ms`))
-          }, timeoutMs),
-        }
-        waiters.add(waiter)
-      })
+      return waiters.wait(n, timeoutMs)
     },
 
     reset() {
@@ -446,15 +403,9 @@ export async function startTeamsMock(opts: TeamsMockOptions = {}): Promise<Teams
     },
 
     async close() {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      for (const w of waiters) {
-        clearTimeout(w.timer)
-        w.reject(new Error('teamsMock closed'))
-      }
-      waiters.clear()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      timers.clearAll()
+      waiters.rejectAll('teamsMock closed')
+      await closeServer(server)
     },
   }
   return mock

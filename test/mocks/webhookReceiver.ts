@@ -3,8 +3,8 @@
 // records every request, and answers from a script: statuses, redirects, Retry-After, hangs.
 // Behaviour: /work/shared/reference/destinations.md, "Generic HTTP" and "Mock behaviour".
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
 import { Webhook } from 'standardwebhooks'
+import { closeServer, listenLocal, readBody } from './mockServerKit'
 
 export interface ReceivedRequest {
   method: string
@@ -65,15 +65,6 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out
 }
 
-function readRaw(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
-}
-
 /** Which secrets verify the raw body and headers; the first error when none does. */
 function verify(secrets: string[], raw: Buffer, headers: Record<string, string>): { with: string[]; error?: string } {
   const verifiedWith: string[] = []
@@ -94,7 +85,6 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   let rejectUnverified = options.rejectUnverified ?? true
   const scripted: ScriptedReply[] = []
   const requests: ReceivedRequest[] = []
-  const sockets = new Set<Socket>()
 
   const answer = (res: ServerResponse, record: ReceivedRequest, reply: ScriptedReply) => {
     record.status = reply.status
@@ -108,7 +98,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   }
 
   const server = createServer(async (req, res) => {
-    const raw = await readRaw(req)
+    const raw = await readBody(req)
     const headers = flatHeaders(req)
     const check = verify(secrets, raw, headers)
     const record: ReceivedRequest = {
@@ -130,12 +120,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     if (!record.verified && rejectUnverified) return answer(res, record, { status: 401, body: 'invalid signature' })
     answer(res, record, { status: 200, body: 'ok' })
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const url = await listenLocal(server)
 
   return {
     url,
@@ -163,9 +148,6 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       return requests.slice(0, n)
     },
     json: (request) => JSON.parse(request.rawBody.toString('utf8')),
-    async close() {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((ok) => server.close(() => ok()))
-    },
+    close: () => closeServer(server),
   }
 }
