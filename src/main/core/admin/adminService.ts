@@ -38,8 +38,8 @@ export function createAdminService(deps: AdminDeps): AdminApi {
   const { db, endpoints, settings, channels, engine, clock } = deps
   const views = new DeliveryViews(db)
 
-  const view = (record: EndpointRecord): EndpointView => {
-    const queue = views.queueCountsByEndpoint().get(record.id) ?? { pending: 0, failed: 0 }
+  const view = (record: EndpointRecord, counts = views.queueCountsByEndpoint()): EndpointView => {
+    const queue = counts.get(record.id) ?? { pending: 0, failed: 0 }
     const channel = channels[record.kind]
     return {
       id: record.id,
@@ -84,7 +84,10 @@ export function createAdminService(deps: AdminDeps): AdminApi {
   }
 
   const handlers: Handlers = {
-    listEndpoints: () => ({ endpoints: endpoints.list().map(view) }),
+    listEndpoints: () => {
+      const counts = views.queueCountsByEndpoint() // one query for the whole list
+      return { endpoints: endpoints.list().map((record) => view(record, counts)) }
+    },
 
     createEndpoint: (input) => {
       const fields = pick(input, targetFieldNames(input.kind))
