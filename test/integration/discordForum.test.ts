@@ -73,3 +73,34 @@ describe('Discord forum channels', () => {
     expect(misconfigured.needs_attention).toMatch(/forum/i)
   })
 })
+
+describe('a deleted forum thread', () => {
+  it('opens a new thread for the report instead of halting the endpoint', async () => {
+    h = await startHarness()
+    const { endpoint } = await forumEndpoint()
+    await h.post(sampleEvent('problem_report.created'))
+    await h.discord.waitForMessages(1)
+    await h.settle()
+    // A moderator deletes the thread: Discord no longer knows its id.
+    h.core.db.$client.prepare("update threads set thread_id = '999999999999999999'").run()
+    await h.post(sampleEvent('problem_report.closed'))
+    const [, reposted] = await h.discord.waitForMessages(2)
+    expect(reposted.body.thread_name).toBe('Eight Ball Deluxe: #1 drop target spring missing')
+    expect(reposted.query.thread_id).toBeUndefined()
+    await h.settle()
+    const ep = (await h.admin('GET', `/api/endpoints/${endpoint.id}`)).json
+    expect(ep.needs_attention).toBeNull()
+    const closed = (await h.admin('GET', '/api/deliveries')).json.deliveries[0]
+    const detail = (await h.admin('GET', `/api/deliveries/${closed.id}`)).json
+    expect(detail.attempts.map((a: any) => [a.status_code, a.outcome])).toEqual([
+      [400, 'retry'],
+      [200, 'delivered'],
+    ])
+    expect(detail.attempts[0].error_message).toMatch(/thread is gone/)
+    // Later events about the report follow it into the new thread.
+    const reopened = sampleEvent('problem_report.closed')
+    await h.post({ ...reopened, event: 'problem_report.reopened' })
+    const [, , third] = await h.discord.waitForMessages(3)
+    expect(third.query.thread_id).toBe(reposted.threadId)
+  })
+})

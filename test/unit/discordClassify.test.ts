@@ -257,6 +257,12 @@ describe('classify', () => {
     })
   })
 
+  it('10003 Unknown Channel (a deleted forum thread) is retried at once with a new thread, not flagged', () => {
+    const out = discordChannel.classify(reply(400, { message: 'Unknown Channel', code: 10003 }))
+    expect(out).toMatchObject({ result: 'retry', errorClass: 'rejected', retryAfterMs: 0, threadGone: true })
+    expect(out).not.toHaveProperty('flagEndpoint')
+  })
+
   it('400 for a forum/option mismatch flags the endpoint and says which way to switch the option', () => {
     const out = discordChannel.classify(
       reply(400, { message: 'Webhooks posted to forum channels must have a thread_name or thread_id', code: 220001 }),

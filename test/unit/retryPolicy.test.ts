@@ -38,6 +38,14 @@ describe('retry policy', () => {
     expect(noHeader.action === 'retry' && noHeader.delayMs).toBe(60_050)
   })
 
+  it('sends again at once, without counting a failure, when the thread was deleted', () => {
+    expect(decideRetry({ ...base, errorClass: 'rejected', failureCount: 3, threadGone: true }, mid)).toEqual({
+      action: 'retry',
+      delayMs: 0,
+      countsAsFailure: false,
+    })
+  })
+
   it('never waits less than a server-given Retry-After on 5xx', () => {
     const d = decideRetry({ ...base, errorClass: 'server_error', failureCount: 1, retryAfterMs: 120_000 }, mid)
     expect(d).toMatchObject({ delayMs: 120_000, countsAsFailure: true })

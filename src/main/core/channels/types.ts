@@ -60,7 +60,16 @@ export type Outcome =
       note?: string
       rateLimit?: RateLimitHint
     }
-  | { result: 'retry'; errorClass: ErrorClass; message: string; retryAfterMs?: number; rateLimit?: RateLimitHint }
+  | {
+      result: 'retry'
+      errorClass: ErrorClass
+      message: string
+      retryAfterMs?: number
+      rateLimit?: RateLimitHint
+      /** The conversation's thread is gone (deleted by a moderator): forget it and send again
+       * at once, opening a new thread. Not a failure of the endpoint. */
+      threadGone?: boolean
+    }
   | {
       result: 'permanent'
       errorClass: ErrorClass

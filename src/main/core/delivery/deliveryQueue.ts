@@ -165,6 +165,10 @@ export class ThreadStore {
     )
   }
 
+  forget(endpointId: string, conversation: string): void {
+    this.db.delete(threads).where(and(eq(threads.endpointId, endpointId), eq(threads.conversation, conversation))).run()
+  }
+
   save(endpointId: string, conversation: string, threadId: string, now: number): void {
     this.db.insert(threads).values({ endpointId, conversation, threadId, createdAt: now }).onConflictDoNothing().run()
   }

@@ -182,7 +182,7 @@ export class DeliveryEngine {
     if (outcome.result !== 'delivered') outcome = { ...outcome, message: scrub(outcome.message) }
     else if (outcome.note) outcome = { ...outcome, note: scrub(outcome.note) }
     const response = result.ok ? result.response : null
-    const update = { ...this.nextState(delivery, outcome, trigger), lastStatusCode: response?.status ?? null }
+    const update = { ...this.nextState(delivery, outcome, trigger, ctx), lastStatusCode: response?.status ?? null }
     const now = clock.now()
     this.o.queue.finish(
       {
@@ -205,6 +205,9 @@ export class DeliveryEngine {
     )
     if (outcome.result === 'delivered' && outcome.threadId && ctx.options.forum === true && conversation && !ctx.threadId && !stored.isTest) {
       this.o.threads.save(delivery.endpointId, conversation, outcome.threadId, now)
+    }
+    if (outcome.result === 'retry' && outcome.threadGone && conversation && ctx.threadId) {
+      this.o.threads.forget(delivery.endpointId, conversation)
     }
     if (outcome.result === 'permanent' && outcome.disableEndpoint) {
       endpoints.update(delivery.endpointId, { enabled: false }, now)
@@ -241,7 +244,7 @@ export class DeliveryEngine {
     }
   }
 
-  private nextState(delivery: DeliveryRow, outcome: Outcome, trigger: Trigger): DeliveryUpdate {
+  private nextState(delivery: DeliveryRow, outcome: Outcome, trigger: Trigger, ctx: FormatContext): DeliveryUpdate {
     const now = this.o.clock.now()
     if (outcome.result === 'delivered') {
       return {
@@ -263,6 +266,8 @@ export class DeliveryEngine {
         networkFailureCount: this.o.queue.trailingNetworkFailures(delivery.id) + 1,
         retryAfterMs: outcome.retryAfterMs,
         ageMs: now - delivery.createdAt,
+        // Only a post into a known thread can lose it; anything else backs off as usual.
+        threadGone: outcome.threadGone === true && ctx.threadId !== null,
       },
       this.o.random,
     )

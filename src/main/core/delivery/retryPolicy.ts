@@ -32,6 +32,8 @@ export interface RetryInput {
   retryAfterMs?: number
   /** Age of the delivery (now − created). */
   ageMs: number
+  /** The destination thread was deleted; the next attempt opens a new one. */
+  threadGone?: boolean
 }
 
 export type RetryDecision =
@@ -49,6 +51,10 @@ export function decideRetry(input: RetryInput, random: () => number = Math.rando
   const serverWait =
     input.retryAfterMs !== undefined ? Math.min(Math.max(input.retryAfterMs, 0), MAX_SERVER_WAIT_MS) : undefined
 
+  if (input.threadGone) {
+    // Nothing failed: the next attempt opens a new thread.
+    return { action: 'retry', delayMs: 0, countsAsFailure: false }
+  }
   if (input.errorClass === 'rate_limited') {
     // Being told to slow down is not a failure: wait exactly as long as asked (plus a hair).
     return { action: 'retry', delayMs: (serverWait ?? DEFAULT_RATE_LIMIT_WAIT_MS) + 50, countsAsFailure: false }

@@ -203,6 +203,8 @@ const ENDPOINT_PROBLEMS: Partial<Record<number, string>> = {
   410: 'the webhook is gone; edit the endpoint with a new URL',
 }
 // Forum-channel errors: the webhook is fine but its channel needs thread support we don't have.
+const UNKNOWN_CHANNEL = 10003
+
 // Forum-channel mismatches: the endpoint's "forum channel" option doesn't match the channel.
 const FORUM_PROBLEMS: Partial<Record<number, string>> = {
   220001: 'the webhook posts into a forum channel: turn on the endpoint\'s "forum channel" option',
@@ -242,6 +244,11 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
     }
   }
   const says = discordSays(error, status)
+  // Only a ?thread_id= post can name an unknown channel (a gone webhook is 10015): the
+  // report's forum thread was deleted. Open a new one instead of halting the endpoint.
+  if (error?.code === UNKNOWN_CHANNEL) {
+    return { result: 'retry', errorClass: 'rejected', message: `Discord: ${says} — the thread is gone; opening a new one.`, retryAfterMs: 0, threadGone: true, ...hintPart }
+  }
   const endpointProblem = ENDPOINT_PROBLEMS[status]
   if (endpointProblem) return permanent(`Discord: ${says} — ${endpointProblem}.`, true, hint)
   if (status === 400 || status === 413) {
