@@ -4,12 +4,12 @@ import type { LookupAddress } from 'node:dns'
 import { Agent, request } from 'undici'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { describeSendError } from '../../src/main/core/channels/http/postJson'
+import { isPrivateHost } from '../../src/main/core/channels/http/targetUrl'
 import type { ResponseSnapshot, SendContext, SendResult } from '../../src/main/core/channels/types'
 import { webhookChannel } from '../../src/main/core/channels/webhook'
 import {
   createGuardedAgent,
   guardLookup,
-  isPrivateDestination,
   type LookupFunction,
 } from '../../src/main/core/channels/webhook/privateAddressGuard'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
@@ -140,8 +140,8 @@ describe('private address guard', () => {
   it('knows private, loopback, link-local and odd spellings of them', () => {
     const privateOnes = ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '[::1]', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '[::ffff:7f00:1]', '::ffff:a00:1', '64:ff9b::a9fe:a9fe', 'localhost', 'localhost.', 'printer.local', '224.0.0.1', '255.255.255.255', 'ff02::1']
     const publicOnes = ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:5db8:d822', 'hooks.example.org', 'ffoo.example.org']
-    expect(privateOnes.filter((h) => !isPrivateDestination(h))).toEqual([])
-    expect(publicOnes.filter((h) => isPrivateDestination(h))).toEqual([])
+    expect(privateOnes.filter((h) => !isPrivateHost(h))).toEqual([])
+    expect(publicOnes.filter((h) => isPrivateHost(h))).toEqual([])
   })
 
   it('refuses a lookup when any resolved address is private, passes public ones through', async () => {

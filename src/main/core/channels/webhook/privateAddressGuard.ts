@@ -19,9 +19,6 @@ export function privateAddressError(): NodeJS.ErrnoException {
   return error
 }
 
-/** Kept as the guard's name for the check; the shared isPrivateHost covers every spelling. */
-export const isPrivateDestination = isPrivateHost
-
 /** A dns.lookup that fails with PRIVATE_ADDRESS when any resolved address is private. */
 export function guardLookup(lookup: LookupFunction = dnsLookup as LookupFunction): LookupFunction {
   return (hostname, options, callback) => {
@@ -33,7 +30,7 @@ export function guardLookup(lookup: LookupFunction = dnsLookup as LookupFunction
         notFound.code = 'ENOTFOUND'
         return callback(notFound, [])
       }
-      if (addresses.some((a) => isPrivateDestination(a.address))) return callback(privateAddressError(), [])
+      if (addresses.some((a) => isPrivateHost(a.address))) return callback(privateAddressError(), [])
       if (options.all) return callback(null, addresses)
       callback(null, addresses[0].address, addresses[0].family)
     })
@@ -49,7 +46,7 @@ export function createGuardedAgent(options: { lookup?: LookupFunction } = {}): A
     connect(connectOptions, callback) {
       // IP literals skip DNS (net.connect never calls lookup for them): check them here.
       const host = connectOptions.hostname.replace(/^\[|\]$/g, '')
-      if (isIP(host) && isPrivateDestination(host)) return callback(privateAddressError(), null)
+      if (isIP(host) && isPrivateHost(host)) return callback(privateAddressError(), null)
       connector(connectOptions, callback)
     },
   })
