@@ -1,6 +1,6 @@
 // Headless composition root: `knocker serve` runs the core, intake, admin API and the
 // renderer on one port, without Electron (museum server, CI, end-to-end tests).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -62,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     ingestToken: credentials.ingestToken,
     adminToken: credentials.adminToken,
     allowPrivateTargets: values['allow-private-targets'],
+    version: (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version,
   })
   await core.start()
   const server = createKnockerServer(core, { rendererDir: join(appRoot, 'out/renderer'), logger })
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<void> {
   })
   const address = server.address() as AddressInfo
   const base = `http://${values.host}:${address.port}`
+  core.setIntakeUrl(`${base}/v1/events`)
 
   if (credentials.created) console.log(`Created ${dataDir} with new tokens in ${credentials.file} (readable by you only).`)
   console.log(`Data dir: ${dataDir}`)

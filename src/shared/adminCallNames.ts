@@ -13,7 +13,11 @@ export const ADMIN_CALL_NAMES = [
   'getDelivery',
   'retryDelivery',
   'retryFailed',
+  'exportDeliveries',
   'getStats',
+  'previewMessage',
+  'getIntakeInfo',
+  'getSystemInfo',
 ] as const
 
 /** The IPC channel of one admin call. */

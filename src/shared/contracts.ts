@@ -26,6 +26,12 @@ export const EndpointViewSchema = z.object({
   created_at: timestamp,
   updated_at: timestamp,
   queue: z.object({ pending: z.number().int(), failed: z.number().int() }),
+  health: z.object({
+    last_success_at: timestamp.nullable(),
+    last_failure_at: timestamp.nullable(),
+    /** Delivered ÷ (delivered + failed) of its last 100 deliveries, tests excluded; null when none. */
+    success_rate: z.number().min(0).max(1).nullable(),
+  }),
 })
 export type EndpointView = z.infer<typeof EndpointViewSchema>
 
@@ -72,6 +78,8 @@ export const SettingsSchema = z.object({
   events: z.record(EventTypeSchema, z.boolean()),
   /** Lets endpoints point at http:// and loopback/LAN hosts (tests, LAN receivers). */
   allow_private_targets: z.boolean(),
+  /** Delivered and suppressed history older than this many days is pruned. */
+  retention_days: z.number().int().min(1).max(3650),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -79,6 +87,7 @@ export const SettingsUpdateSchema = z.object({
   delivery_enabled: z.boolean().optional(),
   events: z.partialRecord(EventTypeSchema, z.boolean()).optional(),
   allow_private_targets: z.boolean().optional(),
+  retention_days: z.number().int().min(1, 'keep at least 1 day').max(3650, 'at most 3650 days (10 years)').optional(),
 })
 
 export const AttemptViewSchema = z.object({
@@ -139,7 +148,17 @@ export const TestResultSchema = z.object({
 })
 export type TestResult = z.infer<typeof TestResultSchema>
 
+export const ENGINE_STATES = ['running', 'paused', 'offline'] as const
+export type EngineState = (typeof ENGINE_STATES)[number]
+
 export const StatsSchema = z.object({
+  /** paused: master switch off · offline: the network is down, sends wait for it · running. */
+  state: z.enum(ENGINE_STATES),
+  offline_since: timestamp.nullable(),
+  /** Deliveries waiting to go out (pending, retrying, sending). */
+  queue_depth: z.number().int(),
+  /** Deliveries finished per hour over the last 24 hours, oldest first. */
+  timeline: z.array(z.object({ start: timestamp, delivered: z.number().int(), failed: z.number().int() })),
   events: z.object({ total: z.number().int(), last_24h: z.number().int() }),
   deliveries: z.record(DeliveryStatusSchema, z.number().int()),
   delivered_last_24h: z.number().int(),
@@ -149,13 +168,59 @@ export const StatsSchema = z.object({
   delivery_enabled: z.boolean(),
 })
 
+export const PreviewInputSchema = z
+  .object({
+    /** Preview with this endpoint's kind and options … */
+    endpoint_id: id.optional(),
+    /** … or with a kind's defaults. */
+    kind: z.enum(ENDPOINT_KINDS).optional(),
+    event: EventTypeSchema.default('problem_report.created'),
+  })
+  .refine((v) => v.endpoint_id !== undefined || v.kind !== undefined, {
+    message: 'give an endpoint_id or a kind',
+    path: ['kind'],
+  })
+
+export const PreviewSchema = z.object({
+  kind: z.enum(ENDPOINT_KINDS),
+  event: EventTypeSchema,
+  summary: z.string(),
+  /** The request body exactly as it would be sent (no secrets: the target is added at send time). */
+  body: z.unknown(),
+})
+export type Preview = z.infer<typeof PreviewSchema>
+
+export const IntakeInfoSchema = z.object({
+  /** Where the museum app pushes events; null until the intake server listens. */
+  url: z.string().nullable(),
+  /** The ingest token (Knocker's own credential, needed to set up the museum app). */
+  token: z.string(),
+})
+
+export const SystemInfoSchema = z.object({
+  version: z.string(),
+  data_dir: z.string(),
+  database_bytes: z.number().int().nullable(),
+  started_at: timestamp,
+})
+
 const Empty = z.object({})
 const Ok = z.object({ ok: z.literal(true) })
 
-export const DeliveryListQuerySchema = z.object({
+export const DeliveryFilterSchema = z.object({
   status: DeliveryStatusSchema.optional(),
   endpoint_id: id.optional(),
   event: EventTypeSchema.optional(),
+  /** Created at or after (ms). */
+  since: z.coerce.number().int().nonnegative().optional(),
+  /** Created before (ms). */
+  until: z.coerce.number().int().nonnegative().optional(),
+  /** Text in the event's summary (machine name, report text …), case-insensitive. */
+  q: z.string().trim().max(100).optional(),
+})
+export type DeliveryFilter = z.infer<typeof DeliveryFilterSchema>
+
+export const DeliveryListQuerySchema = DeliveryFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Opaque cursor from the previous page's next_cursor. */
   cursor: z.string().max(100).optional(),
@@ -232,7 +297,16 @@ export const adminContracts = {
     input: z.object({ endpoint_id: id.optional(), since: timestamp.optional() }),
     output: z.object({ retried: z.number().int() }),
   }),
+  exportDeliveries: contract({
+    method: 'GET',
+    path: '/api/deliveries/export',
+    input: DeliveryFilterSchema,
+    output: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int(), truncated: z.boolean() }),
+  }),
   getStats: contract({ method: 'GET', path: '/api/stats', input: Empty, output: StatsSchema }),
+  previewMessage: contract({ method: 'POST', path: '/api/preview', input: PreviewInputSchema, output: PreviewSchema }),
+  getIntakeInfo: contract({ method: 'GET', path: '/api/intake', input: Empty, output: IntakeInfoSchema }),
+  getSystemInfo: contract({ method: 'GET', path: '/api/system', input: Empty, output: SystemInfoSchema }),
 } as const
 
 export type AdminContracts = typeof adminContracts

@@ -8,6 +8,7 @@ import { createAdminService } from './admin/adminService'
 import { channels as defaultChannels, type ChannelRegistry } from './channels/registry'
 import { systemClock, type Clock } from './clock'
 import { EndpointsRepo } from './db/endpointsRepo'
+import { HistoryPruner } from './db/historyPruner'
 import { openDb, type Db } from './db/openDb'
 import { SettingsRepo } from './db/settingsRepo'
 import { DeliveryQueue, ThreadStore } from './delivery/deliveryQueue'
@@ -34,6 +35,8 @@ export interface KnockerOptions {
   sendTimeoutMs?: number
   stopGraceMs?: number
   random?: () => number
+  /** Shown in the admin UI (package.json's version). */
+  version?: string
   /** Called when an endpoint gets flagged "needs attention" (once per flag). */
   onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
 }
@@ -45,9 +48,11 @@ export class KnockerCore {
   readonly settings: SettingsRepo
   readonly endpoints: EndpointsRepo
   private readonly intake: IntakeWriter
+  readonly pruner: HistoryPruner
   private readonly dispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
   private started = false
+  private intakeUrl: string | null = null
 
   constructor(readonly options: KnockerOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
@@ -76,6 +81,7 @@ export class KnockerCore {
       random: options.random,
       onAttention: options.onAttention,
     })
+    this.pruner = new HistoryPruner({ db: this.db, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
       endpoints: this.endpoints,
@@ -90,13 +96,27 @@ export class KnockerCore {
       channels,
       engine: this.engine,
       clock,
+      system: {
+        version: options.version ?? 'dev',
+        dataDir: options.dataDir,
+        dbFile,
+        startedAt: clock.now(),
+        ingestToken: options.ingestToken,
+        intakeUrl: () => this.intakeUrl,
+      },
     })
+  }
+
+  /** The shell tells the core where intake listens, for the admin UI's set-up instructions. */
+  setIntakeUrl(url: string): void {
+    this.intakeUrl = url
   }
 
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
     this.engine.start()
+    this.pruner.start()
   }
 
   /** Validated events in; resolves once they and their deliveries are committed to disk. */
@@ -110,6 +130,7 @@ export class KnockerCore {
       return
     }
     this.started = false
+    this.pruner.stop()
     await this.engine.stop()
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined)
     this.db.$client.close()

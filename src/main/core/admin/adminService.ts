@@ -1,5 +1,6 @@
 // The AdminApi implementation both shells use. Every call parses its input with the
 // contract, so the HTTP API, IPC and direct callers get the same validation and errors.
+import { statSync } from 'node:fs'
 import { and, eq, gte, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import { adminContracts, type AdminApi, type AdminCallName, type EndpointView } from '../../../shared/contracts'
@@ -15,7 +16,9 @@ import { requeue } from '../delivery/deliveryQueue'
 import type { DeliveryEngine } from '../delivery/engine'
 import { sendTest } from '../delivery/testSend'
 import { ApiError, conflict, invalidRequest, notFound } from './apiError'
+import { deliveriesCsv } from './deliveriesCsv'
 import { DeliveryViews } from './deliveryViews'
+import { previewMessage } from './messagePreview'
 
 export interface AdminDeps {
   db: Db
@@ -24,6 +27,16 @@ export interface AdminDeps {
   channels: ChannelRegistry
   engine: DeliveryEngine
   clock: Clock
+  /** Where this instance runs: shown on the Settings and Events & sources pages. */
+  system: {
+    version: string
+    dataDir: string
+    dbFile: string
+    startedAt: number
+    ingestToken: string
+    /** The intake URL once the shell listens. */
+    intakeUrl: () => string | null
+  }
 }
 
 type Handlers = {
@@ -33,9 +46,11 @@ type Handlers = {
 }
 
 const DAY = 24 * 60 * 60 * 1000
+/** An export is for reading in a spreadsheet; past this, narrow the filters. */
+const EXPORT_MAX_ROWS = 50_000
 
 export function createAdminService(deps: AdminDeps): AdminApi {
-  const { db, endpoints, settings, channels, engine, clock } = deps
+  const { db, endpoints, settings, channels, engine, clock, system } = deps
   const views = new DeliveryViews(db)
 
   const view = (record: EndpointRecord, counts = views.queueCountsByEndpoint()): EndpointView => {
@@ -55,6 +70,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       created_at: record.createdAt,
       updated_at: record.updatedAt,
       queue,
+      health: views.health(record.id),
     }
   }
   const endpointOr404 = (id: string) => endpoints.get(id) ?? throwError(notFound(`Endpoint ${id}`))
@@ -172,6 +188,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         ...(input.delivery_enabled !== undefined ? { delivery_enabled: input.delivery_enabled } : {}),
         ...(input.allow_private_targets !== undefined ? { allow_private_targets: input.allow_private_targets } : {}),
         ...(input.events ? { events: { ...settings.get().events, ...input.events } } : {}),
+        ...(input.retention_days !== undefined ? { retention_days: input.retention_days } : {}),
       })
       return next
     },
@@ -203,12 +220,51 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       return { retried }
     },
 
+    exportDeliveries: (filter) => {
+      const rows = views.all(filter, EXPORT_MAX_ROWS + 1)
+      const truncated = rows.length > EXPORT_MAX_ROWS
+      const kept = truncated ? rows.slice(0, EXPORT_MAX_ROWS) : rows
+      const stamp = new Date(clock.now()).toISOString().slice(0, 16).replace(/[:T]/g, '-')
+      return { filename: `knocker-deliveries-${stamp}.csv`, csv: deliveriesCsv(kept), rows: kept.length, truncated }
+    },
+
+    previewMessage: ({ endpoint_id, kind, event }) => {
+      if (endpoint_id) {
+        const record = endpointOr404(endpoint_id)
+        const channel = channels[record.kind]
+        const source = {
+          kind: record.kind,
+          endpointId: record.id,
+          options: record.options,
+          settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : null,
+        }
+        return previewMessage(channels, source, event, clock.now())
+      }
+      return previewMessage(channels, { kind: kind!, endpointId: null, options: {}, settings: null }, event, clock.now())
+    },
+
+    getIntakeInfo: () => ({ url: system.intakeUrl(), token: system.ingestToken }),
+
+    getSystemInfo: () => ({
+      version: system.version,
+      data_dir: system.dataDir,
+      database_bytes: databaseBytes(system.dbFile),
+      started_at: system.startedAt,
+    }),
+
     getStats: () => {
       const now = clock.now()
       const list = endpoints.list()
+      const byStatus = views.countsByStatus()
+      const deliveryEnabled = settings.get().delivery_enabled
+      const offlineSince = engine.offlineSince()
       return {
+        state: !deliveryEnabled ? ('paused' as const) : offlineSince !== null ? ('offline' as const) : ('running' as const),
+        offline_since: offlineSince,
+        queue_depth: byStatus.pending + byStatus.retrying + byStatus.sending,
+        timeline: views.timeline(now, 24),
         events: views.eventCounts(now - DAY),
-        deliveries: views.countsByStatus(),
+        deliveries: byStatus,
         delivered_last_24h: views.countSince('delivered', now - DAY),
         failed_last_24h: views.countSince('failed', now - DAY),
         oldest_pending_at: views.oldestPendingAt(),
@@ -217,7 +273,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
           enabled: list.filter((e) => e.enabled).length,
           needs_attention: list.filter((e) => e.needsAttention).length,
         },
-        delivery_enabled: settings.get().delivery_enabled,
+        delivery_enabled: deliveryEnabled,
       }
     },
   }
@@ -237,6 +293,20 @@ export function createAdminService(deps: AdminDeps): AdminApi {
 
 function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]))
+}
+
+/** The database and its WAL, as they take up disk space. */
+function databaseBytes(file: string): number | null {
+  if (file === ':memory:') return null
+  let total = 0
+  for (const part of [file, `${file}-wal`]) {
+    try {
+      total += statSync(part).size
+    } catch {
+      // no WAL right now
+    }
+  }
+  return total
 }
 
 function throwError(error: Error): never {

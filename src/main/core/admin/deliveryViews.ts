@@ -1,6 +1,6 @@
 // Read models of the delivery history: list with filters and a cursor, detail with attempts.
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
-import type { AttemptView, DeliveryView } from '../../../shared/contracts'
+import type { AttemptView, DeliveryFilter, DeliveryView, EndpointView } from '../../../shared/contracts'
 import type { DeliveryStatus, EndpointKind, ErrorClass } from '../../../shared/domain'
 import type { EventType } from '../../../shared/events'
 import type { Db } from '../db/openDb'
@@ -28,13 +28,11 @@ type Joined = {
   endpointKind: string
 }
 
-export interface DeliveryFilter {
-  status?: DeliveryStatus
-  endpoint_id?: string
-  event?: EventType
-  limit: number
-  cursor?: string
-}
+const HOUR = 3600_000
+const HEALTH_WINDOW = 100
+
+/** `%` and `_` typed by a person mean themselves, not wildcards. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export class DeliveryViews {
   constructor(private readonly db: Db) {}
@@ -48,12 +46,23 @@ export class DeliveryViews {
       .where(where)
   }
 
-  /** Newest first; the cursor is the last id of the previous page. */
-  list(filter: DeliveryFilter): { deliveries: DeliveryView[]; next_cursor: string | null } {
+  private conditions(filter: DeliveryFilter): SQL[] {
     const conditions: SQL[] = []
     if (filter.status) conditions.push(eq(deliveries.status, filter.status))
     if (filter.endpoint_id) conditions.push(eq(deliveries.endpointId, filter.endpoint_id))
     if (filter.event) conditions.push(eq(events.eventType, filter.event))
+    if (filter.since !== undefined) conditions.push(gte(deliveries.createdAt, filter.since))
+    if (filter.until !== undefined) conditions.push(lt(deliveries.createdAt, filter.until))
+    if (filter.q) conditions.push(sql`${events.summary} like ${likePattern(filter.q)} escape '\\'`)
+    return conditions
+  }
+
+  /** Newest first; the cursor is the last id of the previous page. */
+  list(filter: DeliveryFilter & { limit: number; cursor?: string }): {
+    deliveries: DeliveryView[]
+    next_cursor: string | null
+  } {
+    const conditions = this.conditions(filter)
     const before = filter.cursor ? Number.parseInt(filter.cursor, 10) : NaN
     if (Number.isFinite(before)) conditions.push(lt(deliveries.id, before))
     const rows = this.joined(and(...conditions))
@@ -65,6 +74,15 @@ export class DeliveryViews {
       deliveries: page.map(toView),
       next_cursor: rows.length > filter.limit ? String(page[page.length - 1].delivery.id) : null,
     }
+  }
+
+  /** Newest first, at most `max` rows, for export. */
+  all(filter: DeliveryFilter, max: number): DeliveryView[] {
+    const rows = this.joined(and(...this.conditions(filter)))
+      .orderBy(desc(deliveries.id))
+      .limit(max)
+      .all() as Joined[]
+    return rows.map(toView)
   }
 
   get(id: number): (DeliveryView & { payload: unknown; attempts: AttemptView[] }) | undefined {
@@ -136,6 +154,60 @@ export class DeliveryViews {
         .where(sql`${deliveries.status} in ('pending','retrying','sending')`)
         .get()?.at ?? null
     )
+  }
+
+  /** Deliveries finished (delivered or failed) per hour over the `hours` before `now`, oldest first. */
+  timeline(now: number, hours: number): Array<{ start: number; delivered: number; failed: number }> {
+    const end = Math.floor(now / HOUR) * HOUR + HOUR
+    const start = end - hours * HOUR
+    const rows = this.db
+      .select({
+        bucket: sql<number>`cast((${deliveries.updatedAt} - ${start}) / ${HOUR} as integer)`,
+        status: deliveries.status,
+        n: sql<number>`count(*)`,
+      })
+      .from(deliveries)
+      .where(and(sql`${deliveries.status} in ('delivered','failed')`, gte(deliveries.updatedAt, start)))
+      .groupBy(sql`1`, deliveries.status)
+      .all()
+    const buckets = Array.from({ length: hours }, (_, i) => ({ start: start + i * HOUR, delivered: 0, failed: 0 }))
+    for (const r of rows) {
+      const bucket = buckets[Math.floor(r.bucket)]
+      if (!bucket) continue
+      if (r.status === 'delivered') bucket.delivered += r.n
+      else bucket.failed += r.n
+    }
+    return buckets
+  }
+
+  /** An endpoint's last success and failure, and the success rate of its last 100 finished
+   * deliveries (tests excluded). Bounded work per endpoint, whatever the history's size. */
+  health(endpointId: string): EndpointView['health'] {
+    const recent = this.db
+      .select({ status: deliveries.status, deliveredAt: deliveries.deliveredAt, updatedAt: deliveries.updatedAt })
+      .from(deliveries)
+      .where(and(eq(deliveries.endpointId, endpointId), eq(deliveries.isTest, false)))
+      .orderBy(desc(deliveries.id))
+      .limit(HEALTH_WINDOW)
+      .all()
+    let delivered = 0
+    let failed = 0
+    let lastSuccess: number | null = null
+    let lastFailure: number | null = null
+    for (const r of recent) {
+      if (r.status === 'delivered') {
+        delivered++
+        lastSuccess = Math.max(lastSuccess ?? 0, r.deliveredAt ?? r.updatedAt)
+      } else if (r.status === 'failed' || r.status === 'retrying') {
+        if (r.status === 'failed') failed++
+        lastFailure = Math.max(lastFailure ?? 0, r.updatedAt)
+      }
+    }
+    return {
+      last_success_at: lastSuccess,
+      last_failure_at: lastFailure,
+      success_rate: delivered + failed > 0 ? delivered / (delivered + failed) : null,
+    }
   }
 
   eventCounts(since: number): { total: number; last_24h: number } {

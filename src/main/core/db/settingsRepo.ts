@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   delivery_enabled: true,
   events: Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<EventType, boolean>,
   allow_private_targets: false,
+  retention_days: 30,
 }
 
 export class SettingsRepo {
@@ -23,6 +24,7 @@ export class SettingsRepo {
       delivery_enabled: stored.delivery_enabled ?? DEFAULT_SETTINGS.delivery_enabled,
       events: { ...DEFAULT_SETTINGS.events, ...(stored.events ?? {}) },
       allow_private_targets: stored.allow_private_targets ?? DEFAULT_SETTINGS.allow_private_targets,
+      retention_days: stored.retention_days ?? DEFAULT_SETTINGS.retention_days,
     }
     return this.cache
   }

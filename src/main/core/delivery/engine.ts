@@ -90,6 +90,11 @@ export class DeliveryEngine {
     })
   }
 
+  /** When the network went away (every destination unreachable), or null while online. */
+  offlineSince(): number | null {
+    return null
+  }
+
   get busy(): boolean {
     return this.inFlight.size > 0
   }

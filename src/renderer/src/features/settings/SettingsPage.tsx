@@ -26,6 +26,7 @@ function withPending(settings: Settings, patch: AdminInput<'updateSettings'> | u
   return {
     delivery_enabled: patch.delivery_enabled ?? settings.delivery_enabled,
     allow_private_targets: patch.allow_private_targets ?? settings.allow_private_targets,
+    retention_days: patch.retention_days ?? settings.retention_days,
     events: { ...settings.events, ...patch.events },
   }
 }
