@@ -26,6 +26,17 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'machine.location_changed': 'Machine location changed',
 }
 
+/** One line on what each event is, for the switches on the Events & sources page. */
+export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
+  'problem_report.created': 'A visitor or maintainer reports a problem with a machine (by its QR code or the app).',
+  'problem_report.closed': 'A maintainer closes a problem report: the machine is fixed.',
+  'problem_report.reopened': 'A closed problem report is opened again: the problem came back.',
+  'log_entry.created': 'A maintainer logs work on a machine (with or without a problem report).',
+  'machine.created': 'A new machine is added to the collection.',
+  'machine.status_changed': 'A machine becomes Good, Fixing, Broken or Unknown.',
+  'machine.location_changed': 'A machine moves (for example from the Workshop to the Museum floor).',
+}
+
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
 const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
 const text = (max: number) => z.string().max(max)

@@ -39,7 +39,7 @@ async function pushEvent(): Promise<string> {
   return eventId
 }
 
-async function openPage(page: Page, name: 'Overview' | 'Endpoints' | 'Deliveries' | 'Settings') {
+async function openPage(page: Page, name: 'Overview' | 'Endpoints' | 'Deliveries' | 'Events & sources') {
   await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${name}`) }).click()
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible()
 }
@@ -131,7 +131,7 @@ test('add a Discord endpoint, test it, see deliveries, switch things off', async
   })
 
   await test.step('with the master switch off a new event is recorded as suppressed', async () => {
-    await openPage(page, 'Settings')
+    await openPage(page, 'Events & sources')
     const master = page.getByRole('switch', { name: 'Deliver notifications' })
     await expect(master).toBeChecked()
     await master.press('Space')

@@ -1,6 +1,6 @@
 // The admin console's frame: header, navbar, and the page named by the URL fragment (#/deliveries).
-import { useEffect, useState } from 'react'
-import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core'
+import type { ComponentType } from 'react'
+import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import { useApi, useSession } from './auth'
@@ -9,34 +9,30 @@ import { OverviewPage } from './features/overview/OverviewPage'
 import { EndpointsPage } from './features/endpoints/EndpointsPage'
 import { DeliveriesPage } from './features/deliveries/DeliveriesPage'
 import { SettingsPage } from './features/settings/SettingsPage'
+import { SourcesPage } from './features/sources/SourcesPage'
+import { PreviewPage } from './features/preview/PreviewPage'
+import { useRoute } from './route'
+import { formatDateTime } from './time'
 
-const PAGES = [
+export interface PageProps {
+  /** The query part of the fragment (#/deliveries?endpoint=…). */
+  params: URLSearchParams
+}
+
+const PAGES: ReadonlyArray<{ id: string; label: string; description: string; Page: ComponentType<PageProps> }> = [
   { id: 'overview', label: 'Overview', description: 'Health at a glance', Page: OverviewPage },
   { id: 'endpoints', label: 'Endpoints', description: 'Where notifications go', Page: EndpointsPage },
+  { id: 'sources', label: 'Events & sources', description: 'What comes in, and how', Page: SourcesPage },
   { id: 'deliveries', label: 'Deliveries', description: 'What was sent, and how', Page: DeliveriesPage },
-  { id: 'settings', label: 'Settings', description: 'Switches', Page: SettingsPage },
-] as const
-type PageId = (typeof PAGES)[number]['id']
-
-function pageFromHash(): PageId {
-  const id = window.location.hash.replace(/^#\/?/, '')
-  return PAGES.find((p) => p.id === id)?.id ?? 'overview'
-}
-
-function useHashPage(): PageId {
-  const [page, setPage] = useState<PageId>(pageFromHash)
-  useEffect(() => {
-    const onChange = () => setPage(pageFromHash())
-    window.addEventListener('hashchange', onChange)
-    return () => window.removeEventListener('hashchange', onChange)
-  }, [])
-  return page
-}
+  { id: 'preview', label: 'Message preview', description: 'See it before it is sent', Page: PreviewPage },
+  { id: 'settings', label: 'Settings', description: 'History, data, desktop', Page: SettingsPage },
+]
 
 export function App() {
-  const page = useHashPage()
+  const route = useRoute()
   const [navOpened, nav] = useDisclosure(false)
-  const current = PAGES.find((p) => p.id === page)!
+  const current = PAGES.find((p) => p.id === route.page) ?? PAGES[0]
+  const page = current.id
 
   return (
     <AppShell
@@ -71,8 +67,8 @@ export function App() {
         ))}
       </AppShell.Navbar>
 
-      <AppShell.Main bg="var(--mantine-color-gray-0)">
-        <current.Page />
+      <AppShell.Main bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
+        <current.Page params={route.params} />
       </AppShell.Main>
     </AppShell>
   )
@@ -83,18 +79,25 @@ function HeaderStatus() {
   const api = useApi()
   const { signOut } = useSession()
   const stats = useQuery({ queryKey: queryKeys.stats, queryFn: () => api.getStats({}), refetchInterval: 5_000 })
-  const enabled = stats.data?.delivery_enabled
+  const s = stats.data
   return (
     <Group gap="sm">
-      {enabled === true && (
+      {s?.state === 'running' && (
         <Badge color="teal" variant="dot" size="lg">
           Delivering
         </Badge>
       )}
-      {enabled === false && (
-        <Badge component="a" href="#/settings" color="yellow" variant="filled" size="lg" style={{ cursor: 'pointer' }}>
+      {s?.state === 'paused' && (
+        <Badge component="a" href="#/sources" color="yellow" variant="filled" size="lg" style={{ cursor: 'pointer' }}>
           Paused: master switch off
         </Badge>
+      )}
+      {s?.state === 'offline' && (
+        <Tooltip label={s.offline_since ? `No destination reachable since ${formatDateTime(s.offline_since)}` : 'No destination reachable'}>
+          <Badge color="gray" variant="filled" size="lg">
+            Offline · {s.queue_depth} queued
+          </Badge>
+        </Tooltip>
       )}
       {signOut && (
         <Button variant="subtle" size="xs" onClick={signOut}>

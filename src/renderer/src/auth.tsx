@@ -130,7 +130,7 @@ function SignInForm({ rejected, onSignedIn }: { rejected: boolean; onSignedIn: (
   }
 
   return (
-    <Center mih="100vh" p="md" bg="var(--mantine-color-gray-0)">
+    <Center mih="100vh" p="md" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={440} maw="100%">
         <form onSubmit={submit} aria-label="Sign in">
           <Stack>

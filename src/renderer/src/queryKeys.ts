@@ -6,12 +6,18 @@ export interface DeliveryFilters {
   status?: DeliveryStatus
   endpoint_id?: string
   event?: EventType
+  since?: number
+  until?: number
+  q?: string
 }
 
 export const queryKeys = {
   stats: ['stats'] as const,
   endpoints: ['endpoints'] as const,
   settings: ['settings'] as const,
+  intake: ['intake'] as const,
+  system: ['system'] as const,
+  preview: (source: string, event: string) => ['preview', source, event] as const,
   deliveries: ['deliveries'] as const,
   deliveryList: (filters: DeliveryFilters) => ['deliveries', 'list', filters] as const,
   delivery: (id: number) => ['deliveries', 'detail', id] as const,

@@ -1,7 +1,8 @@
 // The delivery history: newest first, live (refetched every 2 s), filterable, paged with a cursor.
-import { useState } from 'react'
-import { Alert, Button, Card, Center, Group, Loader, Select, Stack, Text, Title } from '@mantine/core'
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { Alert, Button, Card, Center, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useDebouncedValue } from '@mantine/hooks'
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query'
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../../shared/domain'
 import { EVENT_LABELS, EVENT_TYPES, type EventType } from '../../../../shared/events'
 import type { DeliveryView } from '../../../../shared/contracts'
@@ -12,13 +13,20 @@ import { STATUS_LABELS } from '../../DeliveryStatusBadge'
 import { DeliveryRow } from './DeliveryRow'
 import { DeliveryDrawer } from './DeliveryDrawer'
 import { useRetryFailed } from './deliveryMutations'
+import type { PageProps } from '../../App'
+import { TableSkeleton } from '../../Skeletons'
 
 const PAGE_SIZE = 50
 
-export function DeliveriesPage() {
+export function DeliveriesPage({ params }: PageProps) {
   const api = useApi()
-  const [filters, setFilters] = useState<DeliveryFilters>({})
+  const [filters, setFilters] = useState<DeliveryFilters>(() => ({ endpoint_id: params.get('endpoint') ?? undefined }))
   const [openId, setOpenId] = useState<number | null>(null)
+  // A link from another page (#/deliveries?endpoint=…) filters the list it opens.
+  const linkedEndpoint = params.get('endpoint') ?? undefined
+  useEffect(() => {
+    if (linkedEndpoint) setFilters((f) => ({ ...f, endpoint_id: linkedEndpoint }))
+  }, [linkedEndpoint])
 
   const list = useInfiniteQuery({
     queryKey: queryKeys.deliveryList(filters),
@@ -26,6 +34,7 @@ export function DeliveriesPage() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: 2_000,
+    placeholderData: keepPreviousData,
   })
   const deliveries = uniqueById(list.data?.pages.flatMap((p) => p.deliveries) ?? [])
 
@@ -33,19 +42,22 @@ export function DeliveriesPage() {
     <Stack gap="lg">
       <Group justify="space-between">
         <Title order={2}>Deliveries</Title>
-        <RetryAllFailed endpointId={filters.endpoint_id} />
+        <Group align="flex-start" gap="sm">
+          <ExportCsv filters={filters} />
+          <RetryAllFailed endpointId={filters.endpoint_id} />
+        </Group>
       </Group>
 
       <Filters filters={filters} onChange={setFilters} />
 
       {list.isError && <ApiErrorAlert error={list.error} title="Could not load deliveries" />}
-      {list.isPending && <Loader aria-label="Loading deliveries" />}
+      {list.isPending && <TableSkeleton label="Loading deliveries" rows={8} />}
       {list.isSuccess && deliveries.length === 0 && (
         <Card withBorder p="xl">
           <Text ta="center" c="dimmed">
-            {Object.values(filters).some(Boolean)
+            {Object.values(filters).some((v) => v !== undefined && v !== '')
               ? 'No delivery matches these filters.'
-              : 'No deliveries yet. They appear here as events arrive, or when you send a test from Endpoints.'}
+              : 'No deliveries yet. They appear here the moment events arrive, or when you send a test from Endpoints.'}
           </Text>
         </Card>
       )}
@@ -76,10 +88,24 @@ function uniqueById(rows: DeliveryView[]): DeliveryView[] {
   return rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)))
 }
 
+const RANGES = [
+  { value: '1h', label: 'Last hour', ms: 3600_000 },
+  { value: '24h', label: 'Last 24 hours', ms: 24 * 3600_000 },
+  { value: '7d', label: 'Last 7 days', ms: 7 * 24 * 3600_000 },
+  { value: '30d', label: 'Last 30 days', ms: 30 * 24 * 3600_000 },
+]
+
 function Filters({ filters, onChange }: { filters: DeliveryFilters; onChange: (f: DeliveryFilters) => void }) {
   const api = useApi()
   const endpoints = useQuery({ queryKey: queryKeys.endpoints, queryFn: () => api.listEndpoints({}) })
   const set = (patch: DeliveryFilters) => onChange({ ...filters, ...patch })
+  const [range, setRange] = useState<string | null>(null)
+  const [search, setSearch] = useState(filters.q ?? '')
+  const [debounced] = useDebouncedValue(search.trim(), 300)
+  useEffect(() => {
+    if ((filters.q ?? '') !== debounced) onChange({ ...filters, q: debounced || undefined })
+    // Only a new search text should change the filters here.
+  }, [debounced])
 
   return (
     <Group align="flex-end" gap="sm">
@@ -110,7 +136,61 @@ function Filters({ filters, onChange }: { filters: DeliveryFilters; onChange: (f
         clearable
         w={250}
       />
+      <Select
+        label="Time"
+        placeholder="Any time"
+        data={RANGES.map(({ value, label }) => ({ value, label }))}
+        value={range}
+        onChange={(v) => {
+          setRange(v)
+          const ms = RANGES.find((r) => r.value === v)?.ms
+          set({ since: ms ? Date.now() - ms : undefined })
+        }}
+        clearable
+        w={170}
+      />
+      <TextInput
+        label="Search"
+        placeholder="Machine, report text…"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        w={240}
+        type="search"
+      />
     </Group>
+  )
+}
+
+/** Downloads what the filters show (up to 50,000 rows) as a CSV file. */
+function ExportCsv({ filters }: { filters: DeliveryFilters }) {
+  const api = useApi()
+  const exportCsv = useMutation({
+    mutationFn: () => api.exportDeliveries(filters),
+    onSuccess: ({ filename, csv }) => {
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }))
+      const a = document.createElement('a')
+      a.href = url
+      a.download = filename
+      a.click()
+      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    },
+  })
+  return (
+    <Stack gap={4} align="flex-end">
+      <Button variant="default" loading={exportCsv.isPending} onClick={() => exportCsv.mutate()}>
+        Export CSV
+      </Button>
+      {exportCsv.data && (
+        <Text size="xs" c="dimmed" role="status">
+          {exportCsv.data.rows} rows exported{exportCsv.data.truncated ? ' (the newest 50,000: narrow the filters for the rest)' : ''}.
+        </Text>
+      )}
+      {exportCsv.isError && (
+        <Alert color="red" variant="light" p="xs" role="alert">
+          {exportCsv.error.message}
+        </Alert>
+      )}
+    </Stack>
   )
 }
 

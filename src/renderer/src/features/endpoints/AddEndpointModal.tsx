@@ -7,6 +7,7 @@ import { Button, Group, Modal, Radio, SimpleGrid, Stack, Switch, Text, TextInput
 import type { AdminOutput } from '../../../../shared/contracts'
 import { ENDPOINT_KINDS, KIND_LABELS, type EndpointKind } from '../../../../shared/endpointKinds'
 import { EVENT_TYPES, type EventType } from '../../../../shared/events'
+import { recogniseUrl } from '../../../../shared/recogniseUrl'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { EventsField } from './EventsField'
@@ -83,8 +84,18 @@ function AddEndpointForm({
     if (create.error) alertRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
   }, [create.error])
 
+  const [recognised, setRecognised] = useState<EndpointKind | null>(null)
   const patchDraft = (patch: Partial<Drafts[EndpointKind]>) => {
     onDirty(true)
+    // A Discord, Slack or Teams URL pasted under another kind: switch to the kind it belongs to.
+    const url = 'url' in patch && typeof patch.url === 'string' ? patch.url : null
+    const pasted = url ? recogniseUrl(url) : null
+    if (url && pasted && pasted !== kind && pasted !== 'webhook') {
+      setDrafts((d) => ({ ...d, [pasted]: { ...d[pasted], url } }))
+      setKind(pasted)
+      setRecognised(pasted)
+      return
+    }
     setDrafts((d) => ({ ...d, [kind]: { ...d[kind], ...patch } }))
   }
 
@@ -105,7 +116,15 @@ function AddEndpointForm({
           data-autofocus
           error={errorFor(errors, 'name')}
         />
-        <Radio.Group label="Kind" value={kind} onChange={(v) => setKind(v as EndpointKind)}>
+        <Radio.Group
+          label="Kind"
+          description="Or just paste the URL below: a Discord, Slack or Teams webhook URL picks its kind."
+          value={kind}
+          onChange={(v) => {
+            setKind(v as EndpointKind)
+            setRecognised(null)
+          }}
+        >
           <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="xs" mt={4}>
             {ENDPOINT_KINDS.map((k) => (
               <Radio.Card key={k} value={k} p="xs" radius="md" aria-label={KIND_LABELS[k]} className={classes.card}>
@@ -127,6 +146,11 @@ function AddEndpointForm({
           </SimpleGrid>
         </Radio.Group>
 
+        {recognised && (
+          <Text size="sm" c="teal" role="status">
+            ✓ That is a {KIND_LABELS[recognised]} URL: the kind is now {KIND_LABELS[recognised]}.
+          </Text>
+        )}
         <TargetFields kind={kind} value={drafts[kind]} onChange={patchDraft} mode="create" errors={errors} />
 
         <EventsField value={events} onChange={setEvents} />

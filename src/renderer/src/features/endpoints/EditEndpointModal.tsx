@@ -58,7 +58,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   return (
     <form onSubmit={submit}>
       <Stack>
-        <Paper withBorder p="sm" bg="var(--mantine-color-gray-0)" aria-label="Current settings" component="section">
+        <Paper withBorder p="sm" bg="var(--mantine-color-body)" aria-label="Current settings" component="section">
           <Group justify="space-between" mb="xs">
             <Text size="sm" fw={600}>
               Current settings

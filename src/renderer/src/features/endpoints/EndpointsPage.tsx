@@ -1,7 +1,7 @@
 // Every destination: its kind, where it points (redacted target plus non-secret settings), what
 // it receives, whether it is healthy; and the dialogs to add, edit and rotate a signing secret.
 import { useState } from 'react'
-import { ActionIcon, Badge, Button, Card, Code, Group, Loader, Menu, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core'
+import { ActionIcon, Badge, Button, Card, Code, Group, Menu, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import type { EndpointView } from '../../../../shared/contracts'
@@ -10,8 +10,10 @@ import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { KindBadge } from '../../KindBadge'
-import { formatDateTime } from '../../time'
+import { formatAgo, formatDateTime } from '../../time'
+import { TableSkeleton } from '../../Skeletons'
 import { AddEndpointModal } from './AddEndpointModal'
+import { DeleteEndpointModal } from './DeleteEndpointModal'
 import { EditEndpointModal } from './EditEndpointModal'
 import { RotateSecretModal } from './RotateSecretModal'
 import { SendTestControl } from './SendTestControl'
@@ -22,6 +24,7 @@ import { useUpdateEndpoint } from './endpointMutations'
 interface RowActions {
   onEdit: (endpoint: EndpointView) => void
   onRotate: (endpoint: EndpointView) => void
+  onDelete: (endpoint: EndpointView) => void
 }
 
 export function EndpointsPage() {
@@ -30,6 +33,7 @@ export function EndpointsPage() {
   // Snapshots taken when a dialog opens, so the 5 s refetch doesn't change a form under the user.
   const [editing, setEditing] = useState<EndpointView | null>(null)
   const [rotating, setRotating] = useState<EndpointView | null>(null)
+  const [deleting, setDeleting] = useState<EndpointView | null>(null)
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null)
   const endpoints = useQuery({
     queryKey: queryKeys.endpoints,
@@ -64,15 +68,20 @@ export function EndpointsPage() {
         }}
       />
       <SigningSecretModal revealed={revealed} onClose={() => setRevealed(null)} />
+      <DeleteEndpointModal endpoint={deleting} onClose={() => setDeleting(null)} />
 
-      {endpoints.isPending && <Loader aria-label="Loading endpoints" />}
+      {endpoints.isPending && <TableSkeleton label="Loading endpoints" />}
       {endpoints.isError && <ApiErrorAlert error={endpoints.error} title="Could not load endpoints" />}
       {endpoints.data && endpoints.data.endpoints.length === 0 && (
         <Card withBorder p="xl">
-          <Text ta="center" c="dimmed">
-            No endpoints yet. Add one (Discord, Slack, Microsoft Teams, email or a signed webhook) to start
-            receiving notifications.
-          </Text>
+          <Stack align="center" gap="sm">
+            <Text fw={600}>No endpoints yet — add your Discord channel</Text>
+            <Text ta="center" c="dimmed" maw={520}>
+              An endpoint is where notifications go: a Discord channel, Slack, Microsoft Teams, an email address or
+              your own signed webhook. Paste its URL and Knocker recognises which it is.
+            </Text>
+            <Button onClick={addModal.open}>Add your first endpoint</Button>
+          </Stack>
         </Card>
       )}
       {endpoints.data && endpoints.data.endpoints.length > 0 && (
@@ -91,7 +100,7 @@ export function EndpointsPage() {
               </Table.Thead>
               <Table.Tbody>
                 {endpoints.data.endpoints.map((e) => (
-                  <EndpointRow key={e.id} endpoint={e} onEdit={setEditing} onRotate={setRotating} />
+                  <EndpointRow key={e.id} endpoint={e} onEdit={setEditing} onRotate={setRotating} onDelete={setDeleting} />
                 ))}
               </Table.Tbody>
             </Table>
@@ -102,7 +111,7 @@ export function EndpointsPage() {
   )
 }
 
-function EndpointRow({ endpoint, onEdit, onRotate }: { endpoint: EndpointView } & RowActions) {
+function EndpointRow({ endpoint, onEdit, onRotate, onDelete }: { endpoint: EndpointView } & RowActions) {
   const update = useUpdateEndpoint()
   // Show the switch where the user put it while the change is on its way.
   const enabled = update.isPending && update.variables.enabled !== undefined ? update.variables.enabled : endpoint.enabled
@@ -118,7 +127,7 @@ function EndpointRow({ endpoint, onEdit, onRotate }: { endpoint: EndpointView } 
               </Text>
               <KindBadge kind={endpoint.kind} size="xs" />
             </Stack>
-            <RowMenu endpoint={endpoint} onEdit={onEdit} onRotate={onRotate} />
+            <RowMenu endpoint={endpoint} onEdit={onEdit} onRotate={onRotate} onDelete={onDelete} />
           </Group>
         </Table.Td>
         <Table.Td maw={300}>
@@ -183,7 +192,7 @@ function SettingsLine({ endpoint }: { endpoint: EndpointView }) {
   )
 }
 
-function RowMenu({ endpoint, onEdit, onRotate }: { endpoint: EndpointView } & RowActions) {
+function RowMenu({ endpoint, onEdit, onRotate, onDelete }: { endpoint: EndpointView } & RowActions) {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -197,7 +206,17 @@ function RowMenu({ endpoint, onEdit, onRotate }: { endpoint: EndpointView } & Ro
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Item onClick={() => onEdit(endpoint)}>Edit</Menu.Item>
+        <Menu.Item component="a" href={`#/preview?endpoint=${encodeURIComponent(endpoint.id)}`}>
+          Preview message
+        </Menu.Item>
+        <Menu.Item component="a" href={`#/deliveries?endpoint=${encodeURIComponent(endpoint.id)}`}>
+          Show deliveries
+        </Menu.Item>
         {endpoint.kind === 'webhook' && <Menu.Item onClick={() => onRotate(endpoint)}>Rotate signing secret</Menu.Item>}
+        <Menu.Divider />
+        <Menu.Item color="red" onClick={() => onDelete(endpoint)}>
+          Delete…
+        </Menu.Item>
       </Menu.Dropdown>
     </Menu>
   )
@@ -219,12 +238,35 @@ function Subscriptions({ events }: { events: EndpointView['events'] }) {
 
 function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => void }) {
   const queue = `${endpoint.queue.pending} waiting · ${endpoint.queue.failed} failed`
+  const { last_success_at, last_failure_at, success_rate } = endpoint.health
+  const history = (
+    <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} data-testid="endpoint-health">
+      {success_rate === null ? 'nothing sent yet' : `${Math.round(success_rate * 100)}% delivered`}
+      {last_success_at && (
+        <>
+          {' · '}
+          <Tooltip label={`Last delivered ${formatDateTime(last_success_at)}`}>
+            <span>ok {formatAgo(last_success_at)}</span>
+          </Tooltip>
+        </>
+      )}
+      {last_failure_at && (
+        <>
+          {' · '}
+          <Tooltip label={`Last failure ${formatDateTime(last_failure_at)}`}>
+            <span>failed {formatAgo(last_failure_at)}</span>
+          </Tooltip>
+        </>
+      )}
+    </Text>
+  )
   if (!endpoint.needs_attention) {
     return (
       <Stack gap={2}>
-        <Badge color="teal" variant="light">
-          OK
+        <Badge color={endpoint.queue.failed > 0 ? 'yellow' : 'teal'} variant="light">
+          {endpoint.queue.failed > 0 ? 'Some failed' : 'OK'}
         </Badge>
+        {history}
         <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
           {queue}
         </Text>
@@ -232,7 +274,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
     )
   }
   return (
-    <Stack gap={4} maw={220}>
+    <Stack gap={4} maw={240}>
       <Tooltip
         label={endpoint.needs_attention_at ? `since ${formatDateTime(endpoint.needs_attention_at)}` : 'needs attention'}
       >
@@ -241,6 +283,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
         </Badge>
       </Tooltip>
       <Text size="xs">{endpoint.needs_attention}</Text>
+      {history}
       <Text size="xs" c="dimmed">
         {queue}
       </Text>

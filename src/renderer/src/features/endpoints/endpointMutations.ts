@@ -55,3 +55,16 @@ export function useRotateSecret() {
     },
   })
 }
+
+/** Deletes an endpoint; its history stays and still names it. */
+export function useDeleteEndpoint() {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: AdminInput<'deleteEndpoint'>) => api.deleteEndpoint(input),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
+    },
+  })
+}

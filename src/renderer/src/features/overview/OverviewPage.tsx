@@ -1,126 +1,237 @@
 // Health at a glance: is anything going out, what is stuck, which endpoints need a person.
-import { Alert, Anchor, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
-import { DELIVERY_STATUSES } from '../../../../shared/domain'
-import type { EndpointView } from '../../../../shared/contracts'
+import type { AdminOutput, EndpointView } from '../../../../shared/contracts'
 import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
-import { DeliveryStatusBadge } from '../../DeliveryStatusBadge'
-import { formatAgo, formatDateTime } from '../../time'
+import { KIND_COLORS, KindIcon } from '../../KindBadge'
+import { CardsSkeleton } from '../../Skeletons'
+import { useUpdateSettings } from '../sources/settingsMutations'
+import { formatAgo, formatDateTime, formatDuration } from '../../time'
+import { DeliveriesChart } from './DeliveriesChart'
+
+type Stats = AdminOutput<'getStats'>
 
 export function OverviewPage() {
   const api = useApi()
   const stats = useQuery({ queryKey: queryKeys.stats, queryFn: () => api.getStats({}), refetchInterval: 5_000 })
-  const endpoints = useQuery({ queryKey: queryKeys.endpoints, queryFn: () => api.listEndpoints({}) })
-
-  if (stats.isPending) return <Loader aria-label="Loading overview" />
-  if (stats.isError) return <ApiErrorAlert error={stats.error} title="Could not load statistics" />
-  const s = stats.data
+  const endpoints = useQuery({ queryKey: queryKeys.endpoints, queryFn: () => api.listEndpoints({}), refetchInterval: 5_000 })
   const attention = (endpoints.data?.endpoints ?? []).filter((e) => e.needs_attention)
 
   return (
     <Stack gap="lg">
       <Title order={2}>Overview</Title>
+      {stats.isError && <ApiErrorAlert error={stats.error} title="Could not load statistics" />}
+      {stats.isPending && <CardsSkeleton label="Loading overview" count={1} height={88} />}
+      {stats.data && <EngineState stats={stats.data} />}
 
-      {s.delivery_enabled ? (
-        <Alert color="teal" variant="light" title="Delivering notifications">
-          The master switch is on: new events are routed to their endpoints.
-        </Alert>
+      {attention.map((e) => (
+        <AttentionBanner key={e.id} endpoint={e} />
+      ))}
+
+      {stats.isPending ? (
+        <CardsSkeleton label="Loading counts" />
       ) : (
-        <Alert color="yellow" variant="filled" title="Delivery is paused">
-          The master switch is off: every new event is recorded as suppressed and nothing is sent.{' '}
-          <Anchor href="#/settings" c="inherit" fz="inherit" underline="always">
-            Open settings
-          </Anchor>
-        </Alert>
+        stats.data && (
+          <SimpleGrid cols={{ base: 2, md: 4 }}>
+            <StatCard label="Waiting to go out" value={stats.data.queue_depth} testId="queue-depth" />
+            <StatCard label="Delivered, last 24 h" value={stats.data.delivered_last_24h} color="teal" testId="delivered-24h" />
+            <StatCard
+              label="Failed, last 24 h"
+              value={stats.data.failed_last_24h}
+              color={stats.data.failed_last_24h ? 'red' : undefined}
+              testId="failed-24h"
+            />
+            <StatCard
+              label="Oldest waiting"
+              value={stats.data.oldest_pending_at ? formatAgo(stats.data.oldest_pending_at) : 'none'}
+              hint={stats.data.oldest_pending_at ? formatDateTime(stats.data.oldest_pending_at) : 'nothing is queued'}
+            />
+          </SimpleGrid>
+        )
       )}
 
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <StatCard label="Events, last 24 h" value={s.events.last_24h} hint={`${s.events.total} in total`} />
-        <StatCard label="Delivered, last 24 h" value={s.delivered_last_24h} color="teal" />
-        <StatCard label="Failed, last 24 h" value={s.failed_last_24h} color={s.failed_last_24h ? 'red' : undefined} />
-        <StatCard
-          label="Oldest waiting"
-          value={s.oldest_pending_at ? formatAgo(s.oldest_pending_at) : 'none'}
-          hint={s.oldest_pending_at ? formatDateTime(s.oldest_pending_at) : 'nothing is queued'}
-        />
-      </SimpleGrid>
-
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
-          <Title order={4} mb="sm">
-            Deliveries by status
-          </Title>
-          <Stack gap={6} aria-label="Deliveries by status">
-            {DELIVERY_STATUSES.map((status) => (
-              <Group key={status} justify="space-between">
-                <DeliveryStatusBadge status={status} />
-                <Text fw={600} data-testid={`count-${status}`}>
-                  {s.deliveries[status] ?? 0}
-                </Text>
-              </Group>
-            ))}
-          </Stack>
+          <Title order={4}>Deliveries, last 24 hours</Title>
+          <Text size="xs" c="dimmed" mb="sm">
+            Per hour; tests included
+          </Text>
+          <DeliveriesChart timeline={stats.data?.timeline ?? null} />
         </Card>
-
         <Card withBorder>
           <Title order={4} mb="sm">
             Endpoints
           </Title>
-          <Text size="sm" mb="sm">
-            {s.endpoints.enabled} of {s.endpoints.total} enabled · {s.endpoints.needs_attention} need attention
-          </Text>
           {endpoints.isError && <ApiErrorAlert error={endpoints.error} title="Could not load endpoints" />}
-          {attention.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {s.endpoints.total === 0 ? (
-                <>
-                  No endpoints yet. <Anchor href="#/endpoints">Add one</Anchor>
-                </>
-              ) : (
-                'No endpoint needs attention.'
-              )}
-            </Text>
-          ) : (
-            <Stack gap="xs">
-              {attention.map((e) => (
-                <AttentionItem key={e.id} endpoint={e} />
-              ))}
-            </Stack>
-          )}
+          <EndpointHealthTable endpoints={endpoints.data?.endpoints ?? null} />
         </Card>
       </SimpleGrid>
     </Stack>
   )
 }
 
-function StatCard({ label, value, hint, color }: { label: string; value: number | string; hint?: string; color?: string }) {
+/** Running, paused or offline, with the master switch right there. */
+function EngineState({ stats }: { stats: Stats }) {
+  const update = useUpdateSettings()
+  const on = update.isPending && update.variables.delivery_enabled !== undefined ? update.variables.delivery_enabled : stats.delivery_enabled
+  const { color, title, text } = describeState(stats)
+  return (
+    <Alert color={color} variant="light" title={title} data-testid="engine-state" data-state={stats.state}>
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+        <Text size="sm" maw={640}>
+          {text}
+        </Text>
+        <Switch
+          label="Deliver notifications"
+          checked={on}
+          onChange={(e) => update.mutate({ delivery_enabled: e.currentTarget.checked })}
+        />
+      </Group>
+      <ApiErrorAlert error={update.error} title="The switch did not change" />
+    </Alert>
+  )
+}
+
+function describeState(stats: Stats): { color: string; title: string; text: string } {
+  if (stats.state === 'paused') {
+    return {
+      color: 'yellow',
+      title: 'Delivery is paused',
+      text: 'The master switch is off: every new event is recorded as suppressed and nothing is sent. Suppressed events can still be sent later from the history.',
+    }
+  }
+  if (stats.state === 'offline') {
+    const since = stats.offline_since
+    return {
+      color: 'gray',
+      title: since ? `Offline since ${new Date(since).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : 'Offline',
+      text: `No destination can be reached${since ? ` for ${formatDuration(Date.now() - since)}` : ''}. ${stats.queue_depth} ${
+        stats.queue_depth === 1 ? 'notification is' : 'notifications are'
+      } kept on disk and will go out, in order, as soon as the network is back. Nothing is lost and no endpoint is blamed.`,
+    }
+  }
+  return {
+    color: 'teal',
+    title: 'Delivering notifications',
+    text: 'The master switch is on: new events are routed to their endpoints the moment they arrive.',
+  }
+}
+
+function AttentionBanner({ endpoint }: { endpoint: EndpointView }) {
+  return (
+    <Alert color="orange" variant="filled" title={`${endpoint.name} needs attention`} role="alert">
+      <Text size="sm">{endpoint.needs_attention}</Text>
+      <Text size="xs">
+        {endpoint.needs_attention_at ? `Since ${formatDateTime(endpoint.needs_attention_at)}. ` : ''}
+        Its {endpoint.queue.pending} waiting {endpoint.queue.pending === 1 ? 'notification is' : 'notifications are'} held
+        until it is fixed.{' '}
+        <Anchor href="#/endpoints" c="inherit" fz="inherit" underline="always">
+          Open endpoints
+        </Anchor>
+      </Text>
+    </Alert>
+  )
+}
+
+function StatCard({
+  label,
+  value,
+  hint,
+  color,
+  testId,
+}: {
+  label: string
+  value: number | string
+  hint?: string
+  color?: string
+  testId?: string
+}) {
   return (
     <Card withBorder>
       <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
         {label}
       </Text>
-      <Text size="xl" fw={700} c={color}>
+      <Text size="xl" fw={700} c={color} data-testid={testId}>
         {value}
       </Text>
-      {hint && (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      )}
+      <Text size="xs" c="dimmed">
+        {hint ?? '\u00a0'}
+      </Text>
     </Card>
   )
 }
 
-function AttentionItem({ endpoint }: { endpoint: EndpointView }) {
-  return (
-    <Alert color="orange" variant="light" title={endpoint.name} p="xs">
-      <Text size="sm">{endpoint.needs_attention}</Text>
-      <Text size="xs" c="dimmed">
-        {endpoint.needs_attention_at ? `since ${formatDateTime(endpoint.needs_attention_at)} · ` : ''}
-        {endpoint.queue.pending} waiting · <Anchor href="#/endpoints">Open endpoints</Anchor>
+function EndpointHealthTable({ endpoints }: { endpoints: EndpointView[] | null }) {
+  if (endpoints === null) return <Text c="dimmed">Loading…</Text>
+  if (endpoints.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No endpoints yet — <Anchor href="#/endpoints">add your Discord channel</Anchor>.
       </Text>
-    </Alert>
+    )
+  }
+  return (
+    <Table.ScrollContainer minWidth={460}>
+      <Table aria-label="Endpoint health" verticalSpacing={6}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Endpoint</Table.Th>
+            <Table.Th>Last success</Table.Th>
+            <Table.Th>Last failure</Table.Th>
+            <Table.Th>Success</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {endpoints.map((e) => (
+            <Table.Tr key={e.id}>
+              <Table.Td>
+                <Group gap={6} wrap="nowrap">
+                  <Text c={KIND_COLORS[e.kind]} lh={0} component="span">
+                    <KindIcon kind={e.kind} labelled />
+                  </Text>
+                  <Text size="sm" fw={500}>
+                    {e.name}
+                  </Text>
+                  {!e.enabled && (
+                    <Badge size="xs" color="gray" variant="light">
+                      off
+                    </Badge>
+                  )}
+                  {e.needs_attention && (
+                    <Badge size="xs" color="orange">
+                      attention
+                    </Badge>
+                  )}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <When at={e.health.last_success_at} />
+              </Table.Td>
+              <Table.Td>
+                <When at={e.health.last_failure_at} />
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" c={rateColor(e.health.success_rate)}>
+                  {e.health.success_rate === null ? '—' : `${Math.round(e.health.success_rate * 100)}%`}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   )
 }
+
+function When({ at }: { at: number | null }) {
+  if (at === null) return <Text size="sm" c="dimmed">never</Text>
+  return (
+    <Tooltip label={formatDateTime(at)}>
+      <Text size="sm">{formatAgo(at)}</Text>
+    </Tooltip>
+  )
+}
+
+const rateColor = (rate: number | null) => (rate === null ? 'dimmed' : rate >= 0.99 ? 'teal' : rate >= 0.9 ? 'yellow' : 'red')
