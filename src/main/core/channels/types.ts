@@ -18,6 +18,33 @@ export interface FormatContext {
   conversation: string | null
   /** The destination's thread of that conversation, when an earlier delivery opened one. */
   threadId: string | null
+  /** Set when the message goes out more than 5 minutes after Knocker received the event: the
+   * message says so ("2 h 11 min late — the museum was offline"). */
+  late?: LateNotice | null
+}
+
+export interface LateNotice {
+  /** now − when Knocker accepted the event. */
+  ms: number
+  /** Why, in a few words: "the museum was offline", "Discord was not accepting messages". */
+  reason: string
+}
+
+/** One event of a digest, with the context it would have had as a message of its own. */
+export interface DigestItem {
+  event: KnockerEvent
+  ctx: FormatContext
+}
+
+/** Several waiting events as one message (after an outage, or a burst), where the service
+ * allows it: Discord up to 10 embeds within 6,000 characters, Slack one message of sections,
+ * one email. */
+export interface DigestFormat {
+  /** Most events one message may carry. */
+  maxItems: number
+  /** One message carrying the first `included` items (at least 1, in order) — as many as fit
+   * the service's limits. The rest wait for the next message. */
+  format(items: DigestItem[]): PreparedRequest & { included: number }
 }
 
 /** What goes over the wire, minus the secret target (added at send time). */
@@ -114,6 +141,8 @@ export interface Channel<Target> {
   /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */
   verify?(target: Target, ctx: SendContext): Promise<SendResult | null>
   pacing?: Pacing
+  /** How this destination combines waiting events into one message; absent = one each. */
+  digest?: DigestFormat
   /** The newest signing secret (webhooks), shown once when created or rotated. */
   signingSecret?(target: Target): string
   /** A new signing secret; the old ones stay valid for `graceMs` (both signatures are sent). */
