@@ -80,6 +80,8 @@ export const SettingsSchema = z.object({
   allow_private_targets: z.boolean(),
   /** Delivered and suppressed history older than this many days is pruned. */
   retention_days: z.number().int().min(1).max(3650),
+  /** Per event type: retry for this many hours, then fail with the reason. */
+  ttl_hours: z.record(EventTypeSchema, z.number()),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -88,6 +90,9 @@ export const SettingsUpdateSchema = z.object({
   events: z.partialRecord(EventTypeSchema, z.boolean()).optional(),
   allow_private_targets: z.boolean().optional(),
   retention_days: z.number().int().min(1, 'keep at least 1 day').max(3650, 'at most 3650 days (10 years)').optional(),
+  ttl_hours: z
+    .partialRecord(EventTypeSchema, z.number().min(1, 'at least 1 hour').max(24 * 30, 'at most 30 days (720 hours)'))
+    .optional(),
 })
 
 export const AttemptViewSchema = z.object({

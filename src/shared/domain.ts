@@ -11,5 +11,5 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES)
 
 /** Why an attempt did not deliver. */
-export const ERROR_CLASSES = ['network', 'timeout', 'rate_limited', 'server_error', 'rejected'] as const
+export const ERROR_CLASSES = ['network', 'timeout', 'rate_limited', 'server_error', 'rejected', 'expired'] as const
 export type ErrorClass = (typeof ERROR_CLASSES)[number]

@@ -188,24 +188,45 @@ describe('Slack delivery', () => {
     },
   )
 
-  it('our own payload refused (invalid_payload, no_text, invalid_blocks, too_many_attachments): that message fails, the endpoint stays healthy', async () => {
+  it('our own payload refused (invalid_payload, no_text, invalid_blocks, too_many_attachments): that message fails; three in a row pause the endpoint', async () => {
     const { h, slack, endpoint, hook } = await setup()
     const codes = ['invalid_payload', 'no_text', 'invalid_blocks', 'too_many_attachments']
     slack.script(hook.webhookId, ...codes.map((body) => ({ status: 400, body })))
     const events = Array.from({ length: 5 }, () => sampleEvent('log_entry.created'))
     expect((await h.post({ events })).status).toBe(202)
-    await slack.waitForMessages(1)
-    await h.settle()
-    const byEvent = new Map((await deliveriesOf(h)).map((d) => [d.event_id, d]))
-    const list = events.map((e) => byEvent.get(e.event_id))
+    await waitFor(() => slack.requests.length === 3, 5000, 'three refused messages')
+    const statuses = async () => {
+      const byEvent = new Map((await deliveriesOf(h)).map((d) => [d.event_id, d]))
+      return events.map((e) => byEvent.get(e.event_id))
+    }
+    let list = await statuses()
+    for (let i = 0; i < 200 && list[2].status !== 'failed'; i++) {
+      await sleep(10)
+      list = await statuses()
+    }
+    // One or two refused messages are the message's problem; the third in a row is the endpoint's.
     expect(list.map((d) => [d.status, d.last_status_code])).toEqual([
       ['failed', 400],
       ['failed', 400],
       ['failed', 400],
+      ['pending', null],
+      ['pending', null],
+    ])
+    expect(list.slice(0, 3).map((d) => d.last_error.split(' ')[4])).toEqual(codes.slice(0, 3))
+    const flagged = (await h.admin('GET', `/api/endpoints/${endpoint.id}`)).json.needs_attention
+    expect(flagged).toMatch(/^3 messages in a row were refused; the last: .*invalid_blocks/)
+    await sleep(50)
+    expect(slack.requests).toHaveLength(3)
+
+    // Fixed: the queue resumes; one refused message alone doesn't pause it again.
+    await h.admin('PATCH', `/api/endpoints/${endpoint.id}`, { clear_attention: true })
+    await slack.waitForMessages(1)
+    await h.settle()
+    list = await statuses()
+    expect(list.slice(3).map((d) => [d.status, d.last_status_code])).toEqual([
       ['failed', 400],
       ['delivered', 200],
     ])
-    expect(list.slice(0, 4).map((d) => d.last_error.split(' ')[4])).toEqual(codes)
     expect((await h.admin('GET', `/api/endpoints/${endpoint.id}`)).json.needs_attention).toBeNull()
   })
 

@@ -418,7 +418,7 @@ describe('createSafeStorageKey', () => {
 describe('tray', () => {
   it('pauses and resumes deliveries through the admin API', async () => {
     let enabled = true
-    const settings = (): Settings => ({ delivery_enabled: enabled, events: {} as Settings['events'], allow_private_targets: false, retention_days: 30 })
+    const settings = (): Settings => ({ delivery_enabled: enabled, events: {} as Settings['events'], allow_private_targets: false, retention_days: 30, ttl_hours: {} as Settings["ttl_hours"] })
     const admin = {
       getSettings: vi.fn(async () => settings()),
       updateSettings: vi.fn(async (input: { delivery_enabled?: boolean }) => {

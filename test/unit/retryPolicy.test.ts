@@ -1,25 +1,33 @@
 import { describe, expect, it } from 'vitest'
-import {
-  decideRetry,
-  FAILURE_BACKOFF_MS,
-  MAX_COUNTED_FAILURES,
-  MAX_DELIVERY_AGE_MS,
-  NETWORK_BACKOFF_MS,
-} from '../../src/main/core/delivery/retryPolicy'
+import { decideRetry, FAILURE_BACKOFF_MS, formatTtl, NETWORK_BACKOFF_MS } from '../../src/main/core/delivery/retryPolicy'
 
 const mid = () => 0.5 // no jitter
-const base = { networkFailureCount: 0, ageMs: 0 }
+const DAY = 24 * 3600_000
+const base = { networkFailureCount: 0, ageMs: 0, ttlMs: 2 * DAY }
 
 describe('retry policy', () => {
-  it('follows the documented schedule for server errors and timeouts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h', () => {
-    const delays = FAILURE_BACKOFF_MS.map((_, i) => {
+  it('follows the documented schedule for server errors: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then every 10 h', () => {
+    const delays = [...FAILURE_BACKOFF_MS, 0, 0].map((_, i) => {
       const d = decideRetry({ ...base, errorClass: 'server_error', failureCount: i + 1 }, mid)
       return d.action === 'retry' ? d.delayMs : -1
     })
-    expect(delays).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000])
-    expect(decideRetry({ ...base, errorClass: 'timeout', failureCount: MAX_COUNTED_FAILURES }, mid)).toMatchObject({
-      action: 'give_up',
+    expect(delays).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 36_000_000, 36_000_000])
+  })
+
+  it('spends a budget of time, not a count: retries until the event type’s time to live, then gives up saying so', () => {
+    expect(decideRetry({ ...base, errorClass: 'server_error', failureCount: 40, ageMs: 2 * DAY - 1 }, mid)).toMatchObject({
+      action: 'retry',
     })
+    expect(decideRetry({ ...base, errorClass: 'server_error', failureCount: 2, ageMs: 2 * DAY }, mid)).toEqual({
+      action: 'give_up',
+      reason: 'not delivered within its time to live (2 days)',
+    })
+    expect(decideRetry({ ...base, errorClass: 'network', failureCount: 1, networkFailureCount: 3, ttlMs: 7 * DAY, ageMs: 7 * DAY }, mid)).toMatchObject({
+      action: 'give_up',
+      reason: 'not delivered within its time to live (7 days)',
+    })
+    expect(formatTtl(36 * 3600_000)).toBe('36 hours')
+    expect(formatTtl(DAY)).toBe('1 day')
   })
 
   it('adds ±20 % jitter', () => {
@@ -51,16 +59,15 @@ describe('retry policy', () => {
     expect(d).toMatchObject({ delayMs: 120_000, countsAsFailure: true })
   })
 
-  it('treats network errors as our own outage: short capped backoff, not counted, for up to 7 days', () => {
-    const delays = [1, 2, 3, 7, 50].map((n) => {
-      const d = decideRetry({ ...base, errorClass: 'network', failureCount: 1, networkFailureCount: n }, mid)
-      expect(d).toMatchObject({ action: 'retry', countsAsFailure: false })
-      return d.action === 'retry' ? d.delayMs : 0
-    })
-    expect(delays).toEqual([2_000, 5_000, 15_000, 300_000, 300_000])
+  it('treats network errors and timeouts as our own outage: short capped backoff, never counted', () => {
+    for (const errorClass of ['network', 'timeout'] as const) {
+      const delays = [1, 2, 3, 7, 50].map((n) => {
+        const d = decideRetry({ ...base, errorClass, failureCount: 1, networkFailureCount: n }, mid)
+        expect(d).toMatchObject({ action: 'retry', countsAsFailure: false })
+        return d.action === 'retry' ? d.delayMs : 0
+      })
+      expect(delays).toEqual([2_000, 5_000, 15_000, 300_000, 300_000])
+    }
     expect(Math.max(...NETWORK_BACKOFF_MS)).toBe(300_000)
-    expect(
-      decideRetry({ ...base, errorClass: 'network', failureCount: 1, networkFailureCount: 3, ageMs: MAX_DELIVERY_AGE_MS }, mid),
-    ).toMatchObject({ action: 'give_up' })
   })
 })

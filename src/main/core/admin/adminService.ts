@@ -189,6 +189,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         ...(input.allow_private_targets !== undefined ? { allow_private_targets: input.allow_private_targets } : {}),
         ...(input.events ? { events: { ...settings.get().events, ...input.events } } : {}),
         ...(input.retention_days !== undefined ? { retention_days: input.retention_days } : {}),
+        ...(input.ttl_hours ? { ttl_hours: { ...settings.get().ttl_hours, ...input.ttl_hours } } : {}),
       })
       return next
     },

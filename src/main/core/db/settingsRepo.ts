@@ -10,6 +10,11 @@ export const DEFAULT_SETTINGS: Settings = {
   events: Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<EventType, boolean>,
   allow_private_targets: false,
   retention_days: 30,
+  // A problem report matters for a week; the rest is news for two days.
+  ttl_hours: Object.fromEntries(EVENT_TYPES.map((t) => [t, t.startsWith('problem_report.') ? 7 * 24 : 2 * 24])) as Record<
+    EventType,
+    number
+  >,
 }
 
 export class SettingsRepo {
@@ -25,6 +30,7 @@ export class SettingsRepo {
       events: { ...DEFAULT_SETTINGS.events, ...(stored.events ?? {}) },
       allow_private_targets: stored.allow_private_targets ?? DEFAULT_SETTINGS.allow_private_targets,
       retention_days: stored.retention_days ?? DEFAULT_SETTINGS.retention_days,
+      ttl_hours: { ...DEFAULT_SETTINGS.ttl_hours, ...(stored.ttl_hours ?? {}) },
     }
     return this.cache
   }
@@ -34,6 +40,7 @@ export class SettingsRepo {
       ...this.get(),
       ...patch,
       events: { ...this.get().events, ...(patch.events ?? {}) },
+      ttl_hours: { ...this.get().ttl_hours, ...(patch.ttl_hours ?? {}) },
     }
     this.db.transaction((tx) => {
       for (const key of Object.keys(patch) as (keyof Settings)[]) {

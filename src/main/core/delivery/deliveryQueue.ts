@@ -3,6 +3,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { EndpointKind, ErrorClass } from '../../../shared/domain'
 import type { Db } from '../db/openDb'
+import { formatTtl } from './retryPolicy'
 import { attempts, deliveries, endpoints, events, threads } from '../db/schema'
 
 export type DeliveryRow = typeof deliveries.$inferSelect
@@ -93,6 +94,98 @@ export class DeliveryQueue {
       .get()
   }
 
+  /** Claims these deliveries (a digest) in one transaction; all or none. */
+  claimMany(ids: number[], owner: string, leaseUntil: number, now: number): DeliveryRow[] {
+    return this.db.transaction((tx) => {
+      const claimed = tx
+        .update(deliveries)
+        .set({
+          status: 'sending',
+          leaseOwner: owner,
+          leaseExpiresAt: leaseUntil,
+          attemptCount: sql`${deliveries.attemptCount} + 1`,
+          updatedAt: now,
+        })
+        .where(and(inArray(deliveries.id, ids), inArray(deliveries.status, ['pending', 'retrying'])))
+        .returning()
+        .all()
+      if (claimed.length !== ids.length) {
+        tx.rollback()
+      }
+      return claimed.sort((a, b) => a.id - b.id)
+    })
+  }
+
+  /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping
+   * at the first that isn't (order per endpoint is strict). */
+  dueRun(endpointId: string, headId: number, now: number, max: number): DeliveryRow[] {
+    const rows = this.db
+      .select()
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.endpointId, endpointId),
+          inArray(deliveries.status, ['pending', 'retrying']),
+          eq(deliveries.isTest, false),
+          sql`${deliveries.id} >= ${headId}`,
+        ),
+      )
+      .orderBy(deliveries.id)
+      .limit(max)
+      .all()
+    const run: DeliveryRow[] = []
+    for (const row of rows) {
+      if (row.nextAttemptAt > now) break
+      run.push(row)
+    }
+    return run
+  }
+
+  /** Back online: deliveries waiting out a network backoff are due now. */
+  resumeAfterOutage(now: number): number {
+    return this.db
+      .update(deliveries)
+      .set({ nextAttemptAt: now })
+      .where(
+        and(
+          eq(deliveries.status, 'retrying'),
+          inArray(deliveries.lastErrorClass, ['network', 'timeout']),
+          sql`${deliveries.nextAttemptAt} > ${now}`,
+        ),
+      )
+      .run().changes
+  }
+
+  /** Fails waiting deliveries older than their event type's time to live. */
+  expire(now: number, ttlHours: Record<string, number>): number {
+    let expired = 0
+    for (const [eventType, hours] of Object.entries(ttlHours)) {
+      const cutoff = now - hours * 3600_000
+      const reason = `Not delivered within its time to live (${formatTtl(hours * 3600_000)} for ${eventType})`
+      expired += this.db
+        .update(deliveries)
+        .set({
+          status: 'failed',
+          lastError: sql`coalesce(${deliveries.lastError} || ' — ', '') || ${reason}`,
+          lastErrorClass: sql`coalesce(${deliveries.lastErrorClass}, 'expired')`,
+          nextTrigger: 'scheduled',
+          updatedAt: now,
+        })
+        .where(
+          and(
+            inArray(deliveries.status, ['pending', 'retrying']),
+            eq(deliveries.isTest, false),
+            // A person's retry gets its attempt, however old the event.
+            eq(deliveries.nextTrigger, 'scheduled'),
+            sql`${deliveries.createdAt} < ${cutoff}`,
+            sql`${deliveries.eventSeq} in (select seq from events where event_type = ${eventType})`,
+          ),
+        )
+        .run().changes
+    }
+    return expired
+  }
+
   event(eventSeq: number): { payload: string; isTest: boolean; eventId: string } {
     return this.db
       .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId })
@@ -112,7 +205,7 @@ export class DeliveryQueue {
       .all()
     let n = 0
     for (const a of recent) {
-      if (a.errorClass !== 'network') break
+      if (a.errorClass !== 'network' && a.errorClass !== 'timeout') break
       n++
     }
     return n

@@ -4,14 +4,16 @@
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { conversationKey } from '../../../shared/conversation'
-import type { KnockerEvent } from '../../../shared/events'
+import type { EventType, KnockerEvent } from '../../../shared/events'
 import type { ChannelRegistry } from '../channels/registry'
-import type { FormatContext, Outcome, PreparedRequest, SendContext, SendResult } from '../channels/types'
+import type { DigestItem, FormatContext, LateNotice, Outcome, PreparedRequest, SendContext, SendResult } from '../channels/types'
+import { KIND_LABELS } from '../../../shared/endpointKinds'
 import type { Clock } from '../clock'
 import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
+import { Connectivity, type OfflineState } from './connectivity'
 import { DeliveryQueue, ThreadStore, type DeliveryRow, type DeliveryUpdate, type QueueHead } from './deliveryQueue'
 import { PacingBuckets } from './pacing'
 import { decideRetry } from './retryPolicy'
@@ -19,6 +21,14 @@ import { decideRetry } from './retryPolicy'
 export const RESPONSE_BODY_LIMIT = 4096
 /** Re-check the queue at least this often (lease expiries, clock jumps after sleep). */
 const SAFETY_PUMP_MS = 30_000
+/** A message going out later than this after Knocker received its event says so. */
+export const LATE_AFTER_MS = 5 * 60_000
+/** This many due messages for one endpoint become a digest, where the service allows one. */
+export const DIGEST_MIN_BACKLOG = 3
+/** Consecutive refused messages (each a permanent error) that pause an endpoint. */
+export const PERMANENT_FAILURES_TO_PAUSE = 3
+/** How often deliveries past their time to live are failed. */
+const EXPIRY_SWEEP_MS = 60_000
 
 export interface EngineOptions {
   queue: DeliveryQueue
@@ -34,6 +44,8 @@ export interface EngineOptions {
   stopGraceMs?: number
   /** An endpoint was flagged "needs attention" (the desktop shell shows a notification). */
   onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
+  /** Knocker went offline (state) or came back online (null). */
+  onConnectivity?: (offline: OfflineState | null) => void
   random?: () => number
 }
 
@@ -58,8 +70,29 @@ export class DeliveryEngine {
   private readonly endpointPausedUntil = new Map<string, number>()
   private readonly kindPausedUntil = new Map<string, number>()
   private readonly pacing = new PacingBuckets()
+  readonly connectivity: Connectivity
+  /** Consecutive refused messages per endpoint, reset by a delivered one. */
+  private readonly permanentStreak = new Map<string, number>()
+  /** Round-robin position of offline probes, so one dead host can't hide that others work. */
+  private probeTurn = 0
+  private nextExpirySweepAt = 0
 
-  constructor(private readonly o: EngineOptions) {}
+  constructor(private readonly o: EngineOptions) {
+    this.connectivity = new Connectivity({
+      activeEndpoints: () => this.o.endpoints.list().filter((e) => e.enabled && !e.needsAttention).length,
+      onChange: (offline) => {
+        if (offline) {
+          this.o.logger.warn({ since: offline.since }, 'offline: no destination reachable; holding deliveries and probing')
+        } else {
+          // Back online: everything waiting on a network backoff goes now, in order.
+          const resumed = this.o.queue.resumeAfterOutage(this.o.clock.now())
+          this.o.logger.info({ resumed }, 'online again: draining the queues')
+          this.kick()
+        }
+        this.o.onConnectivity?.(offline)
+      },
+    })
+  }
 
   start(): void {
     this.recoverOrphans()
@@ -90,9 +123,9 @@ export class DeliveryEngine {
     })
   }
 
-  /** When the network went away (every destination unreachable), or null while online. */
+  /** When the network went away (no destination reachable), or null while online. */
   offlineSince(): number | null {
-    return null
+    return this.connectivity.state?.since ?? null
   }
 
   get busy(): boolean {
@@ -102,33 +135,56 @@ export class DeliveryEngine {
   private pump(): void {
     if (!this.running) return
     const now = this.o.clock.now()
-    let wakeAt = now + SAFETY_PUMP_MS
-    for (const head of this.o.queue.heads()) {
-      if (this.inFlight.has(head.endpointId)) continue
-      const notBefore = Math.max(
-        head.nextAttemptAt,
-        this.endpointPausedUntil.get(head.endpointId) ?? 0,
-        this.kindPausedUntil.get(head.kind) ?? 0,
-        now + this.pacing.waitMs(head.endpointId, this.o.channels[head.kind].pacing, now),
-      )
-      if (notBefore > now) {
-        wakeAt = Math.min(wakeAt, notBefore)
-        continue
+    if (now >= this.nextExpirySweepAt) {
+      this.nextExpirySweepAt = now + EXPIRY_SWEEP_MS
+      this.expireOverdue(now)
+    }
+    let wakeAt = Math.min(now + SAFETY_PUMP_MS, this.nextExpirySweepAt)
+    const offline = this.connectivity.state
+    const heads = this.o.queue.heads()
+    // Offline, only a probe goes out: the next endpoint in turn that isn't waiting on a rate
+    // limit, whatever its own backoff says. Its answer tells whether the network is back.
+    const ready = heads.filter((head) => !this.inFlight.has(head.endpointId) && this.rateWaitUntil(head, now) <= now)
+    if (offline) {
+      if (this.inFlight.size === 0 && ready.length > 0 && this.connectivity.mayProbe(now)) {
+        const probe = ready[this.probeTurn++ % ready.length]
+        this.connectivity.probing(now)
+        this.launch(probe, now)
+      } else if (offline.nextProbeAt > now) {
+        wakeAt = Math.min(wakeAt, offline.nextProbeAt)
       }
-      this.launch(head, now)
+    } else {
+      for (const head of heads) {
+        if (this.inFlight.has(head.endpointId)) continue
+        const notBefore = Math.max(head.nextAttemptAt, this.rateWaitUntil(head, now))
+        if (notBefore > now) {
+          wakeAt = Math.min(wakeAt, notBefore)
+          continue
+        }
+        this.launch(head, now)
+      }
     }
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => this.kick(), Math.max(wakeAt - this.o.clock.now(), 1))
     this.timer.unref?.()
   }
 
+  /** When rate limits and pacing let this endpoint send again. */
+  private rateWaitUntil(head: QueueHead, now: number): number {
+    return Math.max(
+      this.endpointPausedUntil.get(head.endpointId) ?? 0,
+      this.kindPausedUntil.get(head.kind) ?? 0,
+      now + this.pacing.waitMs(head.endpointId, this.o.channels[head.kind].pacing, now),
+    )
+  }
+
   private launch(head: QueueHead, now: number): void {
-    const delivery = this.o.queue.claim(head.id, this.instanceId, now + this.o.timeoutMs + 30_000, now)
-    if (!delivery) return
+    const batch = this.claimBatch(head, now)
+    if (batch.length === 0) return
     this.pacing.take(head.endpointId, this.o.channels[head.kind].pacing, now)
-    const run = this.attempt(delivery, delivery.nextTrigger === 'manual' ? 'manual' : 'scheduled')
+    const run = this.attemptBatch(batch, batch[0].nextTrigger === 'manual' ? 'manual' : 'scheduled')
       .then(() => undefined)
-      .catch((error) => this.o.logger.error({ err: error, deliveryId: delivery.id }, 'delivery attempt crashed'))
+      .catch((error) => this.o.logger.error({ err: error, deliveryId: batch[0].id }, 'delivery attempt crashed'))
       .finally(() => {
         this.inFlight.delete(head.endpointId)
         this.kick()
@@ -136,25 +192,102 @@ export class DeliveryEngine {
     this.inFlight.set(head.endpointId, run)
   }
 
+  /** The head delivery, plus the ones due right after it when they fit one digest message. */
+  private claimBatch(head: QueueHead, now: number): DeliveryRow[] {
+    const lease = now + this.o.timeoutMs + 30_000
+    const channel = this.o.channels[head.kind]
+    const endpoint = this.o.endpoints.get(head.endpointId)
+    const digestable =
+      channel.digest && endpoint && endpoint.options.forum !== true && endpoint.options.digests !== false && !this.connectivity.state
+    if (digestable) {
+      const due = this.o.queue.dueRun(head.endpointId, head.id, now, channel.digest!.maxItems)
+      if (due.length >= DIGEST_MIN_BACKLOG) {
+        const { included } = channel.digest!.format(due.map((d) => this.digestItem(d, endpoint.options, now)))
+        const claimed = this.o.queue.claimMany(due.slice(0, Math.max(1, included)).map((d) => d.id), this.instanceId, lease, now)
+        if (claimed.length > 0) return claimed
+      }
+    }
+    const single = this.o.queue.claim(head.id, this.instanceId, lease, now)
+    return single ? [single] : []
+  }
+
+  private digestItem(delivery: DeliveryRow, options: Record<string, unknown>, now: number): DigestItem {
+    const stored = this.o.queue.event(delivery.eventSeq)
+    const event = JSON.parse(stored.payload) as KnockerEvent
+    return {
+      event,
+      ctx: {
+        test: false,
+        options,
+        settings: {},
+        delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId, createdAt: delivery.createdAt },
+        conversation: conversationKey(event),
+        threadId: null,
+        late: this.lateNotice(delivery, 'scheduled', now),
+      },
+    }
+  }
+
+  /** "2 h 11 min late — the museum was offline", when a message goes out well after arrival. */
+  private lateNotice(delivery: DeliveryRow, trigger: Trigger, now: number): LateNotice | null {
+    const ms = now - delivery.createdAt
+    if (trigger === 'test' || ms < LATE_AFTER_MS) return null
+    const kind = this.o.endpoints.nameOf(delivery.endpointId)?.kind
+    const reason =
+      trigger === 'manual'
+        ? 'sent again by hand'
+        : this.connectivity.wasOfflineSince(delivery.createdAt) || delivery.lastErrorClass === 'network' || delivery.lastErrorClass === 'timeout'
+          ? 'the museum was offline'
+          : delivery.lastErrorClass === 'rate_limited' || delivery.lastErrorClass === null
+            ? `${kind ? KIND_LABELS[kind] : 'the service'} was busy`
+            : `${kind ? KIND_LABELS[kind] : 'the service'} was not accepting messages`
+    return { ms, reason }
+  }
+
+  /** Deliveries past their event type's time to live fail, with the reason. */
+  private expireOverdue(now: number): void {
+    const ttl = this.o.settings.get().ttl_hours
+    const expired = this.o.queue.expire(now, ttl)
+    if (expired > 0) this.o.logger.warn({ expired }, 'deliveries expired (not delivered within their time to live)')
+  }
+
   /** One attempt of a claimed delivery: format, send, classify, record. */
   async attempt(delivery: DeliveryRow, trigger: Trigger): Promise<AttemptResult> {
+    return (await this.attemptBatch([delivery], trigger))[0]
+  }
+
+  /** One request for claimed deliveries of one endpoint: one message, or a digest of several
+   * (in order). Each delivery gets its own attempt record and state. */
+  private async attemptBatch(batch: DeliveryRow[], trigger: Trigger): Promise<AttemptResult[]> {
     const { queue, endpoints, channels, clock } = this.o
-    const stored = queue.event(delivery.eventSeq)
-    const event = JSON.parse(stored.payload) as KnockerEvent
-    const endpoint = endpoints.get(delivery.endpointId)
-    const kind = endpoint?.kind ?? endpoints.nameOf(delivery.endpointId)!.kind
+    const first = batch[0]
+    const endpointId = first.endpointId
+    const endpoint = endpoints.get(endpointId)
+    const kind = endpoint?.kind ?? endpoints.nameOf(endpointId)!.kind
     const channel = channels[kind]
-    const conversation = conversationKey(event)
-    const target = endpoint ? endpoints.target(delivery.endpointId) : null
-    const ctx: FormatContext = {
-      test: stored.isTest,
-      options: endpoint?.options ?? {},
-      settings: target && channel.publicSettings ? channel.publicSettings(target) : {},
-      delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId, createdAt: delivery.createdAt },
-      conversation,
-      // Test sends never join (or open) a real report's thread.
-      threadId: conversation && !stored.isTest ? this.o.threads.get(delivery.endpointId, conversation) : null,
-    }
+    const target = endpoint ? endpoints.target(endpointId) : null
+    const settings = target && channel.publicSettings ? channel.publicSettings(target) : {}
+    const now0 = clock.now()
+    const items: Array<DigestItem & { isTest: boolean }> = batch.map((delivery) => {
+      const stored = queue.event(delivery.eventSeq)
+      const event = JSON.parse(stored.payload) as KnockerEvent
+      const conversation = conversationKey(event)
+      return {
+        event,
+        isTest: stored.isTest,
+        ctx: {
+          test: stored.isTest,
+          options: endpoint?.options ?? {},
+          settings,
+          delivery: { id: delivery.id, eventId: stored.eventId, endpointId, createdAt: delivery.createdAt },
+          conversation,
+          // Test sends never join (or open) a real report's thread.
+          threadId: conversation && !stored.isTest ? this.o.threads.get(endpointId, conversation) : null,
+          late: this.lateNotice(delivery, trigger, now0),
+        },
+      }
+    })
+    const ctx = items[0].ctx
     const sendCtx: SendContext = {
       dispatcher: this.o.dispatcher,
       timeoutMs: this.o.timeoutMs,
@@ -168,7 +301,13 @@ export class DeliveryEngine {
     let outcome: Outcome
     try {
       if (!endpoint || !target) throw new Error('the endpoint was deleted')
-      prepared = channel.format(event, ctx)
+      if (batch.length > 1) {
+        const digest = channel.digest!.format(items)
+        if (digest.included !== batch.length) throw new Error(`the digest took ${digest.included} of ${batch.length} messages`)
+        prepared = digest
+      } else {
+        prepared = channel.format(items[0].event, ctx)
+      }
       const failedCheck = trigger === 'test' && channel.verify ? await channel.verify(target, sendCtx) : null
       result = failedCheck ?? (await channel.send(target, prepared, sendCtx))
       outcome = channel.classify(result, clock.now())
@@ -178,61 +317,65 @@ export class DeliveryEngine {
       result = { ok: false, errorClass: 'network', message, durationMs: clock.now() - startedAt }
       outcome = { result: 'permanent', errorClass: 'rejected', message, flagEndpoint: false }
     }
-    if (this.released.delete(delivery.id)) {
-      return { delivery, outcome, statusCode: null, durationMs: result.durationMs, status: 'retrying' }
+    const released = batch.filter((d) => this.released.delete(d.id))
+    if (released.length > 0) {
+      return batch.map((delivery) => ({ delivery, outcome, statusCode: null, durationMs: result.durationMs, status: 'retrying' as const }))
     }
-    this.applyRateLimit(delivery.endpointId, kind, outcome)
+    const now = clock.now()
+    // Any answer proves the network works; a failure before any answer may mean we are offline.
+    if (result.ok) this.connectivity.answered(now)
+    else if (prepared && (result.errorClass === 'network' || result.errorClass === 'timeout')) {
+      this.connectivity.networkFailure(endpointId, now)
+    }
+    this.applyRateLimit(endpointId, kind, outcome)
     // A destination may echo what we sent (auth headers, tokens): nothing secret is stored.
     const scrub = secretScrubber(target && channel.secretValues ? channel.secretValues(target) : [])
     if (outcome.result !== 'delivered') outcome = { ...outcome, message: scrub(outcome.message) }
     else if (outcome.note) outcome = { ...outcome, note: scrub(outcome.note) }
     const response = result.ok ? result.response : null
-    const update = { ...this.nextState(delivery, outcome, trigger, ctx), lastStatusCode: response?.status ?? null }
-    const now = clock.now()
-    this.o.queue.finish(
-      {
-        deliveryId: delivery.id,
-        attemptNo: delivery.attemptCount,
-        trigger,
-        startedAt,
-        durationMs: Math.round(result.durationMs),
-        outcome: outcome.result === 'delivered' ? 'delivered' : update.status === 'failed' ? 'failed' : 'retry',
-        statusCode: response?.status ?? null,
-        errorClass: outcome.result === 'delivered' ? null : outcome.errorClass,
-        errorMessage: outcome.result === 'delivered' ? null : redactText(outcome.message),
-        note: outcome.result === 'delivered' && outcome.note ? redactText(outcome.note) : null,
-        requestBody: prepared ? JSON.stringify(prepared.body) : null,
-        responseHeaders: response ? scrub(JSON.stringify(response.headers)) : null,
-        responseBody: response ? scrub(redactText(response.body.slice(0, RESPONSE_BODY_LIMIT))) : null,
-      },
-      update,
-      now,
-    )
-    if (outcome.result === 'delivered' && outcome.threadId && ctx.options.forum === true && conversation && !ctx.threadId && !stored.isTest) {
-      this.o.threads.save(delivery.endpointId, conversation, outcome.threadId, now)
+    const digestNote =
+      batch.length > 1 ? `Sent as one message with ${batch.length - 1} other${batch.length > 2 ? 's' : ''} (deliveries #${first.id}–#${batch[batch.length - 1].id}), as a digest` : null
+
+    const results = batch.map((delivery, i) => {
+      const update = { ...this.nextState(delivery, outcome, trigger, items[i].ctx, items[i].event.event), lastStatusCode: response?.status ?? null }
+      const note = [outcome.result === 'delivered' && outcome.note ? redactText(outcome.note) : null, digestNote].filter(Boolean).join('. ')
+      queue.finish(
+        {
+          deliveryId: delivery.id,
+          attemptNo: delivery.attemptCount,
+          trigger,
+          startedAt,
+          durationMs: Math.round(result.durationMs),
+          outcome: outcome.result === 'delivered' ? 'delivered' : update.status === 'failed' ? 'failed' : 'retry',
+          statusCode: response?.status ?? null,
+          errorClass: outcome.result === 'delivered' ? null : outcome.errorClass,
+          errorMessage: outcome.result === 'delivered' ? null : redactText(outcome.message),
+          note: note || null,
+          // A digest's body is kept once, with its first delivery.
+          requestBody: prepared && i === 0 ? JSON.stringify(prepared.body) : null,
+          responseHeaders: response ? scrub(JSON.stringify(response.headers)) : null,
+          responseBody: response ? scrub(redactText(response.body.slice(0, RESPONSE_BODY_LIMIT))) : null,
+        },
+        update,
+        now,
+      )
+      return { delivery, outcome, statusCode: response?.status ?? null, durationMs: Math.round(result.durationMs), status: update.status! }
+    })
+
+    const conversation = ctx.conversation
+    if (outcome.result === 'delivered' && outcome.threadId && ctx.options.forum === true && conversation && !ctx.threadId && !items[0].isTest) {
+      this.o.threads.save(endpointId, conversation, outcome.threadId, now)
     }
     if (outcome.result === 'retry' && outcome.threadGone && conversation && ctx.threadId) {
-      this.o.threads.forget(delivery.endpointId, conversation)
+      this.o.threads.forget(endpointId, conversation)
     }
-    if (outcome.result === 'permanent' && outcome.disableEndpoint) {
-      endpoints.update(delivery.endpointId, { enabled: false }, now)
-    }
-    if (outcome.result === 'permanent' && (outcome.flagEndpoint || outcome.disableEndpoint)) {
-      endpoints.flag(delivery.endpointId, outcome.message, now)
-      this.o.logger.warn({ endpointId: delivery.endpointId, reason: outcome.message }, 'endpoint needs attention')
-      if (endpoint && !endpoint.needsAttention) {
-        this.o.onAttention?.({ id: endpoint.id, name: endpoint.name, reason: redactText(outcome.message) })
-      }
-    }
-    if (outcome.result === 'delivered' && trigger !== 'scheduled' && endpoints.get(delivery.endpointId)?.needsAttention) {
-      // A person tested or retried and it worked: the destination is fixed, resume its queue.
-      endpoints.clearFlag(delivery.endpointId)
-    }
+    this.updateEndpointHealth(endpoint, outcome, trigger, now)
     this.o.logger.info(
       {
-        deliveryId: delivery.id,
-        endpointId: delivery.endpointId,
-        attempt: delivery.attemptCount,
+        deliveryId: first.id,
+        ...(batch.length > 1 ? { digestOf: batch.length } : {}),
+        endpointId,
+        attempt: first.attemptCount,
         result: outcome.result,
         status: response?.status,
         errorClass: outcome.result === 'delivered' ? undefined : outcome.errorClass,
@@ -240,17 +383,43 @@ export class DeliveryEngine {
       },
       'delivery attempt',
     )
-    return {
-      delivery,
-      outcome,
-      statusCode: response?.status ?? null,
-      durationMs: Math.round(result.durationMs),
-      status: update.status!,
-    }
+    return results
   }
 
-  private nextState(delivery: DeliveryRow, outcome: Outcome, trigger: Trigger, ctx: FormatContext): DeliveryUpdate {
+  /** Flags (pauses) an endpoint on an unmistakable error, or after several refused messages in
+   * a row; a successful manual send clears the flag. Network trouble never counts. */
+  private updateEndpointHealth(endpoint: ReturnType<EndpointsRepo['get']>, outcome: Outcome, trigger: Trigger, now: number): void {
+    if (!endpoint) return
+    const { endpoints } = this.o
+    if (outcome.result === 'delivered') {
+      this.permanentStreak.delete(endpoint.id)
+      if (trigger !== 'scheduled' && endpoints.get(endpoint.id)?.needsAttention) {
+        // A person tested or retried and it worked: the destination is fixed, resume its queue.
+        endpoints.clearFlag(endpoint.id)
+      }
+      return
+    }
+    if (outcome.result !== 'permanent') return
+    if (outcome.disableEndpoint) endpoints.update(endpoint.id, { enabled: false }, now)
+    // A test's sample message says nothing about the real ones, unless the endpoint itself is gone.
+    const streak = (this.permanentStreak.get(endpoint.id) ?? 0) + (trigger === 'test' ? 0 : 1)
+    this.permanentStreak.set(endpoint.id, streak)
+    const reason =
+      outcome.flagEndpoint || outcome.disableEndpoint
+        ? outcome.message
+        : streak >= PERMANENT_FAILURES_TO_PAUSE
+          ? `${streak} messages in a row were refused; the last: ${outcome.message}`
+          : null
+    if (!reason) return
+    this.permanentStreak.delete(endpoint.id)
+    endpoints.flag(endpoint.id, reason, now)
+    this.o.logger.warn({ endpointId: endpoint.id, reason }, 'endpoint needs attention')
+    if (!endpoint.needsAttention) this.o.onAttention?.({ id: endpoint.id, name: endpoint.name, reason: redactText(reason) })
+  }
+
+  private nextState(delivery: DeliveryRow, outcome: Outcome, trigger: Trigger, ctx: FormatContext, eventType: EventType): DeliveryUpdate {
     const now = this.o.clock.now()
+    const ttlHours = this.o.settings.get().ttl_hours[eventType] ?? 48
     if (outcome.result === 'delivered') {
       return {
         status: 'delivered',
@@ -270,7 +439,9 @@ export class DeliveryEngine {
         failureCount: delivery.failureCount + 1,
         networkFailureCount: this.o.queue.trailingNetworkFailures(delivery.id) + 1,
         retryAfterMs: outcome.retryAfterMs,
-        ageMs: now - delivery.createdAt,
+        // A person's retry starts the time to live again.
+        ageMs: trigger === 'manual' ? 0 : now - delivery.createdAt,
+        ttlMs: ttlHours * 3600_000,
         // Only a post into a known thread can lose it; anything else backs off as usual.
         threadGone: outcome.threadGone === true && ctx.threadId !== null,
       },

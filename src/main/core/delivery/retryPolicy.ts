@@ -5,17 +5,14 @@ const SECOND = 1000
 const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
 
-/** Wait after the 1st, 2nd, … counted failure (Svix's schedule). The 8th failure gives up:
- * 8 attempts over about 28 hours. */
+/** Wait after the 1st, 2nd, … counted failure (Svix's schedule), then every 10 hours. The
+ * budget is time, not a count: a delivery is retried until its event's time to live is up. */
 export const FAILURE_BACKOFF_MS = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR]
-export const MAX_COUNTED_FAILURES = FAILURE_BACKOFF_MS.length + 1
 
-/** Network errors (DNS, refused, reset) usually mean the museum PC itself is offline. They
- * don't count as the receiver failing: retry on this short schedule, capped at 5 minutes,
- * so the queue drains within minutes of the connection coming back. */
+/** Network errors and timeouts (DNS, refused, reset, no answer) usually mean the museum PC
+ * itself is offline. They don't count as the receiver failing: retry on this short schedule,
+ * capped at 5 minutes, so the queue drains within minutes of the connection coming back. */
 export const NETWORK_BACKOFF_MS = [2 * SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE]
-/** Even network errors stop after this long, so a mistyped host doesn't retry forever. */
-export const MAX_DELIVERY_AGE_MS = 7 * 24 * HOUR
 
 /** A rate limit without a usable Retry-After waits this long; a server-given wait is clamped. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60 * SECOND
@@ -32,6 +29,8 @@ export interface RetryInput {
   retryAfterMs?: number
   /** Age of the delivery (now − created). */
   ageMs: number
+  /** The event type's time to live: past it, give up. */
+  ttlMs: number
   /** The destination thread was deleted; the next attempt opens a new one. */
   threadGone?: boolean
 }
@@ -45,8 +44,8 @@ export function jitter(ms: number, random: () => number): number {
 }
 
 export function decideRetry(input: RetryInput, random: () => number = Math.random): RetryDecision {
-  if (input.ageMs >= MAX_DELIVERY_AGE_MS) {
-    return { action: 'give_up', reason: 'still failing after 7 days' }
+  if (input.ageMs >= input.ttlMs) {
+    return { action: 'give_up', reason: `not delivered within its time to live (${formatTtl(input.ttlMs)})` }
   }
   const serverWait =
     input.retryAfterMs !== undefined ? Math.min(Math.max(input.retryAfterMs, 0), MAX_SERVER_WAIT_MS) : undefined
@@ -59,13 +58,16 @@ export function decideRetry(input: RetryInput, random: () => number = Math.rando
     // Being told to slow down is not a failure: wait exactly as long as asked (plus a hair).
     return { action: 'retry', delayMs: (serverWait ?? DEFAULT_RATE_LIMIT_WAIT_MS) + 50, countsAsFailure: false }
   }
-  if (input.errorClass === 'network') {
+  if (input.errorClass === 'network' || input.errorClass === 'timeout') {
     const step = NETWORK_BACKOFF_MS[Math.min(input.networkFailureCount, NETWORK_BACKOFF_MS.length) - 1]
     return { action: 'retry', delayMs: jitter(step, random), countsAsFailure: false }
   }
-  if (input.failureCount >= MAX_COUNTED_FAILURES) {
-    return { action: 'give_up', reason: `gave up after ${input.failureCount} failed attempts` }
-  }
-  const scheduled = jitter(FAILURE_BACKOFF_MS[input.failureCount - 1], random)
+  const step = FAILURE_BACKOFF_MS[Math.min(input.failureCount, FAILURE_BACKOFF_MS.length) - 1]
+  const scheduled = jitter(step, random)
   return { action: 'retry', delayMs: Math.max(scheduled, serverWait ?? 0), countsAsFailure: true }
+}
+
+export function formatTtl(ms: number): string {
+  const hours = Math.round(ms / HOUR)
+  return hours % 24 === 0 ? `${hours / 24} day${hours === 24 ? '' : 's'}` : `${hours} hour${hours === 1 ? '' : 's'}`
 }

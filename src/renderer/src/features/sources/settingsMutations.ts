@@ -25,5 +25,6 @@ export function withPending(settings: Settings, patch: AdminInput<'updateSetting
     allow_private_targets: patch.allow_private_targets ?? settings.allow_private_targets,
     retention_days: patch.retention_days ?? settings.retention_days,
     events: { ...settings.events, ...patch.events },
+    ttl_hours: { ...settings.ttl_hours, ...patch.ttl_hours },
   }
 }
