@@ -58,11 +58,14 @@ export const TARGET_FIELDS = {
   },
 } as const
 
+/** Backlogs (after an outage, or a burst) go as one digest message; false sends one each. */
+const digests = z.boolean().optional()
+
 export const KIND_OPTIONS = {
-  discord: z.object({ forum: z.boolean().optional() }).strict(),
-  slack: z.object({}).strict(),
-  teams: z.object({}).strict(),
-  email: z.object({}).strict(),
+  discord: z.object({ forum: z.boolean().optional(), digests }).strict(),
+  slack: z.object({ digests }).strict(),
+  teams: z.object({ digests }).strict(),
+  email: z.object({ digests }).strict(),
   webhook: z.object({}).strict(),
 } as const
 
