@@ -3,7 +3,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { adminContracts } from '../../src/shared/contracts'
 import { EVENT_TYPES } from '../../src/shared/events'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { csvCell } from '../../src/main/core/admin/deliveriesCsv'
+import { curlSnippet } from '../../src/renderer/src/features/sources/pushSnippets'
 import { INGEST_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
 
 let h: Harness
@@ -168,6 +171,16 @@ describe('set-up info and retention', () => {
     expect(system.data_dir).toBe(h.dataDir)
     expect(system.database_bytes).toBeGreaterThan(0)
     expect(typeof system.version).toBe('string')
+  })
+
+  it('the curl snippet on the Events & sources page works as pasted', async () => {
+    h = await startHarness()
+    const url = `${h.url}/v1/events`
+    // Run by a real shell, in a child process (the server answers from this one).
+    const run = async () => (await promisify(execFile)('bash', ['-c', `${curlSnippet(url, INGEST_TOKEN)} -o /dev/null -w '%{http_code}'`])).stdout
+    expect(await run()).toBe('202')
+    expect(await run()).toBe('200') // the same event_id again: a duplicate
+    expect(curlSnippet(url, null)).toContain('Bearer <ingest token>')
   })
 
   it('prunes delivered history older than the retention, keeps failed work and recent history', async () => {
