@@ -52,6 +52,10 @@ const quit = createQuitSequence(
   },
 )
 
+// One data folder whatever package.json's name says; a development run keeps apart from an
+// installed app. Set before the single-instance lock, which is kept per data folder.
+app.setPath('userData', join(app.getPath('appData'), app.isPackaged ? 'Knocker' : 'Knocker-dev'))
+
 // Two instances would fight over the SQLite outbox and the intake port.
 if (!app.requestSingleInstanceLock()) {
   quit.skip()
