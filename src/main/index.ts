@@ -14,7 +14,7 @@ import { createLogger } from './core/log/logger'
 import { createAttentionNotifier } from './shell/attentionNotifier'
 import { createChangePush } from './shell/changePush'
 import { createDesktopPreferences } from './shell/desktopPreferences'
-import { registerAdminIpc, registerDesktopIpc } from './shell/ipcAdapter'
+import { registerAdminIpc, registerDesktopIpc, type SenderFrame } from './shell/ipcAdapter'
 import { createLoginItem, launchedHidden } from './shell/loginItem'
 import { closeServer, createQuitSequence } from './shell/quitSequence'
 import { createSafeStorageKey } from './shell/safeStorageSecretBox'
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const preferences = createDesktopPreferences({ dataDir, loginItem, secretStorage, logger })
   if (secretStorage !== 'os') logger.warn({ secretStorage }, 'endpoint secrets are not protected by an OS keychain')
 
-  const trusted = { isTrustedSender: (frame: Parameters<typeof isTrustedFrame>[0]) => isTrustedFrame(frame, appUrl), logger }
+  const trusted = { isTrustedSender: (frame: SenderFrame | null) => isTrustedFrame(frame, appUrl), logger }
   shellDisposers.push(registerAdminIpc(ipcMain, knocker.admin, trusted))
   shellDisposers.push(registerDesktopIpc(ipcMain, preferences, trusted))
 
