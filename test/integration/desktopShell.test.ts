@@ -159,6 +159,32 @@ describe('tray and notifications follow the engine', () => {
   })
 })
 
+describe('tray follows connectivity', () => {
+  it('shows offline while no destination can be reached, and ok again when one answers', async () => {
+    h = await startHarness()
+    const core = h.core
+    const knockerTray = createTray({
+      iconDir: '/app/resources/tray',
+      readStatus: () => core.admin.getStats({}),
+      setPaused: async () => {},
+      onOpen: () => {},
+      onQuit: () => {},
+      logger: silentLogger(),
+    })
+    core.onChange((topic) => (topic === 'state' || topic === 'settings') && void knockerTray.refresh())
+    const { webhook } = await h.addDiscordEndpoint()
+    h.discord.script(webhook.id, { dropConnection: true }) // the connection dies: our network, not Discord
+    await h.post(sampleEvent('problem_report.created'))
+    await waitFor(() => knockerTray.state() === 'offline', 3000, 'the tray to show offline')
+    expect((knockerTray.tray as unknown as FakeTray).tooltip).toBe('Knocker: Offline: deliveries wait for the connection')
+
+    h.advance(60_000) // the next probe is due; this time Discord answers
+    await waitFor(() => knockerTray.state() === 'ok', 3000, 'the tray to show ok again')
+    await h.discord.waitForMessages(1)
+    knockerTray.destroy()
+  })
+})
+
 describe('quit order against the real core', () => {
   it('stops intake first, lets the in-flight send finish and be recorded, then closes the database', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'knocker-quit-'))
