@@ -1,104 +1,165 @@
 // Electron composition root: wires the core to the desktop (window, tray, keychain, login
 // item, IPC). Everything with logic lives in ./shell or ./core so it can be tested without Electron.
+import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, dialog, ipcMain, Notification, safeStorage, session, type BrowserWindow } from 'electron'
 import { loadOrCreateCredentials } from './core/credentials'
+import { lockDataDir } from './core/dataDirLock'
 import { createKnockerServer } from './core/http/server'
 import { KnockerCore } from './core/knocker'
 import { createLogger } from './core/log/logger'
-import { registerAdminIpc } from './shell/ipcAdapter'
-import { isOpenAtLogin, launchedHidden, setOpenAtLogin } from './shell/loginItem'
+import { createAttentionNotifier } from './shell/attentionNotifier'
+import { createChangePush } from './shell/changePush'
+import { createDesktopPreferences } from './shell/desktopPreferences'
+import { registerAdminIpc, registerDesktopIpc, type SenderFrame } from './shell/ipcAdapter'
+import { createLoginItem, launchedHidden } from './shell/loginItem'
+import { closeServer, createQuitSequence } from './shell/quitSequence'
 import { createSafeStorageKey } from './shell/safeStorageSecretBox'
-import { createTray, type KnockerTray } from './shell/tray'
+import { createTray } from './shell/tray'
 import { createMainWindow, installContentSecurityPolicy, isTrustedFrame, showWindow } from './shell/window'
 
 const DEFAULT_PORT = 8727
-const STOP_TIMEOUT_MS = 10_000
+/** How long intake requests already being read may take to finish when quitting. */
+const INTAKE_CLOSE_GRACE_MS = 2_000
 
 const logger = createLogger()
 let win: BrowserWindow | null = null
-let tray: KnockerTray | null = null
 let core: KnockerCore | null = null
 let server: Server | null = null
-let quitting = false
-let stopping = false
-let stopped = false
+let unlockDataDir: (() => void) | null = null
+const shellDisposers: Array<() => void> = []
+
+const quit = createQuitSequence(
+  {
+    stopIntake: async () => {
+      if (server) await closeServer(server, INTAKE_CLOSE_GRACE_MS)
+    },
+    stopCore: async () => {
+      await core?.stop()
+      unlockDataDir?.()
+    },
+    disposeShell: () => shellDisposers.splice(0).reverse().forEach((dispose) => dispose()),
+  },
+  {
+    logger,
+    quit: () => {
+      logger.flush()
+      app.quit()
+    },
+  },
+)
+
+// One data folder whatever package.json's name says; a development run keeps apart from an
+// installed app. Set before the single-instance lock, which is kept per data folder.
+app.setPath('userData', join(app.getPath('appData'), app.isPackaged ? 'Knocker' : 'Knocker-dev'))
 
 // Two instances would fight over the SQLite outbox and the intake port.
 if (!app.requestSingleInstanceLock()) {
+  quit.skip()
   app.quit()
 } else {
   app.on('second-instance', () => win && showWindow(win))
   app.on('activate', () => win && showWindow(win)) // macOS dock click
   app.on('window-all-closed', () => {}) // stay alive in the tray
-  app.on('before-quit', onBeforeQuit)
+  app.on('before-quit', (event) => quit.onBeforeQuit(event))
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
   app.whenReady().then(main).catch(fail)
 }
 
 async function main(): Promise<void> {
   const dataDir = app.getPath('userData')
-  const resources = join(app.getAppPath(), 'resources') // shipped inside the app (asar) by electron-builder
+  const resources = join(app.getAppPath(), 'resources') // inside the asar when packaged
   const dev = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL)
   const appUrl = dev ? process.env.ELECTRON_RENDERER_URL! : new URL('../renderer/index.html', import.meta.url).href
 
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  // Also keeps `knocker serve --data-dir <this dir>` from running beside the app.
+  unlockDataDir = lockDataDir(dataDir)
   // safeStorage only works after "ready".
-  const secretBox = createSafeStorageKey(dataDir, safeStorage, logger)
+  const { secretBox, storage: secretStorage } = createSafeStorageKey(dataDir, safeStorage, logger)
   const credentials = loadOrCreateCredentials(dataDir, process.env)
   if (credentials.created) logger.info({ file: credentials.file }, 'created intake and admin tokens')
 
-  core = new KnockerCore({
+  // A destination broke (deleted webhook, wrong password …): tell the person at the PC.
+  const notifyAttention = createAttentionNotifier({
+    show: ({ title, body }) => {
+      if (!Notification.isSupported()) return
+      const notification = new Notification({ title, body })
+      notification.on('click', () => win && showWindow(win))
+      notification.show()
+    },
+  })
+  const knocker = new KnockerCore({
     dataDir,
     migrationsFolder: join(resources, 'migrations'),
     secretBox,
     logger,
     ingestToken: credentials.ingestToken,
     adminToken: credentials.adminToken,
-    // A destination broke (deleted webhook, wrong password …): tell the person at the PC.
-    onAttention: ({ name, reason }) => {
-      if (Notification.isSupported()) new Notification({ title: `Knocker: ${name} needs attention`, body: reason }).show()
-    },
+    version: app.getVersion(),
+    onAttention: notifyAttention,
   })
-  await core.start()
-  const admin = core.admin
+  core = knocker
+  await knocker.start()
 
-  const intake = createKnockerServer(core, { logger })
+  const intake = createKnockerServer(knocker, { logger })
   server = intake
   const port = Number(process.env.KNOCKER_PORT ?? DEFAULT_PORT)
-  await listen(intake, port).catch((err: unknown) => {
+  try {
+    await listen(intake, port)
+    // Shown in the window's set-up instructions for the museum app.
+    knocker.setIntakeUrl(`http://127.0.0.1:${(intake.address() as AddressInfo).port}/v1/events`)
+  } catch (err) {
     // Deliveries and the admin UI still work; only pushes from the museum app are affected.
     logger.error({ err, port }, 'intake server could not start')
     dialog.showErrorBox('Knocker', `Could not listen on 127.0.0.1:${port}: ${(err as Error).message}`)
-  })
+  }
 
   installContentSecurityPolicy(session.defaultSession, { dev })
-  registerAdminIpc(ipcMain, admin, { isTrustedSender: (frame) => isTrustedFrame(frame, appUrl), logger })
+  const loginItem = createLoginItem(app)
+  // A relay must run without anyone opening it: on by default from the first start.
+  if (credentials.created && loginItem.available) loginItem.set(true)
+  const preferences = createDesktopPreferences({ dataDir, loginItem, secretStorage, logger })
+  if (secretStorage !== 'os') logger.warn({ secretStorage }, 'endpoint secrets are not protected by an OS keychain')
 
-  // Registering the dev Electron binary as a login item would be wrong; only packaged builds.
-  if (app.isPackaged && credentials.created) setOpenAtLogin(app, true)
+  const trusted = { isTrustedSender: (frame: SenderFrame | null) => isTrustedFrame(frame, appUrl), logger }
+  shellDisposers.push(registerAdminIpc(ipcMain, knocker.admin, trusted))
+  shellDisposers.push(registerDesktopIpc(ipcMain, preferences, trusted))
 
   const window = createMainWindow({
     appUrl,
     preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
-    isQuitting: () => quitting,
+    isQuitting: quit.quitting,
+    closeToTray: preferences.closeToTray,
+    onQuitRequested: () => app.quit(),
     show: !launchedHidden(app),
   })
   win = window
-  tray = createTray({
-    iconPath: join(resources, 'icon.png'),
-    admin,
+  const push = createChangePush(() => win)
+  window.on('show', () => push.flush())
+  shellDisposers.push(() => push.dispose())
+
+  const tray = createTray({
+    iconDir: join(resources, 'tray'),
+    readStatus: () => knocker.admin.getStats({}),
+    setPaused: (paused) => knocker.admin.updateSettings({ delivery_enabled: !paused }),
     onOpen: () => showWindow(window),
     onQuit: () => app.quit(),
-    openAtLogin: app.isPackaged
-      ? { get: () => isOpenAtLogin(app), set: (enabled) => setOpenAtLogin(app, enabled) }
-      : undefined,
     logger,
   })
-  // Settings may have changed in the window: refresh the tray's "Pause" state when it hides.
-  window.on('hide', () => void tray?.refresh())
-  logger.info({ port, dataDir }, 'Knocker started')
+  shellDisposers.push(() => tray.destroy())
+
+  shellDisposers.push(
+    knocker.onChange((topic) => {
+      push.notify(topic)
+      // The tray shows paused / needs attention / offline: only these topics move it.
+      if (topic === 'state' || topic === 'settings') tray.refreshSoon()
+    }),
+  )
+  logger.info({ port, dataDir, secretStorage }, 'Knocker started')
 }
 
 function listen(srv: Server, port: number): Promise<void> {
@@ -111,42 +172,13 @@ function listen(srv: Server, port: number): Promise<void> {
   })
 }
 
-// Quit waits once for the core to stop (in-flight deliveries recorded, database closed).
-function onBeforeQuit(event: Electron.Event): void {
-  quitting = true
-  if (stopped) return
-  event.preventDefault()
-  if (stopping) return
-  stopping = true
-  shutdown()
-    .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
-    .finally(() => {
-      stopped = true
-      logger.flush()
-      app.quit()
-    })
-}
-async function shutdown(): Promise<void> {
-  const closing = new Promise<void>((resolve) => {
-    if (!server?.listening) return resolve()
-    server.close(() => resolve())
-    server.closeAllConnections()
-  })
-  const work = Promise.all([closing, core?.stop()])
-  const timeout = new Promise<void>((resolve) => {
-    setTimeout(() => {
-      logger.warn('shutdown timed out; quitting anyway')
-      resolve()
-    }, STOP_TIMEOUT_MS).unref()
-  })
-  await Promise.race([work, timeout])
-  tray?.tray.destroy()
-}
-
 function fail(err: unknown): void {
   logger.error({ err }, 'Knocker failed to start')
   dialog.showErrorBox('Knocker could not start', err instanceof Error ? err.message : String(err))
-  quitting = true
-  stopped = !core // nothing to stop if the core never came up
+  // Whatever did start is stopped in order; with no core there is nothing to stop.
+  if (!core) {
+    unlockDataDir?.()
+    quit.skip()
+  }
   app.quit()
 }

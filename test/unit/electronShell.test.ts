@@ -4,10 +4,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
-import { adminContracts, type AdminApi, type AdminCallName, type Settings } from '../../src/shared/contracts'
+import { adminContracts, type AdminApi, type AdminCallName } from '../../src/shared/contracts'
 import { ADMIN_CALL_NAMES, adminIpcChannel } from '../../src/shared/adminCallNames'
+import { CHANGE_CHANNEL, CHANGE_TOPICS } from '../../src/shared/changes'
+import { ChangeNoticeSchema, desktopContracts, DesktopPreferencesViewSchema, type DesktopApi } from '../../src/shared/desktop'
+import { DESKTOP_CALL_NAMES, desktopIpcChannel } from '../../src/shared/desktopCallNames'
 import { ApiError } from '../../src/main/core/admin/apiError'
-import { registerAdminIpc, type IpcMainLike, type InvokeEventLike } from '../../src/main/shell/ipcAdapter'
+import {
+  registerAdminIpc,
+  registerContractIpc,
+  registerDesktopIpc,
+  type IpcMainLike,
+  type InvokeEventLike,
+} from '../../src/main/shell/ipcAdapter'
 import {
   contentSecurityPolicy,
   createMainWindow,
@@ -15,72 +24,17 @@ import {
   isAppUrl,
   isTrustedFrame,
 } from '../../src/main/shell/window'
-import { createSafeStorageKey, type SafeStorageLike } from '../../src/main/shell/safeStorageSecretBox'
+import { createSafeStorageKey, secretStorageKind, type SafeStorageLike } from '../../src/main/shell/safeStorageSecretBox'
 import { createTray } from '../../src/main/shell/tray'
-import { HIDDEN_ARG, launchedHidden, setOpenAtLogin } from '../../src/main/shell/loginItem'
+import { trayStateOf, trayStatusText, type TrayStatus } from '../../src/main/shell/trayState'
+import { autostartEntry, createLoginItem, HIDDEN_ARG, launchedHidden, type LoginItem } from '../../src/main/shell/loginItem'
+import { createDesktopPreferences, DESKTOP_PREFERENCES_FILE } from '../../src/main/shell/desktopPreferences'
+import { createAttentionNotifier } from '../../src/main/shell/attentionNotifier'
+import { createChangePush, type PushWindow } from '../../src/main/shell/changePush'
+import { createQuitSequence } from '../../src/main/shell/quitSequence'
+import * as fake from './fakeElectron'
 
-// ---- the fake electron module -------------------------------------------------------------
-const fake = vi.hoisted(() => {
-  type Listener = (...args: any[]) => unknown
-  class Emitter {
-    listeners = new Map<string, Listener[]>()
-    on(event: string, fn: Listener) {
-      this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn])
-      return this
-    }
-    once(event: string, fn: Listener) {
-      return this.on(event, fn)
-    }
-    emit(event: string, ...args: unknown[]) {
-      for (const fn of this.listeners.get(event) ?? []) fn(...args)
-    }
-  }
-  class WebContents extends Emitter {
-    windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null
-    setWindowOpenHandler(fn: (details: { url: string }) => { action: string }) {
-      this.windowOpenHandler = fn
-    }
-  }
-  const windows: BrowserWindow[] = []
-  class BrowserWindow extends Emitter {
-    webContents = new WebContents()
-    loadURL = vi.fn(async (_url: string) => {})
-    hide = vi.fn()
-    show = vi.fn()
-    focus = vi.fn()
-    restore = vi.fn()
-    isMinimized = () => false
-    constructor(readonly options: any) {
-      super()
-      windows.push(this)
-    }
-  }
-  const trays: Tray[] = []
-  class Tray extends Emitter {
-    menu: any = null
-    setToolTip = vi.fn()
-    destroy = vi.fn()
-    constructor(readonly image: unknown) {
-      super()
-      trays.push(this)
-    }
-    setContextMenu(menu: unknown) {
-      this.menu = menu
-    }
-  }
-  const exposed: Record<string, any> = {}
-  const electron = {
-    BrowserWindow,
-    Tray,
-    Menu: { buildFromTemplate: (template: unknown[]) => ({ template }) },
-    nativeImage: { createFromPath: (p: string) => ({ path: p }), createEmpty: () => ({ empty: true }) },
-    shell: { openExternal: vi.fn(async (_url: string) => {}) },
-    contextBridge: { exposeInMainWorld: vi.fn((key: string, api: unknown) => void (exposed[key] = api)) },
-    ipcRenderer: { invoke: vi.fn(async (_channel: string, _input: unknown): Promise<unknown> => undefined) },
-  }
-  return { electron, windows, trays, exposed }
-})
-vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }))
+vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
 const APP_URL = 'file:///opt/Knocker/resources/app.asar/out/renderer/index.html'
 const trustedEvent: InvokeEventLike = { senderFrame: { url: `${APP_URL}#/endpoints`, parent: null } }
@@ -94,9 +48,10 @@ function fakeIpcMain() {
     }),
     removeHandler: vi.fn((channel) => void handlers.delete(channel)),
   }
-  const invoke = (name: string, input: unknown, event: InvokeEventLike = trustedEvent) =>
-    handlers.get(adminIpcChannel(name))!(event, input) as Promise<any>
-  return { ipcMain, handlers, invoke }
+  const invokeChannel = (channel: string, input: unknown, event: InvokeEventLike = trustedEvent) =>
+    handlers.get(channel)!(event, input) as Promise<any>
+  const invoke = (name: string, input: unknown, event?: InvokeEventLike) => invokeChannel(adminIpcChannel(name), input, event)
+  return { ipcMain, handlers, invoke, invokeChannel }
 }
 
 function fakeLogger() {
@@ -130,6 +85,15 @@ describe('registerAdminIpc', () => {
     expect(ipcMain.handle).toHaveBeenCalledTimes(expected.length)
     dispose()
     expect(handlers.size).toBe(0)
+  })
+
+  it('refuses to start when a contract has no implementation', () => {
+    const { ipcMain } = fakeIpcMain()
+    const admin = fakeAdmin() as Partial<ReturnType<typeof fakeAdmin>>
+    delete admin.retryFailed
+    expect(() =>
+      registerAdminIpc(ipcMain, admin as unknown as AdminApi, { isTrustedSender: () => true, logger: fakeLogger() }),
+    ).toThrow(/no implementation of retryFailed/)
   })
 
   it('calls the admin function with the parsed input (defaults and coercions applied)', async () => {
@@ -203,6 +167,72 @@ describe('registerAdminIpc', () => {
   })
 })
 
+describe('registerDesktopIpc', () => {
+  function desktopSetup() {
+    const ipc = fakeIpcMain()
+    const desktop = {
+      getPreferences: vi.fn(async () => ({ called: 'getPreferences' })),
+      setPreferences: vi.fn(async () => ({ called: 'setPreferences' })),
+    }
+    const dispose = registerDesktopIpc(ipc.ipcMain, desktop as unknown as DesktopApi, {
+      isTrustedSender: (frame) => isTrustedFrame(frame, APP_URL),
+      logger: fakeLogger(),
+    })
+    return { ...ipc, desktop, dispose }
+  }
+
+  it('goes through the same checks: trusted frame, contract input, sanitized errors', async () => {
+    const { invokeChannel, desktop, handlers } = desktopSetup()
+    expect([...handlers.keys()].sort()).toEqual(Object.keys(desktopContracts).map(desktopIpcChannel).sort())
+    const channel = desktopIpcChannel('setPreferences')
+
+    const evil = await invokeChannel(channel, { closeToTray: false }, { senderFrame: { url: 'https://evil.example/', parent: null } })
+    expect(evil.error.code).toBe('forbidden')
+    const bad = await invokeChannel(channel, { closeToTray: 'yes', launchMissiles: true })
+    expect(bad.error.code).toBe('invalid_request')
+    expect(bad.error.issues.map((i: { path: string }) => i.path)).toContain('closeToTray')
+    expect(JSON.stringify(bad.error.issues)).toContain('launchMissiles') // unknown keys are named
+    expect(desktop.setPreferences).not.toHaveBeenCalled()
+
+    expect(await invokeChannel(channel, { closeToTray: false })).toEqual({ ok: true, value: { called: 'setPreferences' } })
+    expect(desktop.setPreferences).toHaveBeenCalledWith({ closeToTray: false })
+  })
+})
+
+describe('every contract has an IPC handler and a preload function', () => {
+  it('admin and desktop tables alike (a missing one fails here)', async () => {
+    await import('../../src/preload/index')
+    const bridge = fake.exposed.knocker
+    const { ipcMain, handlers } = fakeIpcMain()
+    const opts = { isTrustedSender: () => true, logger: fakeLogger() }
+    registerAdminIpc(ipcMain, fakeAdmin() as unknown as AdminApi, opts)
+    const desktopImpl = { getPreferences: vi.fn(), setPreferences: vi.fn() }
+    registerDesktopIpc(ipcMain, desktopImpl as unknown as DesktopApi, opts)
+
+    for (const name of Object.keys(adminContracts)) {
+      expect(handlers.has(adminIpcChannel(name)), `IPC handler for ${name}`).toBe(true)
+      expect(typeof bridge[name], `preload function for ${name}`).toBe('function')
+    }
+    for (const name of Object.keys(desktopContracts)) {
+      expect(handlers.has(desktopIpcChannel(name)), `IPC handler for desktop.${name}`).toBe(true)
+      expect(typeof bridge.desktop[name], `preload function for desktop.${name}`).toBe('function')
+    }
+    // The preload's zod-free name lists are the tables' keys (a runtime check of what the types promise).
+    expect([...ADMIN_CALL_NAMES].sort()).toEqual(Object.keys(adminContracts).sort())
+    expect([...DESKTOP_CALL_NAMES].sort()).toEqual(Object.keys(desktopContracts).sort())
+  })
+
+  it('the generic registrar notices an implementation that lacks a contract call', () => {
+    const { ipcMain } = fakeIpcMain()
+    expect(() =>
+      registerContractIpc(ipcMain, desktopContracts, { getPreferences: vi.fn() } as never, desktopIpcChannel, {
+        isTrustedSender: () => true,
+        logger: fakeLogger(),
+      }),
+    ).toThrow(/setPreferences/)
+  })
+})
+
 // ---- trust checks -----------------------------------------------------------------------------
 describe('isAppUrl / isTrustedFrame', () => {
   it('accepts the app file with any hash or query, and nothing else on file://', () => {
@@ -226,27 +256,29 @@ describe('preload', () => {
     await import('../../src/preload/index')
   })
 
-  it('exposes exactly one function per admin call plus platform, and nothing else', () => {
+  it('exposes one function per admin call, desktop, onChange and platform, and nothing else', () => {
     expect(fake.electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1)
     const bridge = fake.exposed.knocker
-    expect(Object.keys(bridge).sort()).toEqual([...ADMIN_CALL_NAMES, 'platform'].sort())
+    expect(Object.keys(bridge).sort()).toEqual([...ADMIN_CALL_NAMES, 'desktop', 'onChange', 'platform'].sort())
     expect(bridge.platform).toBe('electron')
     for (const name of ADMIN_CALL_NAMES) expect(typeof bridge[name]).toBe('function')
+    expect(Object.keys(bridge.desktop).sort()).toEqual([...DESKTOP_CALL_NAMES].sort())
     expect(bridge.invoke).toBeUndefined()
     expect(bridge.ipcRenderer).toBeUndefined()
   })
 
   it('invokes the contract channel and unwraps the value', async () => {
-    fake.electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: { retried: 3 } })
+    fake.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: { retried: 3 } })
     await expect(fake.exposed.knocker.retryFailed({ endpoint_id: 'ep1' })).resolves.toEqual({ retried: 3 })
-    expect(fake.electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('knocker:admin:retryFailed', {
-      endpoint_id: 'ep1',
-    })
+    expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('knocker:admin:retryFailed', { endpoint_id: 'ep1' })
+    fake.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: { closeToTray: true } })
+    await expect(fake.exposed.knocker.desktop.getPreferences()).resolves.toEqual({ closeToTray: true })
+    expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('knocker:desktop:getPreferences', {})
   })
 
   it('turns an {ok:false} answer into a rejection carrying code and issues', async () => {
     const error = { code: 'invalid_request', message: 'The request is invalid', issues: [{ path: 'url', message: 'bad' }] }
-    fake.electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error })
+    fake.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error })
     const rejection = await fake.exposed.knocker.createEndpoint({}).catch((e: unknown) => e)
     expect(rejection).toEqual({ name: 'KnockerBridgeError', ...error })
     // Plain data on purpose: an Error would lose code and issues crossing contextBridge.
@@ -254,30 +286,66 @@ describe('preload', () => {
   })
 
   it('reports a failed invoke (no handler) as internal', async () => {
-    fake.electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("No handler registered for 'x'"))
+    fake.ipcRenderer.invoke.mockRejectedValueOnce(new Error("No handler registered for 'x'"))
     await expect(fake.exposed.knocker.getStats({})).rejects.toMatchObject({ code: 'internal' })
   })
 
-  it('imports nothing but electron and the call names (sandboxed preload)', () => {
+  it('onChange forwards known topics as fresh plain objects (never the IPC event) until unsubscribed', () => {
+    const seen: unknown[] = []
+    const unsubscribe = fake.exposed.knocker.onChange((notice: unknown, ...rest: unknown[]) => seen.push([notice, ...rest]))
+    const event = { sender: fake.ipcRenderer }
+    fake.ipcRenderer.emit(CHANGE_CHANNEL, event, { topic: 'deliveries' })
+    fake.ipcRenderer.emit(CHANGE_CHANNEL, event, { topic: 'nonsense' })
+    fake.ipcRenderer.emit(CHANGE_CHANNEL, event, undefined)
+    expect(seen).toEqual([[{ topic: 'deliveries' }]])
+    unsubscribe()
+    expect(fake.ipcRenderer.listenerCount(CHANGE_CHANNEL)).toBe(0)
+    fake.ipcRenderer.emit(CHANGE_CHANNEL, event, { topic: 'state' })
+    expect(seen).toHaveLength(1)
+    expect(() => fake.exposed.knocker.onChange('not a function')).toThrow(TypeError)
+  })
+
+  it('imports nothing but electron and zod-free shared files (sandboxed preload)', () => {
     const source = readFileSync(new URL('../../src/preload/index.ts', import.meta.url), 'utf8')
     const runtimeImports = [...source.matchAll(/^import (?!type )[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1])
-    expect(runtimeImports.sort()).toEqual(['../shared/adminCallNames', 'electron'])
+    expect(runtimeImports.sort()).toEqual([
+      '../shared/adminCallNames',
+      '../shared/changes',
+      '../shared/desktopCallNames',
+      'electron',
+    ])
+    // …and those files import nothing at run time either.
+    for (const file of ['adminCallNames', 'changes', 'desktopCallNames']) {
+      const shared = readFileSync(new URL(`../../src/shared/${file}.ts`, import.meta.url), 'utf8')
+      expect(shared, file).not.toMatch(/^import (?!type )/m)
+    }
   })
 })
 
 // ---- window -----------------------------------------------------------------------------------
 describe('createMainWindow', () => {
   let quitting = false
+  let closeToTray = true
+  const onQuitRequested = vi.fn()
   const open = () =>
-    createMainWindow({ appUrl: APP_URL, preloadPath: '/app/out/preload/index.cjs', isQuitting: () => quitting, show: true })
+    createMainWindow({
+      appUrl: APP_URL,
+      preloadPath: '/app/out/preload/index.cjs',
+      isQuitting: () => quitting,
+      closeToTray: () => closeToTray,
+      onQuitRequested,
+      show: true,
+    }) as unknown as fake.FakeBrowserWindow
 
   beforeEach(() => {
     quitting = false
+    closeToTray = true
+    onQuitRequested.mockClear()
     fake.electron.shell.openExternal.mockClear()
   })
 
   it('locks the renderer down and loads the app', () => {
-    const win = open() as unknown as InstanceType<typeof fake.electron.BrowserWindow>
+    const win = open()
     expect(win.options.webPreferences).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       contextIsolation: true,
@@ -290,8 +358,7 @@ describe('createMainWindow', () => {
   })
 
   it('denies window.open and opens only https links in the browser', () => {
-    const win = open() as unknown as InstanceType<typeof fake.electron.BrowserWindow>
-    const handler = win.webContents.windowOpenHandler!
+    const handler = open().webContents.windowOpenHandler!
     expect(handler({ url: 'https://discord.com/channels/1' })).toEqual({ action: 'deny' })
     expect(fake.electron.shell.openExternal).toHaveBeenCalledWith('https://discord.com/channels/1')
     for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)']) {
@@ -301,7 +368,7 @@ describe('createMainWindow', () => {
   })
 
   it('prevents navigation away from the app', () => {
-    const win = open() as unknown as InstanceType<typeof fake.electron.BrowserWindow>
+    const win = open()
     const navigate = (url: string) => {
       const event = { preventDefault: vi.fn() }
       win.webContents.emit('will-navigate', event, url)
@@ -312,18 +379,28 @@ describe('createMainWindow', () => {
     expect(navigate('file:///tmp/evil.html')).toBe(true)
   })
 
+  const close = (win: fake.FakeBrowserWindow) => {
+    const event = { preventDefault: vi.fn() }
+    win.emit('close', event)
+    return event.preventDefault.mock.calls.length > 0
+  }
+
   it('hides on close until the app is quitting', () => {
-    const win = open() as unknown as InstanceType<typeof fake.electron.BrowserWindow>
-    const close = () => {
-      const event = { preventDefault: vi.fn() }
-      win.emit('close', event)
-      return event.preventDefault.mock.calls.length > 0
-    }
-    expect(close()).toBe(true)
+    const win = open()
+    expect(close(win)).toBe(true)
     expect(win.hide).toHaveBeenCalledTimes(1)
     quitting = true
-    expect(close()).toBe(false)
+    expect(close(win)).toBe(false)
     expect(win.hide).toHaveBeenCalledTimes(1)
+    expect(onQuitRequested).not.toHaveBeenCalled()
+  })
+
+  it('with "close to tray" off, closing asks to quit (in order) instead of hiding', () => {
+    const win = open()
+    closeToTray = false
+    expect(close(win)).toBe(true) // held until the quit order ran
+    expect(win.hide).not.toHaveBeenCalled()
+    expect(onQuitRequested).toHaveBeenCalledTimes(1)
   })
 
   it('sets the CSP on every response and denies permission requests', () => {
@@ -345,6 +422,17 @@ describe('createMainWindow', () => {
     onPermission({}, 'notifications', allow)
     expect(allow).toHaveBeenCalledWith(false)
   })
+
+  it('the packaged page (file://, no headers) carries a CSP as strict in a meta tag', () => {
+    const html = readFileSync(new URL('../../src/renderer/index.html', import.meta.url), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    expect(meta).toBeDefined()
+    const directives = new Map(meta!.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]))
+    expect(directives.get('default-src')).toBe("'self'")
+    expect(directives.get('script-src')).toBe("'self'") // no inline scripts, no eval
+    expect(directives.get('object-src')).toBe("'none'")
+    expect(directives.get('connect-src')).toBe("'self'")
+  })
 })
 
 // ---- safeStorage-backed key ---------------------------------------------------------------------
@@ -356,23 +444,25 @@ describe('createSafeStorageKey', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
   // "Encrypts" by reversing the base64 text: enough to tell protected from plain.
-  const reversing = (available = true, backend = 'gnome_libsecret'): SafeStorageLike & { encryptString: any } => ({
+  const reversing = (available = true, backend = 'gnome_libsecret') => ({
     isEncryptionAvailable: () => available,
     encryptString: vi.fn((text: string) => Buffer.from([...Buffer.from(text).toString('base64')].reverse().join(''))),
-    decryptString: (buf: Buffer) => Buffer.from([...buf.toString()].reverse().join(''), 'base64').toString(),
+    decryptString: vi.fn((buf: Buffer) => Buffer.from([...buf.toString()].reverse().join(''), 'base64').toString()),
     getSelectedStorageBackend: () => backend,
   })
 
-  it('creates the encrypted key file once and reuses it', () => {
+  it('seals a new key with safeStorage once, and opens it with safeStorage on every start', () => {
     const storage = reversing()
     const first = createSafeStorageKey(dir, storage)
+    expect(first.storage).toBe('os')
     const file = join(dir, 'secret.key.enc')
     const stored = readFileSync(file)
-    const sealed = first.seal('https://discord.com/api/webhooks/1/token')
+    const sealed = first.secretBox.seal('https://discord.com/api/webhooks/1/token')
 
     const second = createSafeStorageKey(dir, storage)
-    expect(second.open(sealed)).toBe('https://discord.com/api/webhooks/1/token')
+    expect(second.secretBox.open(sealed)).toBe('https://discord.com/api/webhooks/1/token')
     expect(storage.encryptString).toHaveBeenCalledTimes(1)
+    expect(storage.decryptString).toHaveBeenCalledTimes(2)
     expect(readFileSync(file)).toEqual(stored)
     expect(existsSync(join(dir, 'secret.key'))).toBe(false)
     // What is on disk is what safeStorage produced, not the key itself.
@@ -380,21 +470,37 @@ describe('createSafeStorageKey', () => {
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600)
   })
 
+  it('without safeStorage the secrets cannot be opened: the key really depends on it', () => {
+    const sealed = createSafeStorageKey(dir, reversing()).secretBox.seal('secret')
+    const other = { ...reversing(), decryptString: () => Buffer.alloc(32, 1).toString('base64') }
+    expect(() => createSafeStorageKey(dir, other).secretBox.open(sealed)).toThrow()
+  })
+
   it('falls back to a 0600 key file (with a warning) when encryption is unavailable', () => {
     const logger = { warn: vi.fn() }
     const storage = reversing(false)
-    const box = createSafeStorageKey(dir, storage, logger)
+    const { secretBox, storage: kind } = createSafeStorageKey(dir, storage, logger)
+    expect(kind).toBe('unavailable')
     expect(existsSync(join(dir, 'secret.key'))).toBe(true)
     expect(existsSync(join(dir, 'secret.key.enc'))).toBe(false)
     expect(storage.encryptString).not.toHaveBeenCalled()
     expect(logger.warn).toHaveBeenCalledTimes(1)
-    expect(createSafeStorageKey(dir, storage, logger).open(box.seal('x'))).toBe('x')
+    expect(createSafeStorageKey(dir, storage, logger).secretBox.open(secretBox.seal('x'))).toBe('x')
   })
 
-  it("treats Linux's basic_text backend (hard-coded password) as unavailable", () => {
-    createSafeStorageKey(dir, reversing(true, 'basic_text'), { warn: vi.fn() })
+  it("reports Linux's basic_text backend (hard-coded password) so the UI can warn", () => {
+    const { storage } = createSafeStorageKey(dir, reversing(true, 'basic_text'), { warn: vi.fn() })
+    expect(storage).toBe('basic_text')
     expect(existsSync(join(dir, 'secret.key'))).toBe(true)
     expect(existsSync(join(dir, 'secret.key.enc'))).toBe(false)
+  })
+
+  it('secretStorageKind: os, basic_text, unavailable; a platform without the Linux API is os', () => {
+    expect(secretStorageKind(reversing())).toBe('os')
+    expect(secretStorageKind(reversing(true, 'basic_text'))).toBe('basic_text')
+    expect(secretStorageKind(reversing(false))).toBe('unavailable')
+    const mac: SafeStorageLike = { ...reversing(), getSelectedStorageBackend: () => { throw new Error('Linux only') } }
+    expect(secretStorageKind(mac)).toBe('os')
   })
 
   it('refuses to replace a keychain-protected key while the keychain is unavailable', () => {
@@ -403,9 +509,15 @@ describe('createSafeStorageKey', () => {
     expect(existsSync(join(dir, 'secret.key'))).toBe(false)
   })
 
-  it('keeps using a key file from an earlier run without keychain', () => {
-    const sealed = createSafeStorageKey(dir, reversing(false), { warn: vi.fn() }).seal('secret')
-    expect(createSafeStorageKey(dir, reversing()).open(sealed)).toBe('secret')
+  it('seals a key file from an earlier run without keychain (same key) and removes the plain copy', () => {
+    const sealed = createSafeStorageKey(dir, reversing(false), { warn: vi.fn() }).secretBox.seal('secret')
+    const storage = reversing()
+    const upgraded = createSafeStorageKey(dir, storage)
+    expect(upgraded.storage).toBe('os')
+    expect(upgraded.secretBox.open(sealed)).toBe('secret')
+    expect(existsSync(join(dir, 'secret.key'))).toBe(false)
+    expect(existsSync(join(dir, 'secret.key.enc'))).toBe(true)
+    expect(createSafeStorageKey(dir, storage).secretBox.open(sealed)).toBe('secret')
   })
 
   it('fails loudly on a corrupt encrypted key', () => {
@@ -414,49 +526,364 @@ describe('createSafeStorageKey', () => {
   })
 })
 
-// ---- tray and login item ------------------------------------------------------------------------
-describe('tray', () => {
-  it('pauses and resumes deliveries through the admin API', async () => {
-    let enabled = true
-    const settings = (): Settings => ({ delivery_enabled: enabled, events: {} as Settings['events'], allow_private_targets: false, retention_days: 30, ttl_hours: {} as Settings["ttl_hours"] })
-    const admin = {
-      getSettings: vi.fn(async () => settings()),
-      updateSettings: vi.fn(async (input: { delivery_enabled?: boolean }) => {
-        enabled = input.delivery_enabled ?? enabled
-        return settings()
-      }),
-    }
-    const onOpen = vi.fn()
-    const onQuit = vi.fn()
-    const { tray, refresh } = createTray({ iconPath: '/nope/icon.png', admin, onOpen, onQuit, logger: fakeLogger() })
-    await refresh()
-    const fakeTray = tray as unknown as InstanceType<typeof fake.electron.Tray>
-    const item = (label: string) => fakeTray.menu.template.find((i: { label?: string }) => i.label === label)
+// ---- desktop preferences and login item ---------------------------------------------------------
+describe('desktop preferences', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'knocker-prefs-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-    expect(item('Pause deliveries').checked).toBe(false)
-    // Electron flips `checked` before calling click.
-    item('Pause deliveries').click({ checked: true })
-    await vi.waitFor(() => expect(item('Pause deliveries').checked).toBe(true))
-    expect(admin.updateSettings).toHaveBeenLastCalledWith({ delivery_enabled: false })
+  const fakeLoginItem = (available = true): LoginItem & { set: Mock } => {
+    let on = false
+    return { available, get: () => on, set: vi.fn((enabled: boolean) => void (on = enabled)) }
+  }
 
-    item('Pause deliveries').click({ checked: false })
-    await vi.waitFor(() => expect(item('Pause deliveries').checked).toBe(false))
-    expect(admin.updateSettings).toHaveBeenLastCalledWith({ delivery_enabled: true })
+  it('shows the defaults, the login item and the secret storage; keeps close-to-tray in a file', async () => {
+    const loginItem = fakeLoginItem()
+    const prefs = createDesktopPreferences({ dataDir: dir, loginItem, secretStorage: 'basic_text', logger: fakeLogger() })
+    const initial = await prefs.getPreferences()
+    expect(DesktopPreferencesViewSchema.parse(initial)).toEqual({
+      openAtLogin: false,
+      closeToTray: true,
+      openAtLoginAvailable: true,
+      secretStorage: 'basic_text',
+    })
+    expect(await prefs.setPreferences({ openAtLogin: true, closeToTray: false })).toMatchObject({
+      openAtLogin: true,
+      closeToTray: false,
+    })
+    expect(loginItem.set).toHaveBeenCalledWith(true)
+    expect(prefs.closeToTray()).toBe(false)
+    expect(JSON.parse(readFileSync(join(dir, DESKTOP_PREFERENCES_FILE), 'utf8'))).toEqual({ closeToTray: false })
 
-    item('Open Knocker').click()
-    item('Quit Knocker').click()
-    expect(onOpen).toHaveBeenCalledTimes(1)
-    expect(onQuit).toHaveBeenCalledTimes(1)
-    expect(item('Open at login')).toBeUndefined()
+    const again = createDesktopPreferences({ dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
+    expect(again.closeToTray()).toBe(false)
+  })
+
+  it('refuses bad input and changes nothing', async () => {
+    const loginItem = fakeLoginItem()
+    const prefs = createDesktopPreferences({ dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
+    await expect(prefs.setPreferences({ closeToTray: 'no' } as never)).rejects.toThrow()
+    await expect(prefs.setPreferences({ openAtLogin: true, extra: 1 } as never)).rejects.toThrow()
+    expect(loginItem.set).not.toHaveBeenCalled()
+    expect(existsSync(join(dir, DESKTOP_PREFERENCES_FILE))).toBe(false)
+  })
+
+  it('starts with the defaults from an unreadable file, and says so in the log', () => {
+    writeFileSync(join(dir, DESKTOP_PREFERENCES_FILE), '{"closeToTray": tru')
+    const logger = fakeLogger()
+    const prefs = createDesktopPreferences({ dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger })
+    expect(prefs.closeToTray()).toBe(true)
+    expect(logger.warn).toHaveBeenCalledTimes(1)
+  })
+
+  it('a development run shows open-at-login as unavailable', async () => {
+    const prefs = createDesktopPreferences({ dataDir: dir, loginItem: fakeLoginItem(false), secretStorage: 'os', logger: fakeLogger() })
+    expect(await prefs.getPreferences()).toMatchObject({ openAtLogin: false, openAtLoginAvailable: false })
   })
 })
 
 describe('login item', () => {
-  it('registers a hidden launch and recognizes it', () => {
-    const app = { setLoginItemSettings: vi.fn(), getLoginItemSettings: vi.fn(() => ({ openAtLogin: false })) }
-    setOpenAtLogin(app as never, true)
+  const electronApp = (isPackaged = true) => ({
+    isPackaged,
+    setLoginItemSettings: vi.fn(),
+    getLoginItemSettings: vi.fn(() => ({ openAtLogin: true, wasOpenedAtLogin: false, wasOpenedAsHidden: false })),
+  })
+
+  it('macOS and Windows: registers a hidden launch through Electron', () => {
+    const app = electronApp()
+    const item = createLoginItem(app as never, { platform: 'win32', env: {}, execPath: 'C:\\Knocker\\Knocker.exe', homeDir: 'C:\\Users\\m' })
+    item.set(true)
     expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, openAsHidden: true, args: [HIDDEN_ARG] })
-    expect(launchedHidden(app as never, ['knocker', HIDDEN_ARG])).toBe(true)
-    expect(launchedHidden(app as never, ['knocker'])).toBe(false)
+    expect(item.get()).toBe(true)
+    expect(app.getLoginItemSettings).toHaveBeenCalledWith({ args: [HIDDEN_ARG] })
+  })
+
+  it('Linux: writes and removes an XDG autostart entry that starts the AppImage hidden', () => {
+    const home = mkdtempSync(join(tmpdir(), 'knocker-home-'))
+    try {
+      const env = { XDG_CONFIG_HOME: join(home, 'cfg'), APPIMAGE: '/home/museum/Apps/Knocker 0.1.0.AppImage' }
+      const item = createLoginItem(electronApp() as never, { platform: 'linux', env, execPath: '/tmp/.mount_Knock/knocker', homeDir: home })
+      expect(item.get()).toBe(false)
+      item.set(true)
+      const file = join(home, 'cfg/autostart/knocker.desktop')
+      const entry = readFileSync(file, 'utf8')
+      expect(entry).toContain('[Desktop Entry]')
+      expect(entry).toContain('Exec="/home/museum/Apps/Knocker 0.1.0.AppImage" "--hidden"\n')
+      expect(item.get()).toBe(true)
+      item.set(false)
+      expect(existsSync(file)).toBe(false)
+      expect(item.get()).toBe(false)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('a development run registers nothing', () => {
+    const app = electronApp(false)
+    const home = mkdtempSync(join(tmpdir(), 'knocker-home-'))
+    try {
+      createLoginItem(app as never, { platform: 'darwin', env: {}, execPath: '/x', homeDir: home }).set(true)
+      createLoginItem(app as never, { platform: 'linux', env: {}, execPath: '/x', homeDir: home }).set(true)
+      expect(app.setLoginItemSettings).not.toHaveBeenCalled()
+      expect(existsSync(join(home, '.config/autostart/knocker.desktop'))).toBe(false)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('quotes Exec arguments as the Desktop Entry spec says', () => {
+    expect(autostartEntry(['/opt/a "b"/$x`y`\\z 100%'])).toContain('Exec="/opt/a \\\\"b\\\\"/\\\\$x\\\\`y\\\\`\\\\\\\\z 100%%"\n')
+  })
+
+  it('recognizes a hidden launch: the argument, or macOS saying it opened us at login', () => {
+    const app = electronApp()
+    expect(launchedHidden(app as never, ['knocker', HIDDEN_ARG], 'linux')).toBe(true)
+    expect(launchedHidden(app as never, ['knocker'], 'linux')).toBe(false)
+    expect(app.getLoginItemSettings).not.toHaveBeenCalled()
+    app.getLoginItemSettings.mockReturnValueOnce({ openAtLogin: true, wasOpenedAtLogin: true, wasOpenedAsHidden: false })
+    expect(launchedHidden(app as never, ['Knocker'], 'darwin')).toBe(true)
+  })
+})
+
+// ---- tray -----------------------------------------------------------------------------------------
+// As the core's stats say it: the master switch off is `paused` whatever the network does.
+const status = (patch: { delivery_enabled?: boolean; offline?: boolean; needs_attention?: number } = {}): TrayStatus => {
+  const deliveryEnabled = patch.delivery_enabled ?? true
+  return {
+    state: !deliveryEnabled ? 'paused' : patch.offline ? 'offline' : 'running',
+    delivery_enabled: deliveryEnabled,
+    endpoints: { total: 2, enabled: 2, needs_attention: patch.needs_attention ?? 0 },
+  }
+}
+
+describe('tray state', () => {
+  it('paused, then needs attention, then offline, then ok', () => {
+    expect(trayStateOf(status())).toBe('ok')
+    expect(trayStateOf(status({ offline: true }))).toBe('offline')
+    expect(trayStateOf(status({ offline: true, needs_attention: 1 }))).toBe('attention')
+    expect(trayStateOf(status({ offline: true, needs_attention: 1, delivery_enabled: false }))).toBe('paused')
+    expect(trayStatusText(status({ needs_attention: 2, delivery_enabled: false }))).toBe(
+      'Deliveries paused\n2 endpoints need attention',
+    )
+    expect(trayStatusText(status())).toBe('Delivering')
+  })
+})
+
+describe('tray', () => {
+  function trayWith(initial: TrayStatus) {
+    let current = initial
+    const readStatus = vi.fn(async () => current)
+    const setPaused = vi.fn(async (paused: boolean) => {
+      current = { ...current, delivery_enabled: !paused, state: paused ? 'paused' : 'running' }
+    })
+    const onOpen = vi.fn()
+    const onQuit = vi.fn()
+    const knockerTray = createTray({ iconDir: '/app/resources/tray', readStatus, setPaused, onOpen, onQuit, logger: fakeLogger() })
+    const tray = knockerTray.tray as unknown as fake.FakeTray
+    return { knockerTray, tray, readStatus, setPaused, onOpen, onQuit, set: (s: TrayStatus) => void (current = s) }
+  }
+
+  it('shows the state as icon, tooltip and menu, and follows it on refresh', async () => {
+    const t = trayWith(status())
+    await t.knockerTray.refresh()
+    expect(t.tray.image).toEqual({ path: '/app/resources/tray/ok.png' })
+    expect(t.tray.item('Delivering').enabled).toBe(false)
+
+    t.set(status({ needs_attention: 1 }))
+    await t.knockerTray.refresh()
+    expect(t.knockerTray.state()).toBe('attention')
+    expect(t.tray.image).toEqual({ path: '/app/resources/tray/attention.png' })
+    expect(t.tray.tooltip).toBe('Knocker: 1 endpoint needs attention')
+
+    t.set(status({ offline: true }))
+    await t.knockerTray.refresh()
+    expect(t.tray.image).toEqual({ path: '/app/resources/tray/offline.png' })
+  })
+
+  it('pauses and resumes deliveries, and the label says which', async () => {
+    const t = trayWith(status())
+    await t.knockerTray.refresh()
+    t.tray.item('Pause deliveries').click()
+    await vi.waitFor(() => expect(t.tray.item('Resume deliveries')).toBeDefined())
+    expect(t.setPaused).toHaveBeenLastCalledWith(true)
+    expect(t.tray.image).toEqual({ path: '/app/resources/tray/paused.png' })
+
+    t.tray.item('Resume deliveries').click()
+    await vi.waitFor(() => expect(t.tray.item('Pause deliveries')).toBeDefined())
+    expect(t.setPaused).toHaveBeenLastCalledWith(false)
+
+    t.tray.item('Open Knocker').click()
+    t.tray.item('Quit Knocker').click()
+    expect(t.onOpen).toHaveBeenCalledTimes(1)
+    expect(t.onQuit).toHaveBeenCalledTimes(1)
+  })
+
+  it('coalesces a burst of refreshes into few reads, and reads once more after the last change', async () => {
+    const t = trayWith(status())
+    await t.knockerTray.refresh()
+    t.readStatus.mockClear()
+    const all = Promise.all(Array.from({ length: 20 }, () => t.knockerTray.refresh()))
+    t.set(status({ needs_attention: 3 }))
+    await all
+    expect(t.readStatus.mock.calls.length).toBeLessThanOrEqual(2)
+    expect(t.knockerTray.state()).toBe('attention')
+  })
+
+  it('does not draw on a destroyed tray', async () => {
+    const t = trayWith(status())
+    await t.knockerTray.refresh()
+    t.knockerTray.destroy()
+    t.set(status({ needs_attention: 1 }))
+    await t.knockerTray.refresh()
+    expect(t.tray.destroy).toHaveBeenCalled()
+    expect(t.tray.image).toEqual({ path: '/app/resources/tray/ok.png' })
+  })
+})
+
+// ---- attention notifications ----------------------------------------------------------------------
+describe('attention notifier', () => {
+  it('shows at most one notification per endpoint per hour', () => {
+    let now = 0
+    const show = vi.fn()
+    const notify = createAttentionNotifier({ show, now: () => now })
+    const a = { id: 'ep_a', name: '#maintenance', reason: 'Unknown Webhook (10015)' }
+    expect(notify(a)).toBe(true)
+    expect(show).toHaveBeenCalledWith({ title: 'Knocker: #maintenance needs attention', body: 'Unknown Webhook (10015)' })
+    now += 59 * 60_000
+    expect(notify(a)).toBe(false)
+    expect(notify({ ...a, id: 'ep_b', name: 'Mail' })).toBe(true) // another endpoint is news
+    now += 60_000
+    expect(notify(a)).toBe(true)
+    expect(show).toHaveBeenCalledTimes(3)
+  })
+})
+
+// ---- live updates to the window ---------------------------------------------------------------------
+describe('change push', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  function pushWindow(visible = true) {
+    const sent: unknown[] = []
+    const win: PushWindow & { visible: boolean; destroyed: boolean } = {
+      visible,
+      destroyed: false,
+      isDestroyed: () => win.destroyed,
+      isVisible: () => win.visible,
+      webContents: { send: (channel, payload) => void sent.push([channel, payload]) },
+    }
+    return { win, sent }
+  }
+
+  it('sends one typed notice per topic for a burst of changes', () => {
+    const { win, sent } = pushWindow()
+    const push = createChangePush(() => win, 250)
+    for (let i = 0; i < 1000; i++) push.notify('deliveries')
+    push.notify('endpoints')
+    expect(sent).toEqual([])
+    vi.advanceTimersByTime(250)
+    expect(sent).toEqual([
+      [CHANGE_CHANNEL, { topic: 'deliveries' }],
+      [CHANGE_CHANNEL, { topic: 'endpoints' }],
+    ])
+    for (const [, payload] of sent as Array<[string, unknown]>) expect(ChangeNoticeSchema.parse(payload)).toEqual(payload)
+  })
+
+  it('holds notices while the window is hidden and sends them when it shows', () => {
+    const { win, sent } = pushWindow(false)
+    const push = createChangePush(() => win, 250)
+    push.notify('state')
+    vi.advanceTimersByTime(1000)
+    expect(sent).toEqual([])
+    win.visible = true
+    push.flush()
+    expect(sent).toEqual([[CHANGE_CHANNEL, { topic: 'state' }]])
+  })
+
+  it('drops notices for a destroyed window and after dispose', () => {
+    const { win, sent } = pushWindow()
+    const push = createChangePush(() => win, 250)
+    win.destroyed = true
+    push.notify('settings')
+    vi.advanceTimersByTime(250)
+    win.destroyed = false
+    push.flush()
+    push.notify('settings')
+    push.dispose()
+    vi.advanceTimersByTime(250)
+    expect(sent).toEqual([])
+  })
+
+  it('every topic is a valid notice', () => {
+    for (const topic of CHANGE_TOPICS) expect(ChangeNoticeSchema.safeParse({ topic }).success).toBe(true)
+    expect(ChangeNoticeSchema.safeParse({ topic: 'x' }).success).toBe(false)
+  })
+})
+
+// ---- quit order -------------------------------------------------------------------------------------
+describe('quit sequence', () => {
+  function sequence(steps: Partial<Record<'stopIntake' | 'stopCore' | 'disposeShell', () => unknown>> = {}, timeoutMs = 1000) {
+    const order: string[] = []
+    const quit = vi.fn(() => order.push('quit'))
+    const logger = fakeLogger()
+    const step = (name: 'stopIntake' | 'stopCore' | 'disposeShell') => async () => {
+      order.push(`${name}:start`)
+      await steps[name]?.()
+      order.push(`${name}:end`)
+    }
+    const q = createQuitSequence(
+      { stopIntake: step('stopIntake'), stopCore: step('stopCore'), disposeShell: () => void step('disposeShell')() },
+      { quit, logger, timeoutMs },
+    )
+    const beforeQuit = () => {
+      const event = { preventDefault: vi.fn() }
+      q.onBeforeQuit(event)
+      return event.preventDefault.mock.calls.length > 0
+    }
+    return { q, order, quit, logger, beforeQuit }
+  }
+
+  it('stops intake, then the core (sends, database), then the shell, then quits for real', async () => {
+    const s = sequence({ stopIntake: () => new Promise((r) => setTimeout(r, 20)), stopCore: () => new Promise((r) => setTimeout(r, 20)) })
+    expect(s.q.quitting()).toBe(false)
+    expect(s.beforeQuit()).toBe(true) // held
+    expect(s.q.quitting()).toBe(true)
+    expect(s.beforeQuit()).toBe(true) // a second Quit while stopping waits for the same run
+    await vi.waitFor(() => expect(s.quit).toHaveBeenCalledTimes(1))
+    expect(s.order).toEqual([
+      'stopIntake:start',
+      'stopIntake:end',
+      'stopCore:start',
+      'stopCore:end',
+      'disposeShell:start',
+      'disposeShell:end',
+      'quit',
+    ])
+    expect(s.beforeQuit()).toBe(false) // now Electron may quit
+  })
+
+  it('a failing step does not keep the later ones from running', async () => {
+    const s = sequence({ stopIntake: () => Promise.reject(new Error('EADDRINUSE')) })
+    s.beforeQuit()
+    await vi.waitFor(() => expect(s.quit).toHaveBeenCalled())
+    expect(s.order).toContain('stopCore:end')
+    expect(s.logger.error).toHaveBeenCalledTimes(1)
+  })
+
+  it('is bounded: a hung step still ends in quit', async () => {
+    const s = sequence({ stopCore: () => new Promise(() => {}) }, 50)
+    s.beforeQuit()
+    await vi.waitFor(() => expect(s.quit).toHaveBeenCalled())
+    expect(s.order).toContain('disposeShell:start')
+    expect(s.logger.warn).toHaveBeenCalled()
+  })
+
+  it('skip() lets a failed start quit at once', () => {
+    const s = sequence()
+    s.q.skip()
+    expect(s.beforeQuit()).toBe(false)
+    expect(s.order).toEqual([])
   })
 })

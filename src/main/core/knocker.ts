@@ -5,6 +5,7 @@ import { Agent, type Dispatcher } from 'undici'
 import type { AdminApi } from '../../shared/contracts'
 import type { KnockerEvent } from '../../shared/events'
 import { createAdminService } from './admin/adminService'
+import { announceAdminChanges, ChangeFeed, type ChangeListener } from './changeFeed'
 import { channels as defaultChannels, type ChannelRegistry } from './channels/registry'
 import { systemClock, type Clock } from './clock'
 import { EndpointsRepo } from './db/endpointsRepo'
@@ -47,6 +48,7 @@ export class KnockerCore {
   readonly engine: DeliveryEngine
   readonly settings: SettingsRepo
   readonly endpoints: EndpointsRepo
+  private readonly changes = new ChangeFeed()
   private readonly intake: IntakeWriter
   readonly pruner: HistoryPruner
   private readonly dispatcher: Dispatcher
@@ -80,6 +82,9 @@ export class KnockerCore {
       stopGraceMs: options.stopGraceMs,
       random: options.random,
       onAttention: options.onAttention,
+      onDeliveriesChanged: () => this.changes.emit('deliveries', 'endpoints', 'state'),
+      // Offline or back: the tray and the window show it; waiting deliveries were rescheduled.
+      onConnectivity: () => this.changes.emit('state', 'deliveries'),
     })
     this.pruner = new HistoryPruner({ db: this.db, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
@@ -89,7 +94,7 @@ export class KnockerCore {
       clock,
       onCommitted: () => this.engine.kick(),
     })
-    this.admin = createAdminService({
+    this.admin = announceAdminChanges(createAdminService({
       db: this.db,
       endpoints: this.endpoints,
       settings: this.settings,
@@ -104,7 +109,7 @@ export class KnockerCore {
         ingestToken: options.ingestToken,
         intakeUrl: () => this.intakeUrl,
       },
-    })
+    }), this.changes)
   }
 
   /** The shell tells the core where intake listens, for the admin UI's set-up instructions. */
@@ -121,7 +126,15 @@ export class KnockerCore {
 
   /** Validated events in; resolves once they and their deliveries are committed to disk. */
   accept(events: KnockerEvent[]): Promise<AcceptedEvent[]> {
-    return this.intake.submit(events)
+    return this.intake.submit(events).then((accepted) => {
+      if (accepted.some((a) => !a.duplicate)) this.changes.emit('deliveries', 'endpoints')
+      return accepted
+    })
+  }
+
+  /** Calls `listener` with what changed (see ChangeTopic); returns a function that unsubscribes. */
+  onChange(listener: ChangeListener): () => void {
+    return this.changes.subscribe(listener)
   }
 
   async stop(): Promise<void> {

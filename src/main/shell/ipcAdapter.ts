@@ -1,8 +1,11 @@
-// The IPC adapter: every admin call goes through ONE wrapper that checks who is asking,
-// validates the input against the contract, and never lets a stack trace reach the renderer.
+// The IPC adapter: every call from the window goes through ONE wrapper that checks who is
+// asking, validates the input against the call's contract, and never lets a stack trace reach
+// the renderer. The handlers are generated from the contract tables (admin and desktop).
 import type { z } from 'zod'
-import { adminContracts, type AdminApi, type AdminCallName } from '../../shared/contracts'
+import { adminContracts, type AdminApi } from '../../shared/contracts'
 import { adminIpcChannel } from '../../shared/adminCallNames'
+import { desktopContracts, type DesktopApi } from '../../shared/desktop'
+import { desktopIpcChannel } from '../../shared/desktopCallNames'
 import { invalidRequest } from '../core/admin/apiError'
 
 type Issue = { path: string; message: string }
@@ -24,38 +27,62 @@ export interface IpcMainLike {
 }
 type LoggerLike = { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
 
-export interface AdminIpcOptions {
+export interface IpcOptions {
   isTrustedSender(frame: SenderFrame | null): boolean
   logger: LoggerLike
 }
 
-/** Registers one handler per contract; returns a function that removes them all. */
-export function registerAdminIpc(ipcMain: IpcMainLike, admin: AdminApi, opts: AdminIpcOptions): () => void {
-  const names = Object.keys(adminContracts) as AdminCallName[]
-  for (const name of names) {
-    ipcMain.handle(adminIpcChannel(name), (event, input) => handleAdminCall(name, event, input, admin, opts))
-  }
-  return () => names.forEach((name) => ipcMain.removeHandler(adminIpcChannel(name)))
+/** A contract table: call name → zod input (the output is the implementation's business). */
+type ContractTable = Record<string, { input: z.ZodType }>
+type Implementation<T extends ContractTable> = { [N in keyof T]: (input: never) => Promise<unknown> }
+
+/** Registers one handler per admin contract; returns a function that removes them all. */
+export function registerAdminIpc(ipcMain: IpcMainLike, admin: AdminApi, opts: IpcOptions): () => void {
+  return registerContractIpc(ipcMain, adminContracts, admin, adminIpcChannel, opts)
 }
 
-export async function handleAdminCall(
-  name: AdminCallName,
+/** Registers one handler per desktop contract; returns a function that removes them all. */
+export function registerDesktopIpc(ipcMain: IpcMainLike, desktop: DesktopApi, opts: IpcOptions): () => void {
+  return registerContractIpc(ipcMain, desktopContracts, desktop, desktopIpcChannel, opts)
+}
+
+export function registerContractIpc<T extends ContractTable>(
+  ipcMain: IpcMainLike,
+  contracts: T,
+  impl: Implementation<T>,
+  channelOf: (name: string) => string,
+  opts: IpcOptions,
+): () => void {
+  const names = Object.keys(contracts)
+  for (const name of names) {
+    const call = impl[name] as unknown as (input: unknown) => Promise<unknown>
+    // Fail at start, not at the first click, when a contract has no implementation.
+    if (typeof call !== 'function') throw new Error(`IPC: no implementation of ${name}`)
+    ipcMain.handle(channelOf(name), (event, input) =>
+      handleCall(name, contracts[name].input, (parsed) => call.call(impl, parsed), event, input, opts),
+    )
+  }
+  return () => names.forEach((name) => ipcMain.removeHandler(channelOf(name)))
+}
+
+export async function handleCall(
+  name: string,
+  schema: z.ZodType,
+  call: (input: unknown) => Promise<unknown>,
   event: InvokeEventLike,
   input: unknown,
-  admin: AdminApi,
-  opts: AdminIpcOptions,
+  opts: IpcOptions,
 ): Promise<IpcAnswer> {
   if (!opts.isTrustedSender(event.senderFrame)) {
     // A frame that is not our own page (an injected iframe, a navigated-away window).
     opts.logger.warn({ call: name, url: event.senderFrame?.url ?? null }, 'IPC call from untrusted frame refused')
     return { ok: false, error: { code: 'forbidden', message: 'Untrusted sender' } }
   }
-  const parsed = (adminContracts[name].input as z.ZodType).safeParse(input ?? {})
+  const parsed = schema.safeParse(input ?? {})
   // Same error body as the HTTP API gives for the same bad input.
   if (!parsed.success) return { ok: false, error: toIpcError(invalidRequest(parsed.error), name, opts.logger) }
   try {
-    const fn = admin[name] as (input: unknown) => Promise<unknown>
-    return { ok: true, value: await fn.call(admin, parsed.data) }
+    return { ok: true, value: await call(parsed.data) }
   } catch (err) {
     return { ok: false, error: toIpcError(err, name, opts.logger) }
   }
@@ -69,7 +96,7 @@ export function toIpcError(err: unknown, call: string, logger: LoggerLike): IpcE
     if (issues) error.issues = issues
     return error
   }
-  logger.error({ call, err }, 'admin call failed')
+  logger.error({ call, err }, 'IPC call failed')
   return { code: 'internal', message: 'Internal error' }
 }
 

@@ -1,5 +1,6 @@
 // The one app window, locked down: isolated sandboxed renderer, no popups, no navigation away
-// from the app, a strict CSP. Closing it only hides it; the app lives on in the tray.
+// from the app, a strict CSP. Closing it hides it (the app lives on in the tray) unless the
+// user turned "close to tray" off.
 import { BrowserWindow, shell, type Session } from 'electron'
 import type { SenderFrame } from './ipcAdapter'
 
@@ -12,7 +13,9 @@ export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
     "img-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",
+    "frame-src 'none'",
     "base-uri 'none'",
+    "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ')
 }
@@ -37,7 +40,11 @@ export function isTrustedFrame(frame: SenderFrame | null, appUrl: string): boole
   return frame != null && frame.parent == null && isAppUrl(frame.url, appUrl)
 }
 
-/** Adds the CSP to every response of the session (and refuses all permission requests). */
+/**
+ * Adds the CSP to every HTTP response of the session (the dev server; the packaged app's
+ * file:// page has no headers and carries the same policy in a meta tag), and refuses all
+ * permission requests.
+ */
 export function installContentSecurityPolicy(session: Session, opts: { dev?: boolean } = {}): void {
   const policy = contentSecurityPolicy(opts)
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -54,6 +61,10 @@ export interface MainWindowOptions {
   preloadPath: string
   /** True once the user chose Quit: then close really closes. */
   isQuitting(): boolean
+  /** Whether closing the window hides it (read at each close: the user may change it). */
+  closeToTray(): boolean
+  /** Closing with "close to tray" off quits the app (through the normal quit order). */
+  onQuitRequested(): void
   show: boolean
 }
 
@@ -93,7 +104,8 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   win.on('close', (event) => {
     if (opts.isQuitting()) return
     event.preventDefault()
-    win.hide()
+    if (opts.closeToTray()) win.hide()
+    else opts.onQuitRequested()
   })
   if (opts.show) win.once('ready-to-show', () => win.show())
 

@@ -46,6 +46,9 @@ export interface EngineOptions {
   onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
   /** Knocker went offline (state) or came back online (null). */
   onConnectivity?: (offline: OfflineState | null) => void
+  /** Deliveries changed by the engine: an attempt recorded (with its effect on the endpoint),
+   * interrupted ones recovered, overdue ones expired. */
+  onDeliveriesChanged?: () => void
   random?: () => number
 }
 
@@ -248,7 +251,9 @@ export class DeliveryEngine {
   private expireOverdue(now: number): void {
     const ttl = this.o.settings.get().ttl_hours
     const expired = this.o.queue.expire(now, ttl)
-    if (expired > 0) this.o.logger.warn({ expired }, 'deliveries expired (not delivered within their time to live)')
+    if (expired === 0) return
+    this.o.logger.warn({ expired }, 'deliveries expired (not delivered within their time to live)')
+    this.o.onDeliveriesChanged?.()
   }
 
   /** One attempt of a claimed delivery: format, send, classify, record. */
@@ -370,6 +375,7 @@ export class DeliveryEngine {
       this.o.threads.forget(endpointId, conversation)
     }
     this.updateEndpointHealth(endpoint, outcome, trigger, now)
+    this.o.onDeliveriesChanged?.()
     this.o.logger.info(
       {
         deliveryId: first.id,
@@ -500,6 +506,7 @@ export class DeliveryEngine {
         now,
       )
       this.o.logger.warn({ deliveryId: orphan.id }, 'recovered an interrupted delivery')
+      this.o.onDeliveriesChanged?.()
     }
   }
 }
