@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { csvCell } from '../../src/main/core/admin/deliveriesCsv'
 import { curlSnippet } from '../../src/renderer/src/features/sources/pushSnippets'
-import { INGEST_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
+import { ADMIN_TOKEN, INGEST_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
 
 let h: Harness
 afterEach(async () => h?.close())
@@ -209,5 +209,37 @@ describe('set-up info and retention', () => {
     // The old event still has a delivery, so it (and its duplicate check) stays.
     expect((await h.post(old)).status).toBe(200)
     expect(h.core.pruner.prune()).toEqual({ deliveries: 0, events: 0 })
+  })
+})
+
+describe('live updates', () => {
+  it('streams change notices as server-sent events to an admin, and to no one else', async () => {
+    h = await startHarness()
+    const unauthorised = await fetch(`${h.url}/api/changes`)
+    expect(unauthorised.status).toBe(401)
+
+    const abort = new AbortController()
+    const res = await fetch(`${h.url}/api/changes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: abort.signal })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    const topics = new Set<string>()
+    const reading = (async () => {
+      let buffer = ''
+      while (!topics.has('deliveries') || !topics.has('settings')) {
+        const { value, done } = await reader.read()
+        if (done) return
+        buffer += value
+        for (const m of buffer.matchAll(/data: (\{[^\n]*\})\n\n/g)) topics.add(JSON.parse(m[1]).topic)
+      }
+    })()
+    await h.addDiscordEndpoint()
+    await h.post(sampleEvent('machine.created'))
+    await h.admin('PATCH', '/api/settings', { retention_days: 9 })
+    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error(`only got ${[...topics]}`)), 3000))])
+    expect(topics).toContain('deliveries')
+    expect(topics).toContain('endpoints')
+    expect(topics).toContain('settings')
+    abort.abort()
   })
 })

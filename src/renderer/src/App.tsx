@@ -12,6 +12,7 @@ import { SettingsPage } from './features/settings/SettingsPage'
 import { SourcesPage } from './features/sources/SourcesPage'
 import { PreviewPage } from './features/preview/PreviewPage'
 import { useRoute } from './route'
+import { useLiveUpdates } from './liveUpdates'
 import { formatDateTime } from './time'
 
 export interface PageProps {
@@ -30,6 +31,7 @@ const PAGES: ReadonlyArray<{ id: string; label: string; description: string; Pag
 
 export function App() {
   const route = useRoute()
+  useLiveUpdates(useSession().subscribeChanges)
   const [navOpened, nav] = useDisclosure(false)
   const current = PAGES.find((p) => p.id === route.page) ?? PAGES[0]
   const page = current.id

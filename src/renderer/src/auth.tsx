@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import type { AdminApi } from '../../shared/contracts'
 import { electronBridge, httpAdminApi, isUnauthorized, withUnauthorizedHandler } from './api'
 import { ApiErrorAlert } from './ApiErrorAlert'
+import { httpChangeSubscriber, type ChangeSubscriber } from './liveUpdates'
 
 const TOKEN_KEY = 'knocker.adminToken'
 
@@ -15,6 +16,8 @@ interface Session {
   transport: 'electron' | 'http'
   /** Only in the browser (headless shell); Electron has nothing to sign out of. */
   signOut: (() => void) | null
+  /** The core's change notices: the bridge's push in Electron, server-sent events over HTTP. */
+  subscribeChanges: ChangeSubscriber
 }
 
 const SessionContext = createContext<Session | null>(null)
@@ -46,12 +49,18 @@ function initialToken(): string | null {
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const bridge = useMemo(electronBridge, [])
-  if (bridge) {
-    return (
-      <SessionContext.Provider value={{ api: bridge, transport: 'electron', signOut: null }}>
-        {children}
-      </SessionContext.Provider>
-    )
+  const electronSession = useMemo<Session | null>(
+    () =>
+      bridge && {
+        api: bridge,
+        transport: 'electron',
+        signOut: null,
+        subscribeChanges: (listener) => bridge.onChange((notice) => listener(notice.topic)),
+      },
+    [bridge],
+  )
+  if (electronSession) {
+    return <SessionContext.Provider value={electronSession}>{children}</SessionContext.Provider>
   }
   return <TokenGate>{children}</TokenGate>
 }
@@ -85,6 +94,7 @@ function TokenGate({ children }: { children: ReactNode }) {
       ),
       transport: 'http',
       signOut: () => forget(token, false),
+      subscribeChanges: httpChangeSubscriber(token),
     }
   }, [token, forget])
 

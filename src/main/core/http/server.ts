@@ -7,6 +7,7 @@ import type { KnockerCore } from '../knocker'
 import type { Logger } from '../log/logger'
 import { handleAdminRequest } from './adminRoutes'
 import { isLoopback, requireBearer } from './auth'
+import { streamChanges } from './changeStream'
 import { readJsonBody } from './requestBody'
 import { serveStatic } from './staticFiles'
 
@@ -65,6 +66,7 @@ async function handle(
     // The admin API never answers other machines, whatever address intake listens on.
     if (!isLoopback(req.socket.remoteAddress)) throw new ApiError(403, 'forbidden', 'The admin API only answers on 127.0.0.1')
     requireBearer(req, core.options.adminToken, 'admin')
+    if (path === '/api/changes' && req.method === 'GET') return streamChanges(core, req, res)
     const { status, body } = await handleAdminRequest(core.admin, req, url)
     return sendJson(res, status, body)
   }

@@ -1,4 +1,4 @@
-// The delivery history: newest first, live (refetched every 2 s), filterable, paged with a cursor.
+// The delivery history: newest first, live (change notices from the core), filterable, paged with a cursor.
 import { useEffect, useState } from 'react'
 import { Alert, Button, Card, Center, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
@@ -33,7 +33,7 @@ export function DeliveriesPage({ params }: PageProps) {
     queryFn: ({ pageParam }) => api.listDeliveries({ ...filters, limit: PAGE_SIZE, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: 2_000,
+    refetchInterval: 15_000, // a safety net: live updates refresh it the moment something changes
     placeholderData: keepPreviousData,
   })
   const deliveries = uniqueById(list.data?.pages.flatMap((p) => p.deliveries) ?? [])

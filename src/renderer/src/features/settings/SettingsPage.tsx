@@ -1,4 +1,5 @@
-// Settings: how long history is kept, where the data lives, and the private-targets switch.
+// Settings: how long history is kept, where the data lives, the private-targets switch and, in
+// the desktop app, start at login and close to tray.
 // (The master switch and the event switches are on Events & sources.)
 import { useEffect, useState } from 'react'
 import { Alert, Button, Card, Code, Group, NumberInput, Skeleton, Stack, Switch, Table, Text, Title } from '@mantine/core'
@@ -8,9 +9,12 @@ import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { formatDateTime } from '../../time'
 import { useUpdateSettings, withPending } from '../sources/settingsMutations'
+import { electronBridge } from '../../api'
+import { DesktopCard } from './DesktopCard'
 
 export function SettingsPage() {
   const api = useApi()
+  const bridge = electronBridge()
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => api.getSettings({}) })
   const update = useUpdateSettings()
 
@@ -37,6 +41,7 @@ export function SettingsPage() {
           </Card>
         </>
       )}
+      {bridge && <DesktopCard bridge={bridge} />}
       <SystemCard />
     </Stack>
   )
