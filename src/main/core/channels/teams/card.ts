@@ -5,6 +5,7 @@
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine, truncateChars } from '../../text/markdownLinks'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
+import { lateLine } from '../../text/lateNotice'
 import type { FormatContext, PreparedRequest } from '../types'
 import { fitCard, TEAMS_LIMITS } from './limits'
 
@@ -78,6 +79,10 @@ export interface CardParts {
   title: string
   tone: Tone
   test: boolean
+  /** "⏱ 2 h 11 min late — …" (Markdown-escaped), when the message is late. */
+  late?: string
+  /** The same in plain text, added to every preview. */
+  latePlain?: string
   facts: TeamsFact[]
   description?: string
   footer: string
@@ -115,6 +120,7 @@ export function buildMessage(parts: CardParts): TeamsMessage {
     // The title comes first: a client that previews a card by its first text shows it.
     { type: 'TextBlock', text: parts.title, weight: 'bolder', size: 'medium', color: TONE_COLORS[parts.tone], wrap: true },
   ]
+  if (parts.late) body.push({ type: 'TextBlock', text: parts.late, isSubtle: true, size: 'small', wrap: true, spacing: 'none' })
   if (parts.test) body.push({ type: 'TextBlock', text: TEST_NOTICE, weight: 'bolder', color: 'warning', wrap: true })
   if (parts.facts.length > 0) body.push({ type: 'FactSet', facts: parts.facts })
   if (parts.description) body.push({ type: 'TextBlock', text: parts.description, wrap: true })
@@ -127,10 +133,11 @@ export function buildMessage(parts: CardParts): TeamsMessage {
   // - the card's `fallbackText` (shown by clients that can't render the card) and `speak`
   //   (screen readers). The "Post to a channel when a webhook request is received" template
   //   posts only the card, so these are what travel with it.
+  const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
   return {
     type: 'message',
-    summary: parts.preview,
-    text: parts.preview,
+    summary: preview,
+    text: preview,
     attachments: [
       {
         contentType: ADAPTIVE_CARD_CONTENT_TYPE,
@@ -139,9 +146,9 @@ export function buildMessage(parts: CardParts): TeamsMessage {
           $schema: ADAPTIVE_CARD_SCHEMA,
           type: 'AdaptiveCard',
           version: TEAMS_LIMITS.cardVersion,
-          fallbackText: parts.preview,
+          fallbackText: preview,
           // speak may be read as SSML: keep markup characters out.
-          speak: parts.preview.replace(/[<>&]/g, ' '),
+          speak: preview.replace(/[<>&]/g, ' '),
           msteams: { width: 'Full' },
           body,
           actions: parts.actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url })),
@@ -192,6 +199,10 @@ export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
     preview: viewSummary(view, ctx.test),
   }
   if (view.description) parts.description = view.description
+  if (ctx.late) {
+    parts.latePlain = lateLine(ctx.late)
+    parts.late = teamsSyntax.escape(parts.latePlain)
+  }
   return parts
 }
 
