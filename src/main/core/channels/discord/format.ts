@@ -19,7 +19,7 @@ import { EMBED_LIMITS, fitEmbed, fitEmbedUnderLine } from './limits'
 export { COLORS, TEST_NOTICE, TEST_TITLE_PREFIX }
 
 /** Escape the Markdown that would restyle a name or turn it into a link. */
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\*_~`|[\]]/g, '\\$&')
 }
 
