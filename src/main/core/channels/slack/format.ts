@@ -54,7 +54,7 @@ function linkLabel(event: KnockerEvent): string {
   }
 }
 
-function contextLine(event: KnockerEvent, test: boolean): string {
+export function contextLine(event: KnockerEvent, test: boolean): string {
   const who = whoOf(event)
   return [
     who && escapeName(who),
