@@ -114,8 +114,8 @@ export interface AdaptiveCard {
   actions: Array<{ type: 'Action.OpenUrl'; title: string; url: string }>
 }
 
-/** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
-export function buildMessage(parts: CardParts): TeamsMessage {
+/** The card elements of one event: title, late line, TEST notice, facts, text, footer. */
+export function eventElements(parts: CardParts): Array<Record<string, unknown>> {
   const body: Array<Record<string, unknown>> = [
     // The title comes first: a client that previews a card by its first text shows it.
     { type: 'TextBlock', text: parts.title, weight: 'bolder', size: 'medium', color: TONE_COLORS[parts.tone], wrap: true },
@@ -125,15 +125,24 @@ export function buildMessage(parts: CardParts): TeamsMessage {
   if (parts.facts.length > 0) body.push({ type: 'FactSet', facts: parts.facts })
   if (parts.description) body.push({ type: 'TextBlock', text: parts.description, wrap: true })
   body.push({ type: 'TextBlock', text: parts.footer, isSubtle: true, size: 'small', wrap: true, spacing: 'medium' })
+  return body
+}
 
-  // Phones otherwise say only "Workflows sent a card". Which text a Teams client previews
-  // depends on the flow and the client, so the same short line goes everywhere one is read:
-  // - the message's `summary` (Bot Framework's notification/preview text) and `text`, which a
-  //   flow that posts the message itself, or reads triggerBody()?['text'], picks up;
-  // - the card's `fallbackText` (shown by clients that can't render the card) and `speak`
-  //   (screen readers). The "Post to a channel when a webhook request is received" template
-  //   posts only the card, so these are what travel with it.
-  const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
+export function openUrlActions(actions: TeamsAction[]): AdaptiveCard['actions'] {
+  return actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url }))
+}
+
+/**
+ * An Adaptive Card inside the Workflows message envelope, with one preview line.
+ * Phones otherwise say only "Workflows sent a card". Which text a Teams client previews
+ * depends on the flow and the client, so the same short line goes everywhere one is read:
+ * - the message's `summary` (Bot Framework's notification/preview text) and `text`, which a
+ *   flow that posts the message itself, or reads triggerBody()?['text'], picks up;
+ * - the card's `fallbackText` (shown by clients that can't render the card) and `speak`
+ *   (screen readers). The "Post to a channel when a webhook request is received" template
+ *   posts only the card, so these are what travel with it.
+ */
+export function cardMessage(preview: string, body: AdaptiveCard['body'], actions: AdaptiveCard['actions']): TeamsMessage {
   return {
     type: 'message',
     summary: preview,
@@ -151,11 +160,17 @@ export function buildMessage(parts: CardParts): TeamsMessage {
           speak: preview.replace(/[<>&]/g, ' '),
           msteams: { width: 'Full' },
           body,
-          actions: parts.actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url })),
+          actions,
         },
       },
     ],
   }
+}
+
+/** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
+export function buildMessage(parts: CardParts): TeamsMessage {
+  const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
+  return cardMessage(preview, eventElements(parts), openUrlActions(parts.actions))
 }
 
 /** "Open problem report" for the record the event is about, plus the linked report of a log entry. */
