@@ -148,14 +148,15 @@ export function eventTitle(event: KnockerEvent, view: EventView, test: boolean):
   return `${test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${view.what}`
 }
 
+// RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
+export const MACHINE_MAIL_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const
+
 function headersFor(event: KnockerEvent, threading: Threading): Record<string, string> {
   return {
     'Message-ID': threading.messageId,
     ...(threading.inReplyTo && { 'In-Reply-To': threading.inReplyTo }),
     ...(threading.references && { References: threading.references.join(' ') }),
-    // RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
-    'Auto-Submitted': 'auto-generated',
-    'X-Auto-Response-Suppress': 'All',
+    ...MACHINE_MAIL_HEADERS,
     'X-Knocker-Event': event.event,
   }
 }
