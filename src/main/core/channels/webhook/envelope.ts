@@ -36,6 +36,8 @@ export function formatWebhook(event: KnockerEvent, ctx: FormatContext): Prepared
     // for byte the first one (webhook-timestamp carries the time of each attempt).
     timestamp: new Date(ctx.delivery.createdAt).toISOString(),
     ...(ctx.test ? { test: true as const } : {}),
+    // As the engine measured it: a retry keeps its bytes only if the engine passes the same
+    // notice again (webhook-id stays the receiver's dedup key either way).
     ...(ctx.late ? { late: { ms: Math.max(0, Math.round(ctx.late.ms)), reason: ctx.late.reason } } : {}),
     data: event,
   }
