@@ -9,15 +9,17 @@ import {
   TEST_NOTICE,
   TEST_TITLE_PREFIX,
   viewSummary,
+  type EventView,
   type MessageSyntax,
 } from '../eventView'
-import type { FormatContext, PreparedRequest } from '../types'
-import { EMBED_LIMITS, fitEmbed } from './limits'
+import { lateLine, type LateLineOptions } from '../../text/lateNotice'
+import type { FormatContext, LateNotice, PreparedRequest } from '../types'
+import { EMBED_LIMITS, fitEmbed, fitEmbedUnderLine } from './limits'
 
 export { COLORS, TEST_NOTICE, TEST_TITLE_PREFIX }
 
 /** Escape the Markdown that would restyle a name or turn it into a link. */
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\*_~`|[\]]/g, '\\$&')
 }
 
@@ -37,21 +39,32 @@ function titleFor(machineName: string, what: string, test: boolean): string {
   return prefix + truncateChars(oneLine(machineName), Math.max(room, 1)) + suffix
 }
 
-export function formatDiscord(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
-  const view = describeEvent(event, discordSyntax)
+/** The event's embed before any limit is applied; the single message and the digest share it. */
+export function eventEmbed(event: KnockerEvent, view: EventView, test: boolean): APIEmbed {
   const embed: APIEmbed = {
-    title: titleFor(machineDisplayName(event.machine), view.what, ctx.test),
+    title: titleFor(machineDisplayName(event.machine), view.what, test),
     url: view.url,
     color: view.color,
     timestamp: new Date(event.occurred_at).toISOString(),
-    footer: { text: `Flipfix · ${oneLine(event.machine.asset_id)}${ctx.test ? ' · test message' : ''}` },
+    footer: { text: `Flipfix · ${oneLine(event.machine.asset_id)}${test ? ' · test message' : ''}` },
   }
   if (view.description) embed.description = neutralizeDiscordMentions(view.description)
   embed.fields = view.fields.map((f) => ({ ...f, value: neutralizeDiscordMentions(f.value) }))
   embed.title = neutralizeDiscordMentions(embed.title!)
+  return embed
+}
 
+/** The late notice, as a Discord line: Knocker's own words, still made inert. */
+export function discordLateLine(late: LateNotice, options?: LateLineOptions): string {
+  return neutralizeDiscordMentions(escapeMarkdown(lateLine(late, options)))
+}
+
+export function formatDiscord(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
+  const view = describeEvent(event, discordSyntax)
+  const embed = eventEmbed(event, view, ctx.test)
   const body: RESTPostAPIWebhookWithTokenJSONBody = {
-    embeds: [fitEmbed(embed)],
+    // A late message says so on the embed's first line, which the length cap never cuts.
+    embeds: [ctx.late ? fitEmbedUnderLine(embed, discordLateLine(ctx.late)) : fitEmbed(embed)],
     // Report text is written by the public: never let anything in it ping anyone.
     allowed_mentions: { parse: [] },
   }

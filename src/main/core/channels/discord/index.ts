@@ -13,6 +13,7 @@ import {
   type SendContext,
   type SendResult,
 } from '../types'
+import { discordDigest } from './digest'
 import { formatDiscord } from './format'
 
 export interface DiscordTarget {
@@ -275,6 +276,8 @@ export const discordChannel: Channel<DiscordTarget> & {
   redactTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
+  // Not for forum endpoints: there every message opens or joins a report's thread.
+  digest: discordDigest,
   send,
   classify,
 }

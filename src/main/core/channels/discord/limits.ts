@@ -128,3 +128,17 @@ export function fitEmbed(embed: APIEmbed, budget: number = EMBED_LIMITS.total): 
   if (out.fields && !fields.length) delete out.fields
   return out
 }
+
+/**
+ * fitEmbed with `line` kept whole as the description's first line: the rest is fitted into
+ * what the line leaves of the description and total limits, then the line goes on top.
+ */
+export function fitEmbedUnderLine(embed: APIEmbed, line: string, budget: number = EMBED_LIMITS.total): APIEmbed {
+  const head = truncateChars(line, EMBED_LIMITS.description)
+  const reserve = head.length + '\n\n'.length
+  const rest: APIEmbed = { ...embed }
+  if (rest.description !== undefined) rest.description = truncateChars(rest.description, EMBED_LIMITS.description - reserve)
+  const out = fitEmbed(rest, Math.max(0, budget - reserve))
+  out.description = out.description ? `${head}\n\n${out.description}` : head
+  return out
+}

@@ -4,6 +4,7 @@
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine } from '../../text/markdownLinks'
 import { describeEvent, TEST_NOTICE, viewSummary, type EventView, type MessageSyntax } from '../eventView'
+import { lateLine } from '../../text/lateNotice'
 import type { FormatContext, PreparedRequest } from '../types'
 import { subjectFor, threadingFor, type Threading } from './threading'
 
@@ -66,13 +67,17 @@ function colorHex(color: number): string {
   return `#${(color & 0xffffff).toString(16).padStart(6, '0')}`
 }
 
-interface Parts {
+/** One event's part of a mail: the single mail has one, a digest one per event. */
+export interface EventParts {
   event: KnockerEvent
   title: string
   test: boolean
+  /** "⏱ 2 h 11 min late — …" (plain text), when the mail is late. */
+  late?: string
 }
 
-function renderHtml({ event, title, test }: Parts, view: EventView, subject: string): string {
+/** The event's card: everything between the page's background and its footer. */
+export function eventCardHtml({ event, title, test, late }: EventParts, view: EventView): string {
   const accent = colorHex(view.color)
   const cell = 'padding:6px 12px 6px 0;vertical-align:top;font-size:14px;line-height:1.4'
   const rows = view.fields
@@ -85,6 +90,7 @@ function renderHtml({ event, title, test }: Parts, view: EventView, subject: str
   const description = view.description
     ? `<div style="margin:16px 0 0;padding:12px 14px;background:#f6f6f7;border-radius:6px;font-size:14px;line-height:1.5;color:#111">${view.description.replace(/\r?\n/g, '<br>\n')}</div>`
     : ''
+  const lateNotice = late ? `<p style="margin:0 0 12px;font-size:13px;color:#555">${escapeHtml(late)}</p>\n` : ''
   const banner = test
     ? `<p style="margin:0 0 16px;padding:10px 14px;background:#fff4ce;border:1px solid #e0c36b;border-radius:6px;font-size:14px;color:#5c4400"><strong>${escapeHtml(TEST_NOTICE)}</strong></p>`
     : ''
@@ -92,6 +98,19 @@ function renderHtml({ event, title, test }: Parts, view: EventView, subject: str
     ? `<p style="margin:20px 0 0"><a href="${escapeHtml(view.url)}" style="display:inline-block;padding:10px 16px;background:${accent};color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600;font-size:14px">${OPEN_LABEL}</a></p>` +
       `<p style="margin:8px 0 0;font-size:12px;color:#777">${escapeHtml(view.url)}</p>`
     : ''
+  return `<div style="max-width:600px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:6px solid ${accent};padding:20px 24px">
+${lateNotice}${banner}<p style="margin:0;font-size:12px;color:#777;text-transform:uppercase;letter-spacing:.04em">Flipfix · ${escapeHtml(oneLine(event.machine.asset_id))}</p>
+<h1 style="margin:4px 0 16px;font-size:20px;line-height:1.3;color:#111">${escapeHtml(title)}</h1>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">
+${rows}
+</table>
+${description}
+${open}
+</div>`
+}
+
+/** The page around one or more cards (already HTML), with the footer. */
+export function htmlDocument(subject: string, cards: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -100,39 +119,44 @@ function renderHtml({ event, title, test }: Parts, view: EventView, subject: str
 <title>${escapeHtml(subject)}</title>
 </head>
 <body style="margin:0;padding:24px;background:#ececef;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif">
-<div style="max-width:600px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:6px solid ${accent};padding:20px 24px">
-${banner}<p style="margin:0;font-size:12px;color:#777;text-transform:uppercase;letter-spacing:.04em">Flipfix · ${escapeHtml(oneLine(event.machine.asset_id))}</p>
-<h1 style="margin:4px 0 16px;font-size:20px;line-height:1.3;color:#111">${escapeHtml(title)}</h1>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">
-${rows}
-</table>
-${description}
-${open}
-</div>
+${cards}
 <p style="max-width:600px;margin:12px auto 0;font-size:12px;color:#777;text-align:center">${escapeHtml(FOOTER)}</p>
 </body>
 </html>
 `
 }
 
-function renderText({ event, title, test }: Parts, view: EventView): string {
+/** The event's lines of the plain-text part, up to its link. */
+export function eventTextLines({ event, title, test, late }: EventParts, view: EventView): string[] {
   const lines: string[] = []
+  if (late) lines.push(late, '')
   if (test) lines.push(TEST_NOTICE, '')
   lines.push(title, `Flipfix · ${oneLine(event.machine.asset_id)}`, '')
   for (const f of view.fields) lines.push(`${f.name}: ${f.value}`)
   if (view.description) lines.push('', view.description)
-  lines.push('', `${OPEN_LABEL}: ${view.url}`, '', '-- ', FOOTER, '')
-  return lines.join('\n')
+  lines.push('', `${OPEN_LABEL}: ${view.url}`)
+  return lines
 }
+
+/** The plain-text part around some lines, with the signature-style footer. */
+export function textDocument(lines: string[]): string {
+  return [...lines, '', '-- ', FOOTER, ''].join('\n')
+}
+
+/** "Eight Ball Deluxe — New problem report" (with "TEST: " on test sends). */
+export function eventTitle(event: KnockerEvent, view: EventView, test: boolean): string {
+  return `${test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${view.what}`
+}
+
+// RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
+export const MACHINE_MAIL_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const
 
 function headersFor(event: KnockerEvent, threading: Threading): Record<string, string> {
   return {
     'Message-ID': threading.messageId,
     ...(threading.inReplyTo && { 'In-Reply-To': threading.inReplyTo }),
     ...(threading.references && { References: threading.references.join(' ') }),
-    // RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
-    'Auto-Submitted': 'auto-generated',
-    'X-Auto-Response-Suppress': 'All',
+    ...MACHINE_MAIL_HEADERS,
     'X-Knocker-Event': event.event,
   }
 }
@@ -141,11 +165,13 @@ export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRe
   const htmlView = describeEvent(event, htmlSyntax)
   const textView = describeEvent(event, textSyntax)
   const threading = threadingFor(event, ctx)
+  // The subject stays the conversation's even when late, so the mail still joins its thread.
   const subject = subjectFor(event, textView.summary, ctx, threading)
-  const parts: Parts = {
+  const parts: EventParts = {
     event,
-    title: `${ctx.test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${textView.what}`,
+    title: eventTitle(event, textView, ctx.test),
     test: ctx.test,
+    ...(ctx.late && { late: lateLine(ctx.late) }),
   }
   // Sender and recipients are the endpoint's (non-secret) settings: shown in the stored attempt.
   const body: EmailMessage = {
@@ -153,8 +179,8 @@ export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRe
     to: Array.isArray(ctx.settings.to) ? ctx.settings.to.map(String) : [],
     subject,
     headers: headersFor(event, threading),
-    text: renderText(parts, textView),
-    html: renderHtml(parts, htmlView, subject),
+    text: textDocument(eventTextLines(parts, textView)),
+    html: htmlDocument(subject, eventCardHtml(parts, htmlView)),
   }
   return { body, summary: viewSummary(textView, ctx.test) }
 }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import type { ConnectionOptions } from 'node:tls'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyEmail } from './classify'
+import { emailDigest } from './digest'
 import { formatEmail, type EmailMessage } from './format'
 import { refused, resultFromError, resultFromInfo, scrubSecret } from './smtpResult'
 import { emailPublicSettings, isLocalHost, parseEmailTarget, redactEmailTarget, type EmailTarget } from './target'
@@ -98,6 +99,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     publicSettings: emailPublicSettings,
     secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
+    digest: emailDigest,
     send,
     classify: (result: SendResult) => classifyEmail(result),
     verify,

@@ -16,7 +16,7 @@ export interface Threading {
   references?: string[]
 }
 
-const SUBJECT_PREFIX = '[Flipfix] '
+export const SUBJECT_PREFIX = '[Flipfix] '
 const SUBJECT_MAX_CHARS = 180
 /** Machine names are cut the same way in the root and every reply, so subjects stay identical. */
 const SUBJECT_NAME_MAX_CHARS = 80
@@ -49,6 +49,13 @@ export function deliveryMessageId(ctx: FormatContext, siteUrl: string): string {
   // The hash keeps ids unique even if delivery ids restart (a new database).
   const hash = createHash('sha256').update(`${eventId}\n${endpointId}`).digest('hex').slice(0, 16)
   return `<delivery-${id}.${hash}.${siteHost(siteUrl)}@knocker>`
+}
+
+/** A digest's: stable for the same deliveries (a retry), different for any other set of them. */
+export function digestMessageId(deliveries: Array<FormatContext['delivery']>, siteUrl: string): string {
+  const key = deliveries.map(({ id, eventId, endpointId }) => `${id}\n${eventId}\n${endpointId}`).join('\n\n')
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16)
+  return `<digest-${deliveries[0].id}.${hash}.${siteHost(siteUrl)}@knocker>`
 }
 
 /** Message-ID, In-Reply-To and References of this delivery. Test sends never join a thread. */

@@ -4,7 +4,8 @@
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine, truncateChars } from '../../text/markdownLinks'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type Tone } from '../eventView'
-import type { FormatContext, PreparedRequest } from '../types'
+import { lateLine, type LateLineOptions } from '../../text/lateNotice'
+import type { FormatContext, LateNotice, PreparedRequest } from '../types'
 import { BLOCK_LIMITS, fitParts, repairCut, toBlocks } from './limits'
 import { escapeEntities, escapeName, neutralizeSlack, plainTextSafe, slackDate, slackLink, slackSyntax } from './syntax'
 
@@ -53,7 +54,7 @@ function linkLabel(event: KnockerEvent): string {
   }
 }
 
-function contextLine(event: KnockerEvent, test: boolean): string {
+export function contextLine(event: KnockerEvent, test: boolean): string {
   const who = whoOf(event)
   return [
     who && escapeName(who),
@@ -65,12 +66,18 @@ function contextLine(event: KnockerEvent, test: boolean): string {
     .join(' · ')
 }
 
+/** The late notice in mrkdwn: Knocker's own words, still made inert. */
+export function slackLateLine(late: LateNotice, options?: LateLineOptions): string {
+  return escapeName(lateLine(late, options))
+}
+
 export function formatSlack(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
   const view = describeEvent(event, slackSyntax)
   // The link is a mrkdwn link, not a button: a URL button still sends an interaction to the
   // webhook's app, and apps without interactivity show every clicker a warning icon.
   const parts = fitParts({
     header: headerFor(machineDisplayName(event.machine), view, ctx.test),
+    ...(ctx.late && { late: slackLateLine(ctx.late) }),
     ...(ctx.test && { notice: escapeEntities(TEST_NOTICE) }),
     fields: view.fields.map((f) => ({ name: escapeEntities(f.name), value: f.value })),
     // eventView cuts at ~200 words and 3000 characters, possibly inside a <url|label>.
@@ -81,7 +88,7 @@ export function formatSlack(event: KnockerEvent, ctx: FormatContext): PreparedRe
   const summary = viewSummary(view, ctx.test)
   const body: SlackMessageBody = {
     // The notification preview (and what screen readers and old clients show): always sent.
-    text: neutralizeSlack(summary),
+    text: neutralizeSlack(ctx.late ? `${summary} (${lateLine(ctx.late)})` : summary),
     blocks: toBlocks(parts),
     // Link previews of the museum's pages only clutter the channel.
     unfurl_links: false,

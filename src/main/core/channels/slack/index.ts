@@ -4,6 +4,7 @@
 import { postJson } from '../http/postJson'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifySlack } from './classify'
+import { slackDigest } from './digest'
 import { formatSlack } from './format'
 import { parseSlackTarget, redactSlackTarget, type SlackTarget } from './target'
 
@@ -30,6 +31,7 @@ export const slackChannel: Channel<SlackTarget> & {
   redactTarget: redactSlackTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
+  digest: slackDigest,
   send,
   classify: classifySlack,
   pacing: SLACK_PACING,

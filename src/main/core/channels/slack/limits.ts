@@ -30,6 +30,8 @@ const DESCRIPTION_SOFT_FLOOR = 1000
 export interface MessageParts {
   /** plain_text */
   header: string
+  /** "⏱ 2 h 11 min late — …" as a context line under the header, when the message is late. */
+  late?: string
   /** The test-send notice, when there is one. */
   notice?: string
   fields: Array<{ name: string; value: string }>
@@ -69,6 +71,7 @@ export function toBlocks(parts: MessageParts): KnownBlock[] {
     text: { type: 'plain_text', text: parts.header, emoji: true },
   }
   const blocks: KnownBlock[] = [header]
+  if (parts.late) blocks.push({ type: 'context', block_id: 'late', elements: [mrkdwn(parts.late)] })
   if (parts.notice) blocks.push({ type: 'section', block_id: 'notice', text: mrkdwn(parts.notice) })
   if (parts.fields.length) {
     const fields: SectionBlock = {
@@ -102,6 +105,7 @@ function clampParts(parts: MessageParts): MessageParts {
   })
   return {
     header: truncateChars(parts.header, BLOCK_LIMITS.headerText) || '–',
+    ...(parts.late && { late: cutMrkdwn(parts.late, BLOCK_LIMITS.text) }),
     ...(parts.notice && { notice: cutMrkdwn(parts.notice, BLOCK_LIMITS.sectionText) }),
     fields,
     ...(parts.description?.trim() && { description: cutMrkdwn(parts.description, BLOCK_LIMITS.sectionText) }),
@@ -126,7 +130,7 @@ function shrinkLongestFirst(texts: string[], excess: number, floor: number): str
 /**
  * Parts that satisfy every Block Kit limit and whose blocks stay within `budget` JSON
  * characters. Cut order: the description (longest, least essential), then the description
- * and field values together, longest first. Header, context and link are short by
+ * and field values together, longest first. Header, late line, context and link are short by
  * construction and never cut for the total.
  */
 export function fitParts(parts: MessageParts, budget: number = BLOCKS_JSON_BUDGET): MessageParts {

@@ -5,6 +5,7 @@
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine, truncateChars } from '../../text/markdownLinks'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
+import { lateLine } from '../../text/lateNotice'
 import type { FormatContext, PreparedRequest } from '../types'
 import { fitCard, TEAMS_LIMITS } from './limits'
 
@@ -78,6 +79,10 @@ export interface CardParts {
   title: string
   tone: Tone
   test: boolean
+  /** "⏱ 2 h 11 min late — …" (Markdown-escaped), when the message is late. */
+  late?: string
+  /** The same in plain text, added to every preview. */
+  latePlain?: string
   facts: TeamsFact[]
   description?: string
   footer: string
@@ -109,28 +114,39 @@ export interface AdaptiveCard {
   actions: Array<{ type: 'Action.OpenUrl'; title: string; url: string }>
 }
 
-/** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
-export function buildMessage(parts: CardParts): TeamsMessage {
+/** The card elements of one event: title, late line, TEST notice, facts, text, footer. */
+export function eventElements(parts: CardParts): Array<Record<string, unknown>> {
   const body: Array<Record<string, unknown>> = [
     // The title comes first: a client that previews a card by its first text shows it.
     { type: 'TextBlock', text: parts.title, weight: 'bolder', size: 'medium', color: TONE_COLORS[parts.tone], wrap: true },
   ]
+  if (parts.late) body.push({ type: 'TextBlock', text: parts.late, isSubtle: true, size: 'small', wrap: true, spacing: 'none' })
   if (parts.test) body.push({ type: 'TextBlock', text: TEST_NOTICE, weight: 'bolder', color: 'warning', wrap: true })
   if (parts.facts.length > 0) body.push({ type: 'FactSet', facts: parts.facts })
   if (parts.description) body.push({ type: 'TextBlock', text: parts.description, wrap: true })
   body.push({ type: 'TextBlock', text: parts.footer, isSubtle: true, size: 'small', wrap: true, spacing: 'medium' })
+  return body
+}
 
-  // Phones otherwise say only "Workflows sent a card". Which text a Teams client previews
-  // depends on the flow and the client, so the same short line goes everywhere one is read:
-  // - the message's `summary` (Bot Framework's notification/preview text) and `text`, which a
-  //   flow that posts the message itself, or reads triggerBody()?['text'], picks up;
-  // - the card's `fallbackText` (shown by clients that can't render the card) and `speak`
-  //   (screen readers). The "Post to a channel when a webhook request is received" template
-  //   posts only the card, so these are what travel with it.
+export function openUrlActions(actions: TeamsAction[]): AdaptiveCard['actions'] {
+  return actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url }))
+}
+
+/**
+ * An Adaptive Card inside the Workflows message envelope, with one preview line.
+ * Phones otherwise say only "Workflows sent a card". Which text a Teams client previews
+ * depends on the flow and the client, so the same short line goes everywhere one is read:
+ * - the message's `summary` (Bot Framework's notification/preview text) and `text`, which a
+ *   flow that posts the message itself, or reads triggerBody()?['text'], picks up;
+ * - the card's `fallbackText` (shown by clients that can't render the card) and `speak`
+ *   (screen readers). The "Post to a channel when a webhook request is received" template
+ *   posts only the card, so these are what travel with it.
+ */
+export function cardMessage(preview: string, body: AdaptiveCard['body'], actions: AdaptiveCard['actions']): TeamsMessage {
   return {
     type: 'message',
-    summary: parts.preview,
-    text: parts.preview,
+    summary: preview,
+    text: preview,
     attachments: [
       {
         contentType: ADAPTIVE_CARD_CONTENT_TYPE,
@@ -139,16 +155,22 @@ export function buildMessage(parts: CardParts): TeamsMessage {
           $schema: ADAPTIVE_CARD_SCHEMA,
           type: 'AdaptiveCard',
           version: TEAMS_LIMITS.cardVersion,
-          fallbackText: parts.preview,
+          fallbackText: preview,
           // speak may be read as SSML: keep markup characters out.
-          speak: parts.preview.replace(/[<>&]/g, ' '),
+          speak: preview.replace(/[<>&]/g, ' '),
           msteams: { width: 'Full' },
           body,
-          actions: parts.actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url })),
+          actions,
         },
       },
     ],
   }
+}
+
+/** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
+export function buildMessage(parts: CardParts): TeamsMessage {
+  const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
+  return cardMessage(preview, eventElements(parts), openUrlActions(parts.actions))
 }
 
 /** "Open problem report" for the record the event is about, plus the linked report of a log entry. */
@@ -192,6 +214,10 @@ export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
     preview: viewSummary(view, ctx.test),
   }
   if (view.description) parts.description = view.description
+  if (ctx.late) {
+    parts.latePlain = lateLine(ctx.late)
+    parts.late = teamsSyntax.escape(parts.latePlain)
+  }
   return parts
 }
 

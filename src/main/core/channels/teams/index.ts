@@ -6,11 +6,13 @@ import { postJson } from '../http/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { formatTeams } from './card'
 import { classifyTeams } from './classify'
+import { teamsDigest } from './digest'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
 
 export type { TeamsTarget } from './target'
 export { buildMessage, cardParts, formatTeams, teamsSyntax, TONE_COLORS } from './card'
 export { classifyTeams, ENDPOINT_PROBLEMS } from './classify'
+export { formatTeamsDigest, TEAMS_DIGEST_MAX } from './digest'
 export { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
 export { CONNECTOR_RETIRED, MISSING_SIG, parseTeamsTarget, redactTeamsTarget } from './target'
 
@@ -25,6 +27,7 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   redactTarget: redactTeamsTarget,
   secretValues: (target) => [new URL(target.url).searchParams.get('sig') ?? ''],
   format: formatTeams,
+  digest: teamsDigest,
   send,
   classify: classifyTeams,
   // Each request runs a flow that posts through the Teams connector, which throttles per

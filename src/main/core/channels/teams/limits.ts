@@ -2,6 +2,7 @@
 // before the flow runs, so a card that is too large fails silently inside the flow: every
 // message is measured (serialised, in UTF-8 bytes) before sending and shortened until it
 // fits. A message that cannot be made to fit is never sent.
+import { largestFitting } from '../../text/largestFitting'
 import { truncateChars } from '../../text/markdownLinks'
 
 export const TEAMS_LIMITS = {
@@ -29,17 +30,6 @@ export class CardTooLargeError extends Error {}
 /** Size of a body as sent: JSON, UTF-8. */
 export function messageBytes(body: unknown): number {
   return Buffer.byteLength(JSON.stringify(body), 'utf8')
-}
-
-/** Largest cap in [low, high] for which `fits` holds (fits is monotone: true below some cap). */
-function largestFitting(low: number, high: number, fits: (cap: number) => boolean): number | undefined {
-  if (!fits(low)) return undefined
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2)
-    if (fits(mid)) low = mid
-    else high = mid - 1
-  }
-  return low
 }
 
 function withDescription<P extends FittableParts>(parts: P, cap: number): P {

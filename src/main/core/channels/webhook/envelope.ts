@@ -1,5 +1,5 @@
-// KnockerEvent → the webhook body: {"type", "timestamp", "test"?, "data": <the event as
-// accepted>, "truncated"?}, plus the stable webhook-id header. No human rendering: receivers
+// KnockerEvent → the webhook body: {"type", "timestamp", "test"?, "late"?, "data": <the event
+// as accepted>, "truncated"?}, plus the stable webhook-id header. No human rendering: receivers
 // get the event contract itself.
 import type { KnockerEvent } from '../../../../shared/events'
 import { describeEvent, viewSummary, type MessageSyntax } from '../eventView'
@@ -13,6 +13,8 @@ export interface WebhookEnvelope {
   timestamp: string
   /** Only on test sends, whose data is a sample event. */
   test?: true
+  /** Only when sent long after Knocker accepted the event: by how much and why. */
+  late?: { ms: number; reason: string }
   data: KnockerEvent
   /** Fields of data shortened to keep the body under 20 KB ("problem_report.description"). */
   truncated?: string[]
@@ -34,6 +36,9 @@ export function formatWebhook(event: KnockerEvent, ctx: FormatContext): Prepared
     // for byte the first one (webhook-timestamp carries the time of each attempt).
     timestamp: new Date(ctx.delivery.createdAt).toISOString(),
     ...(ctx.test ? { test: true as const } : {}),
+    // As the engine measured it: a retry keeps its bytes only if the engine passes the same
+    // notice again (webhook-id stays the receiver's dedup key either way).
+    ...(ctx.late ? { late: { ms: Math.max(0, Math.round(ctx.late.ms)), reason: ctx.late.reason } } : {}),
     data: event,
   }
   return {
