@@ -19,7 +19,9 @@ afterEach(async () => {
 })
 
 /** A Knocker and a Slack mock sharing the test clock (so h.advance refills the mock's bucket too). */
-async function setup(o: { mock?: SlackMockOptions; core?: Partial<KnockerOptions>; pacing?: Pacing | null } = {}) {
+async function setup(
+  o: { mock?: SlackMockOptions; core?: Partial<KnockerOptions>; pacing?: Pacing | null; options?: Record<string, unknown> } = {},
+) {
   const core: Partial<KnockerOptions> = { ...o.core }
   if (o.pacing !== undefined) {
     core.channels = { ...channels, slack: { ...slackChannel, pacing: o.pacing ?? undefined } as (typeof channels)['slack'] }
@@ -27,12 +29,12 @@ async function setup(o: { mock?: SlackMockOptions; core?: Partial<KnockerOptions
   const harness = await startHarness({ core })
   h = harness
   slack = await startSlackMock({ now: () => harness.clock.now(), ...o.mock })
-  return { h: harness, slack, ...(await addEndpoint(harness, slack)) }
+  return { h: harness, slack, ...(await addEndpoint(harness, slack, undefined, o.options)) }
 }
 
-async function addEndpoint(harness: Harness, mock: SlackMock, name = 'Slack #maintenance') {
+async function addEndpoint(harness: Harness, mock: SlackMock, name = 'Slack #maintenance', options: Record<string, unknown> = {}) {
   const hook = mock.addWebhook()
-  const res = await harness.admin('POST', '/api/endpoints', { name, kind: 'slack', url: hook.url })
+  const res = await harness.admin('POST', '/api/endpoints', { name, kind: 'slack', url: hook.url, options })
   if (res.status !== 201) throw new Error(`create endpoint failed: ${JSON.stringify(res.json)}`)
   return { endpoint: res.json, hook }
 }
@@ -169,7 +171,8 @@ describe('Slack delivery', () => {
     expect(patched.json.needs_attention).toBeNull()
     const [resumed] = await slack.waitForMessages(1)
     expect(resumed.webhookId).toBe(fresh.webhookId)
-    expect(resumed.body.text).toBe('Eight Ball Deluxe: problem report #412 closed by Diana')
+    // Held for an hour behind the flag: the message says it is late, and why.
+    expect(resumed.body.text).toBe('Eight Ball Deluxe: problem report #412 closed by Diana (⏱ 1 h late — it waited in the queue)')
   })
 
   it.each(['channel_not_found', 'channel_is_archived', 'action_prohibited', 'invalid_token'] as SlackWebhookError[])(
@@ -310,7 +313,8 @@ describe('Slack pacing', () => {
   const burst = () => Array.from({ length: 100 }, () => sampleEvent('log_entry.created'))
 
   it('the real pacing (burst 10, 1/s) sends 100 events into a bucket of 25/1 s without one 429', async () => {
-    const { h, slack } = await setup({ mock: { bucketCapacity: 25, refillPerSecond: 1 } })
+    // One message per event: this measures the pace itself (a backlog would otherwise go as digests).
+    const { h, slack } = await setup({ mock: { bucketCapacity: 25, refillPerSecond: 1 }, options: { digests: false } })
     expect((await h.post({ events: burst() })).status).toBe(202)
     await slack.waitForMessages(10)
     await sleep(150)
@@ -333,7 +337,7 @@ describe('Slack pacing', () => {
   })
 
   it('without pacing the same burst collects 429s (the control)', async () => {
-    const { h, slack } = await setup({ mock: { bucketCapacity: 25, refillPerSecond: 1 }, pacing: null })
+    const { h, slack } = await setup({ mock: { bucketCapacity: 25, refillPerSecond: 1 }, pacing: null, options: { digests: false } })
     expect((await h.post({ events: burst() })).status).toBe(202)
     await waitFor(() => slack!.rateLimited429Count === 1, 3000, 'the first 429')
     expect(slack.messages).toHaveLength(25)

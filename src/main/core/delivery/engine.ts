@@ -23,8 +23,11 @@ export const RESPONSE_BODY_LIMIT = 4096
 const SAFETY_PUMP_MS = 30_000
 /** A message going out later than this after Knocker received its event says so. */
 export const LATE_AFTER_MS = 5 * 60_000
-/** This many due messages for one endpoint become a digest, where the service allows one. */
+/** A backlog: this many messages due for one endpoint, the oldest waiting at least this long
+ * (after an outage, or a burst faster than the service takes). It goes as digests where the
+ * service allows one; a fresh burst within the service's pace still goes one by one. */
 export const DIGEST_MIN_BACKLOG = 3
+export const DIGEST_AFTER_WAIT_MS = 10_000
 /** Consecutive refused messages (each a permanent error) that pause an endpoint. */
 export const PERMANENT_FAILURES_TO_PAUSE = 3
 /** How often deliveries past their time to live are failed. */
@@ -204,7 +207,7 @@ export class DeliveryEngine {
       channel.digest && endpoint && endpoint.options.forum !== true && endpoint.options.digests !== false && !this.connectivity.state
     if (digestable) {
       const due = this.o.queue.dueRun(head.endpointId, head.id, now, channel.digest!.maxItems)
-      if (due.length >= DIGEST_MIN_BACKLOG) {
+      if (due.length >= DIGEST_MIN_BACKLOG && now - due[0].createdAt >= DIGEST_AFTER_WAIT_MS) {
         const { included } = channel.digest!.format(due.map((d) => this.digestItem(d, endpoint.options, now)))
         const claimed = this.o.queue.claimMany(due.slice(0, Math.max(1, included)).map((d) => d.id), this.instanceId, lease, now)
         if (claimed.length > 0) return claimed
@@ -241,9 +244,11 @@ export class DeliveryEngine {
         ? 'sent again by hand'
         : this.connectivity.wasOfflineSince(delivery.createdAt) || delivery.lastErrorClass === 'network' || delivery.lastErrorClass === 'timeout'
           ? 'the museum was offline'
-          : delivery.lastErrorClass === 'rate_limited' || delivery.lastErrorClass === null
+          : delivery.lastErrorClass === 'rate_limited'
             ? `${kind ? KIND_LABELS[kind] : 'the service'} was busy`
-            : `${kind ? KIND_LABELS[kind] : 'the service'} was not accepting messages`
+            : delivery.lastErrorClass === null
+              ? 'it waited in the queue'
+              : `${kind ? KIND_LABELS[kind] : 'the service'} was not accepting messages`
     return { ms, reason }
   }
 
