@@ -1,11 +1,11 @@
 // The admin UI against the real headless shell and a local Discord mock: add an endpoint, send a
 // test, watch a pushed event get delivered, switch things off, and sign in with a wrong token.
-import { randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
-import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import type { EndpointView, Settings } from '../../src/shared/contracts'
 import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
+import type { EventType } from '../../src/shared/events'
 import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import { adminGet as adminGetFrom, pushEvent as pushEventTo } from './shellRequests'
 
 let shell: HeadlessShell
 let discord: DiscordMock
@@ -20,24 +20,8 @@ test.afterAll(async () => {
   await discord?.close()
 })
 
-async function adminGet<T>(path: string): Promise<T> {
-  const res = await fetch(`${shell.url}${path}`, { headers: { authorization: `Bearer ${shell.adminToken}` } })
-  expect(res.status, `GET ${path}`).toBe(200)
-  return (await res.json()) as T
-}
-
-/** Pushes one sample event the way the museum app does; returns its fresh event_id. */
-async function pushEvent(): Promise<string> {
-  const eventId = `e2e:${randomUUID()}`
-  const event = { ...SAMPLE_EVENTS['problem_report.created'], event_id: eventId }
-  const res = await fetch(`${shell.url}/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${shell.ingestToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(event),
-  })
-  expect(res.status, await res.clone().text()).toBe(202)
-  return eventId
-}
+const adminGet = <T>(path: string) => adminGetFrom<T>(shell, path)
+const pushEvent = (type?: EventType) => pushEventTo(shell, type)
 
 async function openPage(page: Page, name: 'Overview' | 'Endpoints' | 'Deliveries' | 'Events & sources') {
   await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${name}`) }).click()

@@ -6,13 +6,12 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
-import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import type { EventType } from '../../src/shared/events'
 import type { Settings } from '../../src/shared/contracts'
 import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
 import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import { adminGet as adminGetFrom, pushEvent as pushEventTo } from './shellRequests'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots', import.meta.url))
 
@@ -30,22 +29,8 @@ test.afterAll(async () => {
   await discord?.close()
 })
 
-async function adminGet<T>(path: string): Promise<T> {
-  const res = await fetch(`${shell.url}${path}`, { headers: { authorization: `Bearer ${shell.adminToken}` } })
-  expect(res.status, `GET ${path}`).toBe(200)
-  return (await res.json()) as T
-}
-
-async function pushEvent(type: EventType = 'problem_report.created'): Promise<string> {
-  const eventId = `e2e:${randomUUID()}`
-  const res = await fetch(`${shell.url}/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${shell.ingestToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...SAMPLE_EVENTS[type], event_id: eventId }),
-  })
-  expect(res.status, await res.clone().text()).toBe(202)
-  return eventId
-}
+const adminGet = <T>(path: string) => adminGetFrom<T>(shell, path)
+const pushEvent = (type?: EventType) => pushEventTo(shell, type)
 
 async function openPage(page: Page, name: string) {
   await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${name}`) }).click()

@@ -1,6 +1,6 @@
 // The delivery outbox as a queue: which delivery is next per endpoint, claiming it under a
 // lease, and writing the result of an attempt. All SQL of the engine lives here.
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
 import type { EndpointKind, ErrorClass } from '../../../shared/domain'
 import type { Db } from '../db/openDb'
 import { formatTtl } from './retryPolicy'
@@ -80,40 +80,33 @@ export class DeliveryQueue {
   }
 
   claim(id: number, owner: string, leaseUntil: number, now: number): DeliveryRow | undefined {
-    return this.db
-      .update(deliveries)
-      .set({
-        status: 'sending',
-        leaseOwner: owner,
-        leaseExpiresAt: leaseUntil,
-        attemptCount: sql`${deliveries.attemptCount} + 1`,
-        updatedAt: now,
-      })
-      .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['pending', 'retrying'])))
-      .returning()
-      .get()
+    return this.claimMany([id], owner, leaseUntil, now)[0]
   }
 
-  /** Claims these deliveries (a digest) in one transaction; all or none. */
+  /** Claims these deliveries (one message, or a digest) in one transaction: all, or none when
+   * any of them is no longer waiting. */
   claimMany(ids: number[], owner: string, leaseUntil: number, now: number): DeliveryRow[] {
-    return this.db.transaction((tx) => {
-      const claimed = tx
-        .update(deliveries)
-        .set({
-          status: 'sending',
-          leaseOwner: owner,
-          leaseExpiresAt: leaseUntil,
-          attemptCount: sql`${deliveries.attemptCount} + 1`,
-          updatedAt: now,
-        })
-        .where(and(inArray(deliveries.id, ids), inArray(deliveries.status, ['pending', 'retrying'])))
-        .returning()
-        .all()
-      if (claimed.length !== ids.length) {
-        tx.rollback()
-      }
-      return claimed.sort((a, b) => a.id - b.id)
-    })
+    try {
+      return this.db.transaction((tx) => {
+        const claimed = tx
+          .update(deliveries)
+          .set({
+            status: 'sending',
+            leaseOwner: owner,
+            leaseExpiresAt: leaseUntil,
+            attemptCount: sql`${deliveries.attemptCount} + 1`,
+            updatedAt: now,
+          })
+          .where(and(inArray(deliveries.id, ids), inArray(deliveries.status, ['pending', 'retrying'])))
+          .returning()
+          .all()
+        if (claimed.length !== ids.length) tx.rollback()
+        return claimed.sort((x, y) => x.id - y.id)
+      })
+    } catch (error) {
+      if (error instanceof TransactionRollbackError) return []
+      throw error
+    }
   }
 
   /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping
