@@ -2,7 +2,7 @@
 // part, link, colour, fields and text. Each channel renders it in its own syntax (Discord
 // Markdown, Slack mrkdwn, Adaptive Card text, HTML email) through a MessageSyntax.
 import { machineDisplayName, type KnockerEvent, type LogEntry, type Machine } from '../../../shared/events'
-import { oneLine, renderLinkMarkup, truncateChars, truncateWords } from '../text/markdownLinks'
+import { oneLine, renderLinkMarkup, stripControls, truncateChars, truncateWords } from '../text/markdownLinks'
 
 export interface MessageSyntax {
   /** Make a name inert: it must not restyle, link or mention anything. */
@@ -62,7 +62,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Report/log text: made inert, host-app links made absolute, cut at ~200 words. */
 function bodyText(event: KnockerEvent, text: string, s: MessageSyntax): string {
-  const linked = renderLinkMarkup(s.escapeText ? s.escapeText(text) : text, {
+  const clean = stripControls(text)
+  const linked = renderLinkMarkup(s.escapeText ? s.escapeText(clean) : clean, {
     siteUrl: event.site_url,
     link: s.link,
     machineNames: { [event.machine.slug]: machineDisplayName(event.machine) },

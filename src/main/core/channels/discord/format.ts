@@ -18,9 +18,17 @@ import { EMBED_LIMITS, fitEmbed, fitEmbedUnderLine } from './limits'
 
 export { COLORS, TEST_NOTICE, TEST_TITLE_PREFIX }
 
-/** Escape the Markdown that would restyle a name or turn it into a link. */
+// At the start of a line Discord reads these as a heading, subtext, quote or list item.
+const BLOCK_START = /^(\s*)(#{1,3}|-#|>{1,3}|[-*+]|\d+[.)])(?=\s|$)/
+
+/** Escape the Markdown that would restyle a name or turn it into a link (or a heading). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_~`|[\]]/g, '\\$&')
+  return text
+    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    // A backslash only escapes punctuation: "1." becomes "1\.", "#" becomes "\#".
+    .replace(BLOCK_START, (_m, space: string, marker: string) =>
+      /^\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`,
+    )
 }
 
 /** Discord Markdown; dates as <t:…>, which Discord renders in each reader's own time zone. */
@@ -46,7 +54,7 @@ export function eventEmbed(event: KnockerEvent, view: EventView, test: boolean):
     url: view.url,
     color: view.color,
     timestamp: new Date(event.occurred_at).toISOString(),
-    footer: { text: `Flipfix · ${oneLine(event.machine.asset_id)}${test ? ' · test message' : ''}` },
+    footer: { text: neutralizeDiscordMentions(`Flipfix · ${oneLine(event.machine.asset_id)}${test ? ' · test message' : ''}`) },
   }
   if (view.description) embed.description = neutralizeDiscordMentions(view.description)
   embed.fields = view.fields.map((f) => ({ ...f, value: neutralizeDiscordMentions(f.value) }))
@@ -86,7 +94,7 @@ export function forumThreadName(event: KnockerEvent, test: boolean): string {
   const topic = report
     ? report.description.trim() || `${report.problem_type_label} (#${report.id})`
     : describeEvent(event, discordSyntax).what
-  const name = `${test ? TEST_TITLE_PREFIX : ''}${machine}: ${oneLine(topic)}`
+  const name = `${test ? TEST_TITLE_PREFIX : ''}${oneLine(machine)}: ${oneLine(topic)}`
   return truncateChars(neutralizeDiscordMentions(name), FORUM_THREAD_NAME_MAX)
 }
 

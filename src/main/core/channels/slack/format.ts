@@ -27,7 +27,12 @@ function headerFor(machineName: string, view: EventView, test: boolean): string 
   const suffix = ` — ${view.what}`
   const room = BLOCK_LIMITS.headerText - prefix.length - Math.min(suffix.length, BLOCK_LIMITS.headerText / 2)
   const title = prefix + truncateChars(oneLine(machineName), Math.max(room, 1)) + suffix
-  return plainTextSafe(truncateChars(title, BLOCK_LIMITS.headerText))
+  const cut = truncateChars(title, BLOCK_LIMITS.headerText)
+  const safe = plainTextSafe(cut)
+  if (safe.length <= BLOCK_LIMITS.headerText) return safe
+  // The zero-width spaces made it longer: cut that much more, so no later cut can separate a
+  // "<" from the space that keeps it inert.
+  return plainTextSafe(truncateChars(title, BLOCK_LIMITS.headerText - (safe.length - cut.length)))
 }
 
 /** Who did it: the person acting, or the reporter of a new report. */

@@ -52,8 +52,9 @@ export function slackLink(label: string, url: string): string {
   return `<${slackUrl(url)}|${neutralizeSlack(oneLine(label)).replace(/\|/g, '¦') || slackUrl(url)}>`
 }
 
-// Markdown links [label](https://…) and bare http(s) URLs in report/log texts.
-const LINKS = /\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s]{1,2000})\)|\bhttps?:\/\/[^\s<>"'()[\]]{1,2000}/gi
+// Markdown links [label](https://…) and bare http(s) URLs in report/log texts. A bare URL
+// stops at "|": someone typing Slack's own <url|label> syntax gets it shown, not parsed.
+const LINKS = /\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s]{1,2000})\)|\bhttps?:\/\/[^\s<>"'()[\]|]{1,2000}/gi
 const TRAILING_PUNCTUATION = /[.,;:!?]+$/
 
 /** Markdown's emphasis and headings in their mrkdwn form (the rest reads fine as is). */

@@ -29,16 +29,39 @@ const MARKDOWN_SPECIAL = /[\\*_[\]`~<>]/g
 // A name that starts like a list item or heading would be restyled as one.
 const BLOCK_START = /^(\s*)([-+#]|\d+[.)])(?=\s|$)/
 
+// Teams evaluates {{DATE(…)}} and {{TIME(…)}} in any TextBlock: typed text must not call them
+// (our own footer adds its date after escaping). A zero-width space splits the braces.
+const FUNCTION_OPEN = /\{\{/g
+const ZWSP = '\u200b'
+
 function escapeMarkdown(text: string): string {
-  return text.replace(MARKDOWN_SPECIAL, '\\$&').replace(BLOCK_START, (_m, space: string, marker: string) => `${space}\\${marker}`)
+  return text
+    .replace(MARKDOWN_SPECIAL, '\\$&')
+    .replace(BLOCK_START, (_m, space: string, marker: string) => `${space}\\${marker}`)
+    .replace(FUNCTION_OPEN, `{${ZWSP}{`)
 }
 
 // Control characters render as boxes (or break the flow's JSON handling); tabs and newlines stay.
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+// A Markdown link whose target isn't a web page (javascript:, file:, data: …) loses its syntax.
+const NON_WEB_LINK = /\[([^\]\n]*)\]\((?!https?:\/\/|mailto:)/gi
 
-/** Free text (report descriptions, log texts) keeps its Markdown: Teams renders the same subset. */
+/** Free text (report descriptions, log texts) keeps its Markdown: Teams renders the same subset.
+ * What it can't keep: tags (<at>…</at> looks like a mention, HTML to some clients), template
+ * functions and links to anything but web pages and mail. */
 function cleanFreeText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '')
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL_CHARS, '')
+    .replace(/[<>]/g, '\\$&')
+    .replace(FUNCTION_OPEN, `{${ZWSP}{`)
+    .replace(NON_WEB_LINK, (_m, label: string) => `\\[${label}\\](`)
+}
+
+/** The one-line preview travels outside the card (message text, notifications), where a flow
+ * may treat it as HTML: angle brackets become look-alikes that open no tag. */
+function previewText(text: string): string {
+  return text.replace(/</g, '‹').replace(/>/g, '›')
 }
 
 /** The work date as the event wrote it (the host app's own date when it sends a local
@@ -211,7 +234,7 @@ export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
     facts: view.fields.map((f) => ({ title: f.name, value: f.value })),
     footer: `Flipfix · ${teamsSyntax.escape(oneLine(event.machine.asset_id))}${localizedTime(event.occurred_at)}${ctx.test ? ' · test message' : ''}`,
     actions: actionsFor(event, view.url),
-    preview: viewSummary(view, ctx.test),
+    preview: previewText(viewSummary(view, ctx.test)),
   }
   if (view.description) parts.description = view.description
   if (ctx.late) {
