@@ -1,6 +1,7 @@
 // POST /v1/events: auth, validation, size and type limits, batches, durability.
+import { Agent, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
+import { ADMIN_TOKEN, INGEST_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
 
 let h: Harness
 afterEach(async () => h?.close())
@@ -70,6 +71,53 @@ describe('intake', () => {
     expect(broken.status).toBe(415)
     expect(broken.json.error.code).toBe('invalid_json')
     expect((await h.admin('GET', '/api/stats')).json.events.total).toBe(0)
+  })
+
+  it('refuses bytes that are not UTF-8 (415) and escapes that are not characters (400), storing nothing', async () => {
+    h = await startHarness()
+    const event: any = sampleEvent('problem_report.created')
+    event.problem_report.description = 'before@@after'
+    const [a, b] = JSON.stringify(event).split('@@')
+    const latin1 = Buffer.concat([Buffer.from(a), Buffer.from([0xe9]), Buffer.from(b)]) // "é" in Latin-1
+    const res = await fetch(`${h.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' },
+      body: latin1,
+    })
+    expect(res.status).toBe(415)
+    expect((await res.json()).error).toMatchObject({ code: 'invalid_json', message: 'The body is not valid UTF-8' })
+
+    const lone = await h.post(JSON.stringify(event).replace('before@@after', 'half \\ud83d of an emoji'))
+    expect(lone.status).toBe(400)
+    expect(lone.json.error.issues).toEqual([{ path: 'problem_report.description', message: expect.stringMatching(/surrogate/) }])
+    const inBatch = await h.post(`{"events":[${JSON.stringify(sampleEvent('machine.created'))},${JSON.stringify(event).replace('before@@after', '\\udc00')}]}`)
+    expect(inBatch.status).toBe(400)
+    expect(inBatch.json.error.issues[0].path).toBe('events.1.problem_report.description')
+    // A whole emoji written as two escapes is fine.
+    expect((await h.post(JSON.stringify(event).replace('before@@after', '\\ud83d\\udca5'))).status).toBe(202)
+    expect((await h.admin('GET', '/api/stats')).json.events.total).toBe(1)
+  })
+
+  it('answers 413 to an oversized chunked body and keeps the connection usable', async () => {
+    h = await startHarness()
+    // One connection, so the second request goes over the socket the first one used.
+    const agent = new Agent({ connections: 1 })
+    try {
+      const headers = { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' }
+      async function* oversized() {
+        for (let i = 0; i < 6; i++) yield Buffer.alloc(64 * 1024, 'x') // no length: sent chunked
+      }
+      const first = await request(`${h.url}/v1/events`, { method: 'POST', headers, body: oversized(), dispatcher: agent })
+      expect(first.statusCode).toBe(413)
+      expect(((await first.body.json()) as any).error.code).toBe('payload_too_large')
+      // Closing a socket with unread bytes makes the kernel reset it: the next request would fail.
+      await new Promise((r) => setTimeout(r, 50))
+      const second = await request(`${h.url}/v1/events`, { method: 'POST', headers, body: JSON.stringify(sampleEvent('machine.created')), dispatcher: agent })
+      expect(second.statusCode).toBe(202)
+      await second.body.dump()
+    } finally {
+      await agent.close()
+    }
   })
 
   it('never stores the reporter contact, even when the host app sends it', async () => {

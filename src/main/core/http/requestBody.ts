@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http'
 import { ApiError } from '../admin/apiError'
 
 export const MAX_BODY_BYTES = 256 * 1024
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+/** How far past the limit an undeclared (chunked) body is read, to answer 413 cleanly. */
+const DRAIN_FACTOR = 4
 
 export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN)
@@ -19,13 +22,20 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYT
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > maxBytes) {
-      req.resume()
-      throw tooLarge(maxBytes)
-    }
-    chunks.push(chunk as Buffer)
+    // Leaving this loop destroys the request, and a socket closed with unread bytes is reset
+    // by the kernel: the client's next request on that keep-alive connection would fail. So a
+    // chunked body over the limit is read on and discarded, unless it is absurdly long.
+    if (size > maxBytes * DRAIN_FACTOR) break
+    if (size <= maxBytes) chunks.push(chunk as Buffer)
   }
-  const text = Buffer.concat(chunks).toString('utf8')
+  if (size > maxBytes) throw tooLarge(maxBytes)
+  let text: string
+  try {
+    // JSON is UTF-8 (RFC 8259). Decoding leniently would store U+FFFD in place of what was sent.
+    text = strictUtf8.decode(Buffer.concat(chunks))
+  } catch {
+    throw new ApiError(415, 'invalid_json', 'The body is not valid UTF-8')
+  }
   if (text.trim() === '') throw new ApiError(415, 'invalid_json', 'The body is empty; expected JSON')
   try {
     return JSON.parse(text)

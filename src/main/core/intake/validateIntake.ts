@@ -18,8 +18,12 @@ export function validateIntakeBody(body: unknown): { events: KnockerEvent[]; bat
     const events: KnockerEvent[] = []
     batch.data.events.forEach((item, i) => {
       const parsed = EventSchema.safeParse(item)
-      if (parsed.success) events.push(parsed.data)
-      else issues.push(...issuesFromZod(parsed.error, ['events', i]))
+      if (!parsed.success) issues.push(...issuesFromZod(parsed.error, ['events', i]))
+      else {
+        const broken = malformedTextIssues(parsed.data, ['events', i])
+        if (broken.length > 0) issues.push(...broken)
+        else events.push(parsed.data)
+      }
     })
     if (issues.length > 0) {
       throw new ApiError(400, 'invalid_event', `${countInvalid(issues)} of ${batch.data.events.length} events are invalid; none were accepted`, issues)
@@ -28,7 +32,27 @@ export function validateIntakeBody(body: unknown): { events: KnockerEvent[]; bat
   }
   const parsed = EventSchema.safeParse(body)
   if (!parsed.success) throw new ApiError(400, 'invalid_event', 'The event is invalid', issuesFromZod(parsed.error))
+  const broken = malformedTextIssues(parsed.data)
+  if (broken.length > 0) throw new ApiError(400, 'invalid_event', 'The event is invalid', broken)
   return { events: [parsed.data], batch: false }
+}
+
+// Half of a UTF-16 surrogate pair, written as a "\ud800" escape: valid JSON, but no character.
+// Stored, it would turn into U+FFFD on the way to SQLite and every destination.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** Every text of a validated event must be real Unicode text. */
+function malformedTextIssues(value: unknown, prefix: (string | number)[] = []): Issue[] {
+  if (typeof value === 'string') {
+    return LONE_SURROGATE.test(value)
+      ? [{ path: prefix.join('.') || '(root)', message: 'contains half of a surrogate pair (not Unicode text)' }]
+      : []
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => malformedTextIssues(item, [...prefix, i]))
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => malformedTextIssues(item, [...prefix, key]))
+  }
+  return []
 }
 
 function countInvalid(issues: Issue[]): number {
