@@ -1,4 +1,5 @@
 // POST /v1/events: auth, validation, size and type limits, batches, durability.
+import { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, INGEST_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
@@ -107,7 +108,7 @@ describe('intake', () => {
       async function* oversized() {
         for (let i = 0; i < 6; i++) yield Buffer.alloc(64 * 1024, 'x') // no length: sent chunked
       }
-      const first = await request(`${h.url}/v1/events`, { method: 'POST', headers, body: oversized(), dispatcher: agent })
+      const first = await request(`${h.url}/v1/events`, { method: 'POST', headers, body: Readable.from(oversized()), dispatcher: agent })
       expect(first.statusCode).toBe(413)
       expect(((await first.body.json()) as any).error.code).toBe('payload_too_large')
       // Closing a socket with unread bytes makes the kernel reset it: the next request would fail.

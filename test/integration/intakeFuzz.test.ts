@@ -3,7 +3,7 @@
 // file: every invalid one gets its 4xx with the error shape and stores nothing; every valid
 // one, full of mentions and markup, is stored exactly as validated and reaches the real
 // mocks of all five destinations harmlessly (checked on what the mocks received).
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { Agent, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/main/core/log/logger'
@@ -71,7 +71,7 @@ async function send(url: string, c: FuzzCase): Promise<Answer> {
   if (c.token === 'wrong') headers.authorization = 'Bearer not-the-ingest-token-at-all'
   const bytes = c.body
   // A generator body has no length: undici sends it chunked.
-  const body = bytes && c.chunked ? chunks(bytes) : bytes
+  const body = bytes && c.chunked ? Readable.from(chunks(bytes)) : bytes
   try {
     const res = await request(`${url}/v1/events`, { method: c.method, headers, body, dispatcher: client })
     const text = await res.body.text()
