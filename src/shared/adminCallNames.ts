@@ -18,6 +18,9 @@ export const ADMIN_CALL_NAMES = [
   'previewMessage',
   'getIntakeInfo',
   'getSystemInfo',
+  'getPollers',
+  'updatePoller',
+  'pollNow',
 ] as const
 
 /** The IPC channel of one admin call. */

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
 import { KIND_OPTIONS, TARGET_FIELDS } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
+import { PollerIdSchema, PollerUpdateSchema, PollerViewSchema } from './pollers'
 
 const id = z.string().min(1).max(100)
 const numericId = z.coerce.number().int().positive()
@@ -312,6 +313,20 @@ export const adminContracts = {
   previewMessage: contract({ method: 'POST', path: '/api/preview', input: PreviewInputSchema, output: PreviewSchema }),
   getIntakeInfo: contract({ method: 'GET', path: '/api/intake', input: Empty, output: IntakeInfoSchema }),
   getSystemInfo: contract({ method: 'GET', path: '/api/system', input: Empty, output: SystemInfoSchema }),
+  // Pollers (issue 6): the host app's machines list and event feed.
+  getPollers: contract({
+    method: 'GET',
+    path: '/api/pollers',
+    input: Empty,
+    output: z.object({ pollers: z.array(PollerViewSchema) }),
+  }),
+  updatePoller: contract({ method: 'PATCH', path: '/api/pollers/:id', input: PollerUpdateSchema, output: PollerViewSchema }),
+  pollNow: contract({
+    method: 'POST',
+    path: '/api/pollers/:id/poll',
+    input: z.object({ id: PollerIdSchema }),
+    output: PollerViewSchema,
+  }),
 } as const
 
 export type AdminContracts = typeof adminContracts

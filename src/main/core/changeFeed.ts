@@ -51,6 +51,10 @@ export const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> =
   // Retrying also clears the endpoint's "needs attention" flag.
   retryDelivery: ['deliveries', 'endpoints', 'state'],
   retryFailed: ['deliveries', 'endpoints', 'state'],
+  getPollers: [],
+  updatePoller: ['settings'],
+  // A poll may bring new events (and with them deliveries).
+  pollNow: ['deliveries', 'endpoints', 'state'],
 }
 
 /** The same AdminApi, announcing each successful change on the feed. */

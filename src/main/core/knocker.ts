@@ -11,10 +11,12 @@ import { systemClock, type Clock } from './clock'
 import { EndpointsRepo } from './db/endpointsRepo'
 import { HistoryPruner } from './db/historyPruner'
 import { openDb, type Db } from './db/openDb'
+import { PollersRepo } from './db/pollersRepo'
 import { SettingsRepo } from './db/settingsRepo'
 import { DeliveryQueue, ThreadStore } from './delivery/deliveryQueue'
 import { DeliveryEngine } from './delivery/engine'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
+import { PollScheduler } from './intake/pollers/pollScheduler'
 import type { Logger } from './log/logger'
 import type { SecretBox } from './secrets/secretBox'
 
@@ -50,6 +52,9 @@ export class KnockerCore {
   readonly endpoints: EndpointsRepo
   private readonly changes = new ChangeFeed()
   private readonly intake: IntakeWriter
+  /** The host-app pollers (machines list, event feed) and their settings. */
+  readonly pollers: PollScheduler
+  readonly pollerSettings: PollersRepo
   readonly pruner: HistoryPruner
   private readonly dispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
@@ -94,6 +99,17 @@ export class KnockerCore {
       clock,
       onCommitted: () => this.engine.kick(),
     })
+    this.pollerSettings = new PollersRepo(this.db, options.secretBox)
+    this.pollers = new PollScheduler({
+      repo: this.pollerSettings,
+      intake: this.intake,
+      settings: this.settings,
+      clock,
+      logger: options.logger,
+      dispatcher: this.dispatcher,
+      timeoutMs: options.sendTimeoutMs ?? 15_000,
+      onAccepted: () => this.changes.emit('deliveries', 'endpoints'),
+    })
     this.admin = announceAdminChanges(createAdminService({
       db: this.db,
       endpoints: this.endpoints,
@@ -109,6 +125,7 @@ export class KnockerCore {
         ingestToken: options.ingestToken,
         intakeUrl: () => this.intakeUrl,
       },
+      pollers: { repo: this.pollerSettings, scheduler: this.pollers, settings: this.settings, clock },
     }), this.changes)
   }
 
@@ -122,6 +139,7 @@ export class KnockerCore {
     this.started = true
     this.engine.start()
     this.pruner.start()
+    this.pollers.start()
   }
 
   /** Validated events in; resolves once they and their deliveries are committed to disk. */
@@ -144,6 +162,7 @@ export class KnockerCore {
     }
     this.started = false
     this.pruner.stop()
+    await this.pollers.stop()
     await this.engine.stop()
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined)
     this.db.$client.close()

@@ -19,6 +19,7 @@ import { ApiError, conflict, invalidRequest, notFound } from './apiError'
 import { deliveriesCsv } from './deliveriesCsv'
 import { DeliveryViews } from './deliveryViews'
 import { previewMessage } from './messagePreview'
+import { pollerHandlers, type PollerAdminDeps } from './pollerAdmin'
 
 export interface AdminDeps {
   db: Db
@@ -37,6 +38,7 @@ export interface AdminDeps {
     /** The intake URL once the shell listens. */
     intakeUrl: () => string | null
   }
+  pollers: PollerAdminDeps
 }
 
 type Handlers = {
@@ -277,6 +279,8 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         delivery_enabled: deliveryEnabled,
       }
     },
+
+    ...pollerHandlers(deps.pollers),
   }
 
   const api = {} as Record<AdminCallName, (input: unknown) => Promise<unknown>>

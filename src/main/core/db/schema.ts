@@ -129,3 +129,31 @@ export const threads = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.endpointId, t.conversation] })],
 )
+
+/** The pollers that read the host app (its machines list, its optional event feed): settings,
+ * sealed API key, what the last poll left behind (snapshot or cursor) and the status shown in
+ * the admin UI. One row per poller, created with defaults on first use. */
+export const pollers = sqliteTable('pollers', {
+  /** machines · event_feed */
+  id: text('id').primaryKey(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+  /** The host app's site URL (not secret), e.g. https://flipfix.theflip.museum */
+  baseUrl: text('base_url'),
+  /** The host app's API key, sealed by the SecretBox. */
+  apiKeySealed: text('api_key_sealed'),
+  /** Its last 4 characters, for the UI. */
+  apiKeyHint: text('api_key_hint'),
+  intervalSeconds: integer('interval_seconds').notNull(),
+  /** machines: the last snapshot (JSON) · event_feed: the cursor. Null until the first poll. */
+  state: text('state'),
+  /** Bumped whenever the snapshot changes; the ids of machine events carry it, so a repeated
+   * diff against the same snapshot yields the same ids (and intake drops the repeats). */
+  stateVersion: integer('state_version').notNull().default(0),
+  lastPollAt: integer('last_poll_at'),
+  lastSuccessAt: integer('last_success_at'),
+  lastError: text('last_error'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  nextPollAt: integer('next_poll_at'),
+  eventsEmitted: integer('events_emitted').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+})

@@ -17,8 +17,15 @@ export interface AcceptedEvent {
   deliveries: Array<{ id: number; endpoint_id: string; status: 'pending' | 'suppressed' }>
 }
 
+export interface SubmitOptions {
+  /** Runs inside the transaction that writes these events (after them), so whatever it writes
+   * (a poller's snapshot or cursor) is on disk exactly when they are. Must not throw. */
+  inSameCommit?: (results: AcceptedEvent[]) => void
+}
+
 interface Pending {
   events: KnockerEvent[]
+  options: SubmitOptions
   resolve: (results: AcceptedEvent[]) => void
   reject: (error: unknown) => void
 }
@@ -69,9 +76,9 @@ export class IntakeWriter {
       .prepare()
   }
 
-  submit(batch: KnockerEvent[]): Promise<AcceptedEvent[]> {
+  submit(batch: KnockerEvent[], options: SubmitOptions = {}): Promise<AcceptedEvent[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ events: batch, resolve, reject })
+      this.queue.push({ events: batch, options, resolve, reject })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => this.flush())
@@ -88,13 +95,15 @@ export class IntakeWriter {
     let newPending = 0
     try {
       results = this.deps.db.transaction(() =>
-        group.map((request) =>
-          request.events.map((event) => {
-            const accepted = this.write(event)
-            newPending += accepted.deliveries.filter((d) => d.status === 'pending').length
-            return accepted
-          }),
-        ),
+        group.map((request) => {
+          const accepted = request.events.map((event) => {
+            const result = this.write(event)
+            newPending += result.deliveries.filter((d) => d.status === 'pending').length
+            return result
+          })
+          request.options.inSameCommit?.(accepted)
+          return accepted
+        }),
       )
     } catch (error) {
       for (const request of group) request.reject(error)

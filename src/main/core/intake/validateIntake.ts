@@ -14,17 +14,7 @@ export function validateIntakeBody(body: unknown): { events: KnockerEvent[]; bat
     if (!batch.success) {
       throw new ApiError(400, 'invalid_request', `A batch holds 1 to ${MAX_BATCH} events`, issuesFromZod(batch.error))
     }
-    const issues: Issue[] = []
-    const events: KnockerEvent[] = []
-    batch.data.events.forEach((item, i) => {
-      const parsed = EventSchema.safeParse(item)
-      if (!parsed.success) issues.push(...issuesFromZod(parsed.error, ['events', i]))
-      else {
-        const broken = malformedTextIssues(parsed.data, ['events', i])
-        if (broken.length > 0) issues.push(...broken)
-        else events.push(parsed.data)
-      }
-    })
+    const { events, issues } = validateEvents(batch.data.events)
     if (issues.length > 0) {
       throw new ApiError(400, 'invalid_event', `${countInvalid(issues)} of ${batch.data.events.length} events are invalid; none were accepted`, issues)
     }
@@ -35,6 +25,23 @@ export function validateIntakeBody(body: unknown): { events: KnockerEvent[]; bat
   const broken = malformedTextIssues(parsed.data)
   if (broken.length > 0) throw new ApiError(400, 'invalid_event', 'The event is invalid', broken)
   return { events: [parsed.data], batch: false }
+}
+
+/** Each item checked as an event, the way intake checks a batch (pollers use it too). Issue
+ * paths start with events.<i>. */
+export function validateEvents(items: unknown[]): { events: KnockerEvent[]; issues: Issue[] } {
+  const issues: Issue[] = []
+  const events: KnockerEvent[] = []
+  items.forEach((item, i) => {
+    const parsed = EventSchema.safeParse(item)
+    if (!parsed.success) issues.push(...issuesFromZod(parsed.error, ['events', i]))
+    else {
+      const broken = malformedTextIssues(parsed.data, ['events', i])
+      if (broken.length > 0) issues.push(...broken)
+      else events.push(parsed.data)
+    }
+  })
+  return { events, issues }
 }
 
 // Half of a UTF-16 surrogate pair, written as a "\ud800" escape: valid JSON, but no character.
