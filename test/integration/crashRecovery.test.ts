@@ -1,48 +1,14 @@
 // The headless shell as a child process: killed mid-send, restarted, nothing is lost.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
+import { CHILD_ADMIN, CHILD_INGEST, callChild, startChildShell, type ChildShell } from './childShell'
 import { sampleEvent, waitFor } from './harness'
 
-const ROOT = resolve(__dirname, '../..')
-const INGEST = 'crash-test-ingest-token-000'
-const ADMIN = 'crash-test-admin-token-0000'
-
-interface Shell {
-  child: ChildProcess
-  url: string
-  output: () => string
-  exited: Promise<number | null>
-}
-
-async function startShell(dataDir: string): Promise<Shell> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main/headless.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--allow-private-targets'],
-    { cwd: ROOT, env: { ...process.env, KNOCKER_INGEST_TOKEN: INGEST, KNOCKER_ADMIN_TOKEN: ADMIN, KNOCKER_LOG_LEVEL: 'warn' } },
-  )
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)))
-  const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(out)?.[1], 20_000, `the shell to listen:\n${out}`)
-  return { child, url, output: () => out, exited }
-}
-
-const call = async (shell: Shell, method: string, path: string, token: string, body?: unknown) => {
-  const res = await fetch(shell.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, json: await res.json() }
-}
-
 let discord: DiscordMock | undefined
-let shells: Shell[] = []
+let shells: ChildShell[] = []
 let dataDir = ''
 afterEach(async () => {
   for (const s of shells) s.child.kill('SIGKILL')
@@ -59,18 +25,18 @@ describe('crash recovery (child process)', () => {
     // The first send hangs without posting: the process dies waiting for it.
     discord.script(webhook.id, { status: 503, delayMs: 30_000 })
 
-    const first = await startShell(dataDir)
+    const first = await startChildShell(dataDir)
     shells.push(first)
-    const created = await call(first, 'POST', '/api/endpoints', ADMIN, { name: 'Crash test', kind: 'discord', url: webhook.url })
+    const created = await callChild(first, 'POST', '/api/endpoints', CHILD_ADMIN, { name: 'Crash test', kind: 'discord', url: webhook.url })
     expect(created.status).toBe(201)
     const events = ['problem_report.created', 'log_entry.created', 'problem_report.closed'].map((t) => sampleEvent(t as any))
-    expect((await call(first, 'POST', '/v1/events', INGEST, { events })).status).toBe(202)
+    expect((await callChild(first, 'POST', '/v1/events', CHILD_INGEST, { events })).status).toBe(202)
     await waitFor(() => discord!.requests.length === 1, 5000, 'the first send')
     first.child.kill('SIGKILL')
     await first.exited
     expect(discord.messages).toHaveLength(0)
 
-    const second = await startShell(dataDir)
+    const second = await startChildShell(dataDir)
     shells.push(second)
     const messages = await discord.waitForMessages(3, 10_000)
     const titles = messages.map((m) => JSON.stringify(m.body))
@@ -80,10 +46,10 @@ describe('crash recovery (child process)', () => {
     await new Promise((r) => setTimeout(r, 200))
     expect(discord.messages).toHaveLength(3)
 
-    const list = (await call(second, 'GET', '/api/deliveries', ADMIN)).json.deliveries
+    const list = (await callChild(second, 'GET', '/api/deliveries', CHILD_ADMIN)).json.deliveries
     expect(list.every((d: any) => d.status === 'delivered')).toBe(true)
     const firstDelivery = list.at(-1)
-    const detail = (await call(second, 'GET', `/api/deliveries/${firstDelivery.id}`, ADMIN)).json
+    const detail = (await callChild(second, 'GET', `/api/deliveries/${firstDelivery.id}`, CHILD_ADMIN)).json
     expect(detail.attempts).toHaveLength(2)
     expect(detail.attempts[0].error_message).toMatch(/stopped before the destination answered/)
     expect(detail.attempts[1].status_code).toBe(200)
@@ -94,18 +60,18 @@ describe('crash recovery (child process)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'knocker-term-'))
     const webhook = discord.addWebhook()
     discord.script(webhook.id, { status: 200, delayMs: 700 })
-    const shell = await startShell(dataDir)
+    const shell = await startChildShell(dataDir)
     shells.push(shell)
-    await call(shell, 'POST', '/api/endpoints', ADMIN, { name: 'Term test', kind: 'discord', url: webhook.url })
-    expect((await call(shell, 'POST', '/v1/events', INGEST, sampleEvent('machine.created'))).status).toBe(202)
+    await callChild(shell, 'POST', '/api/endpoints', CHILD_ADMIN, { name: 'Term test', kind: 'discord', url: webhook.url })
+    expect((await callChild(shell, 'POST', '/v1/events', CHILD_INGEST, sampleEvent('machine.created'))).status).toBe(202)
     await waitFor(() => discord!.requests.length === 1, 5000, 'the send')
     shell.child.kill('SIGTERM')
     expect(await shell.exited).toBe(0)
     expect(shell.output()).toContain('stopped')
 
-    const again = await startShell(dataDir)
+    const again = await startChildShell(dataDir)
     shells.push(again)
-    const list = (await call(again, 'GET', '/api/deliveries', ADMIN)).json.deliveries
+    const list = (await callChild(again, 'GET', '/api/deliveries', CHILD_ADMIN)).json.deliveries
     expect(list.map((d: any) => d.status)).toEqual(['delivered'])
     await new Promise((r) => setTimeout(r, 300))
     expect(discord.messages).toHaveLength(1)

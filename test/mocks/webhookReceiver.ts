@@ -36,6 +36,8 @@ export interface WebhookReceiverOptions {
   secrets?: string[]
   /** Answer 401 to a request no secret verifies (a strict receiver). Default true. */
   rejectUnverified?: boolean
+  /** Real milliseconds to wait before each normal answer (a receiver that takes its time). */
+  answerDelayMs?: () => number
 }
 
 export interface WebhookReceiver {
@@ -118,6 +120,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     if (reply) return answer(res, record, reply)
     if (req.method !== 'POST') return answer(res, record, { status: 405 })
     if (!record.verified && rejectUnverified) return answer(res, record, { status: 401, body: 'invalid signature' })
+    const delay = options.answerDelayMs?.() ?? 0
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay))
+    if (res.destroyed) return // the sender went away meanwhile
     answer(res, record, { status: 200, body: 'ok' })
   })
   const url = await listenLocal(server)
