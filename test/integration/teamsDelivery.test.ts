@@ -150,9 +150,9 @@ describe('Teams delivery', () => {
     expect(titleOf(runs[0]!)).toBe(`${'M'.repeat(200)} — Work logged`)
     expect(factsOf(runs[0]!).Maintainers).toMatch(/ and \d+ more$/)
     expect(factsOf(runs[1]!)['Reported by']).toBe('R'.repeat(300))
-    // Teams mentions need msteams.entities; without them "<at>everyone</at>" is just text.
+    // Teams mentions need msteams.entities (never sent); the tag itself is escaped as well.
     expect(runs[1]!.card!.msteams).toEqual({ width: 'Full' })
-    expect(runs[1]!.card!.body[2].text).toMatch(/^<at>everyone<\/at> ö+…$/)
+    expect(runs[1]!.card!.body[2].text).toMatch(/^\\<at\\>everyone\\<\/at\\> ö+…$/)
     await h!.settle()
     expect((await deliveries()).map((d) => d.status)).toEqual(['delivered', 'delivered'])
   })
