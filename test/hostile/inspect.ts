@@ -79,18 +79,21 @@ export function teamsProblems(message: any): string[] {
     ['$.card.speak', card?.speak],
   ]
   problems.push(...problemsWhere(previews, (text) => (/[<>]/.test(text ?? '') ? 'angle bracket in a preview' : null)))
-  const blocks: any[] = Array.isArray(card?.body) ? card.body : []
-  blocks.forEach((block, i) => {
-    const footer = block?.type === 'TextBlock' && block.isSubtle === true
-    problems.push(
-      ...problemsWhere(stringsOf(block, `$.card.body[${i}]`), (text) => {
-        if (/(?<!\\)[<>]/.test(text)) return 'unescaped angle bracket'
-        if ((footer ? text.replace(OUR_FOOTER_DATE, '') : text).includes('{{')) return 'template function'
-        if (/(?<!\\)\]\((?!https?:\/\/|mailto:)/i.test(text)) return 'link to something other than a web page'
-        return null
-      }),
-    )
-  })
+  // Every text of the card, digests' nested Containers included; a subtle TextBlock is a footer.
+  const visit = (node: unknown, path: string, footer: boolean): void => {
+    if (typeof node === 'string') {
+      if (/(?<!\\)[<>]/.test(node)) problems.push(`${path}: unescaped angle bracket in ${JSON.stringify(node.slice(0, 200))}`)
+      else if ((footer ? node.replace(OUR_FOOTER_DATE, '') : node).includes('{{')) problems.push(`${path}: template function in ${JSON.stringify(node.slice(0, 200))}`)
+      else if (/(?<!\\)\]\((?!https?:\/\/|mailto:)/i.test(node)) problems.push(`${path}: link to something other than a web page`)
+      return
+    }
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${path}[${i}]`, footer))
+    if (node && typeof node === 'object') {
+      const isFooter = (node as any).type === 'TextBlock' && (node as any).isSubtle === true
+      for (const [key, value] of Object.entries(node)) visit(value, `${path}.${key}`, isFooter)
+    }
+  }
+  visit(card?.body ?? [], '$.card.body', false)
   problems.push(...problemsWhere(stringsOf(message), controlProblem))
   return problems
 }

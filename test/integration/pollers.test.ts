@@ -36,6 +36,17 @@ async function pollNow(id: 'machines' | 'event_feed') {
 const eventIds = () => (h!.core.db.$client.prepare('select event_id from events order by seq').all() as Array<{ event_id: string }>).map((r) => r.event_id)
 const pollerRow = (id: string) => h!.core.db.$client.prepare('select * from pollers where id = ?').get(id) as Record<string, any>
 
+/** One embed per event, whether it went out alone or in a digest. */
+const embeds = () => h!.discord.messages.flatMap((m) => m.body.embeds as Array<{ title: string }>)
+async function waitForEmbeds(n: number, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  while (embeds().length < n) {
+    if (Date.now() > deadline) throw new Error(`Discord got ${embeds().length} of ${n} embeds`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  return embeds()
+}
+
 /** Move the test clock and let the pollers look at their schedule. */
 function advance(ms: number) {
   h!.clock.offset += ms
@@ -61,8 +72,7 @@ describe('machines poller', () => {
     expect(after.status).toMatchObject({ state: 'ok', machines_known: 12, events_emitted: 3 })
     expect(eventIds().sort()).toEqual(['poll:machines:v2:M0006:location', 'poll:machines:v2:M0007:status', 'poll:machines:v2:M0012:created'])
 
-    const messages = await h.discord.waitForMessages(3)
-    const titles = messages.map((m) => (m.body.embeds as any[])[0].title).sort()
+    const titles = (await waitForEmbeds(3)).map((e) => e.title).sort()
     expect(titles).toEqual(['Attack From Mars — New machine added', 'Gorgar — Location: Storage → Workshop', 'Twilight Zone — Status: Broken → Good'])
 
     const stored = JSON.parse((h.core.db.$client.prepare("select payload from events where event_id like '%M0007%'").get() as any).payload)
@@ -77,7 +87,7 @@ describe('machines poller', () => {
     // Nothing changed: nothing new.
     expect((await pollNow('machines')).status.events_emitted).toBe(3)
     await new Promise((r) => setTimeout(r, 150))
-    expect(h.discord.messages).toHaveLength(3)
+    expect(embeds()).toHaveLength(3)
     expect(eventIds()).toHaveLength(3)
   })
 
@@ -204,9 +214,9 @@ describe('event feed poller', () => {
     expect(Buffer.from(next.query.after, 'base64url').toString()).toBe('pos:7:')
     expect(eventIds()).toHaveLength(9)
 
-    await h.discord.waitForMessages(9)
+    await waitForEmbeds(9)
     await new Promise((r) => setTimeout(r, 150))
-    expect(h.discord.messages).toHaveLength(9)
+    expect(embeds()).toHaveLength(9)
   })
 
   it('an invalid event stores nothing of its page and keeps the cursor where it was', async () => {

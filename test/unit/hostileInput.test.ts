@@ -12,6 +12,7 @@ import { conversationKey } from '../../src/shared/conversation'
 import { hostileEvent } from '../hostile/hostileEvents'
 import { discordProblems, emailProblems, slackProblems, teamsProblems } from '../hostile/inspect'
 import { createRng } from '../hostile/prng'
+import { channels } from '../../src/main/core/channels/registry'
 import { formatCtx } from './formatContext'
 
 const ZW = '\u200b'
@@ -55,6 +56,34 @@ describe('hostile text in every field of every event type', () => {
       expect(emailProblems(mail), event.event_id).toEqual([])
     }
   })
+})
+
+describe('hostile text in late messages and digests', () => {
+  const late = { ms: 7_860_000, reason: 'the museum was offline' }
+  const items = () => {
+    const rng = createRng(SEED + 1)
+    return EVENT_TYPES.flatMap((type, t) =>
+      Array.from({ length: 3 }, (_, i) => {
+        const event = hostileEvent(rng, type, `digest:${type}:${i}`)
+        return { event, ctx: formatCtx({ late, conversation: conversationKey(event), delivery: { id: t * 10 + i, eventId: event.event_id, endpointId: 'ep_test', createdAt: 0 } }) }
+      }),
+    )
+  }
+  const checks = { discord: discordProblems, slack: slackProblems, teams: teamsProblems, email: (body: unknown) => emailProblems(body as any) }
+
+  for (const kind of ['discord', 'slack', 'teams', 'email'] as const) {
+    it(`${kind}: a late message and every digest of hostile events stay harmless`, () => {
+      const all = items()
+      for (const { event, ctx } of all) expect(checks[kind](channels[kind].format(event, ctx).body), event.event_id).toEqual([])
+      const digest = channels[kind].digest
+      expect(digest).toBeDefined()
+      for (let start = 0; start < all.length; ) {
+        const message = digest!.format(all.slice(start, start + digest!.maxItems))
+        expect(checks[kind](message.body), `digest from item ${start}`).toEqual([])
+        start += message.included
+      }
+    })
+  }
 })
 
 describe('the checks themselves catch what they look for', () => {
