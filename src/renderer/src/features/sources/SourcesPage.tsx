@@ -1,5 +1,5 @@
-// What comes in and how: the master switch, one switch per event type, and how the museum app
-// pushes its events here (URL, token, ready-to-paste snippets).
+// What comes in and how: the master switch, one switch per event type, how the museum app
+// pushes its events here (URL, token, ready-to-paste snippets), and the pollers.
 import { useState } from 'react'
 import {
   ActionIcon,
@@ -25,6 +25,7 @@ import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { useUpdateSettings, withPending } from './settingsMutations'
 import { curlSnippet, pythonSnippet } from './pushSnippets'
+import { PollerSettings } from './PollerSettings'
 
 export function SourcesPage() {
   return (
@@ -32,6 +33,14 @@ export function SourcesPage() {
       <Title order={2}>Events & sources</Title>
       <EventSwitches />
       <PushSetup />
+      <div>
+        <Title order={3}>Poll the museum app</Title>
+        <Text size="sm" c="dimmed">
+          For a museum app that can't push: Knocker reads its machine list (and its event feed, if it has one) on a
+          schedule, and turns what changed into the same events.
+        </Text>
+      </div>
+      <PollerSettings />
     </Stack>
   )
 }
@@ -142,7 +151,7 @@ function PushSetup() {
             </Tabs>
           )}
           <Alert variant="light" color="blue" title="Polling instead">
-            If the museum app can't push, Knocker can poll it: see the pollers below, once configured.
+            If the museum app can't push, Knocker can poll it: see <strong>Poll the museum app</strong> below.
           </Alert>
         </Stack>
       )}
