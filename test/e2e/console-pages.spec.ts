@@ -1,8 +1,8 @@
 // Every page of the console against the real headless shell and a local Discord mock, the way
 // a new superadmin would use it: empty states, pasting a URL, the event switches and the push
 // set-up, a preview, a failure that is fixed and retried from the UI, search and CSV export.
-// Each page is saved as a screenshot (docs/screenshots, shown in the README), and no page ever
-// contains the webhook's token.
+// Each page is saved as a screenshot (test-results/screenshots; docs/screenshots, shown in the
+// README, with KNOCKER_UPDATE_SCREENSHOTS=1), and no page ever contains the webhook's token.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +13,10 @@ import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
 import { startHeadlessShell, type HeadlessShell } from './headlessShell'
 import { adminGet as adminGetFrom, pushEvent as pushEventTo } from './shellRequests'
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots', import.meta.url))
+// Every run saves them with the test results; `npm run screenshots` refreshes the README's copies.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.KNOCKER_UPDATE_SCREENSHOTS ? '../../docs/screenshots' : '../../test-results/screenshots', import.meta.url),
+)
 
 let shell: HeadlessShell
 let discord: DiscordMock
@@ -104,6 +107,9 @@ test('a new superadmin sets up Discord, switches events, previews, fixes a failu
     await expect(page.getByRole('textbox', { name: 'Ingest token' })).toHaveValue(shell.ingestToken)
     await page.getByRole('button', { name: 'Hide the ingest token' }).click()
     await expectNoSecrets(page, secrets)
+    await page.getByRole('heading', { name: 'Poll the museum app' }).scrollIntoViewIfNeeded()
+    await expect(page.getByText('Not set up').first()).toBeVisible()
+    await screenshot(page, 'pollers')
   })
 
   await test.step('a switched-off event type is suppressed, the others are delivered', async () => {
