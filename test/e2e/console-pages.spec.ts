@@ -108,7 +108,7 @@ test('a new superadmin sets up Discord, switches events, previews, fixes a failu
     await page.getByRole('button', { name: 'Hide the ingest token' }).click()
     await expectNoSecrets(page, secrets)
     await page.getByRole('heading', { name: 'Poll the museum app' }).scrollIntoViewIfNeeded()
-    await expect(page.getByText('Not set up').first()).toBeVisible()
+    await expect(page.getByRole('heading', { name: 'Machines (Flipfix API)' })).toBeVisible()
     await screenshot(page, 'pollers')
   })
 
