@@ -2,6 +2,7 @@
 // The headless HTTP API, the Electron IPC adapter and the renderer's client are all built
 // from this table, so they cannot drift.
 import { z } from 'zod'
+import { DeliveryEventTypeSchema } from './attentionAlert'
 import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
 import { KIND_OPTIONS, TARGET_FIELDS } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
@@ -116,7 +117,8 @@ export type AttemptView = z.infer<typeof AttemptViewSchema>
 export const DeliveryViewSchema = z.object({
   id: z.number().int(),
   event_id: z.string(),
-  event: EventTypeSchema,
+  /** One of the host app's event types, or Knocker's own "knocker.endpoint_attention" alert. */
+  event: DeliveryEventTypeSchema,
   summary: z.string(),
   endpoint_id: id,
   endpoint_name: z.string(),
@@ -216,7 +218,7 @@ const Ok = z.object({ ok: z.literal(true) })
 export const DeliveryFilterSchema = z.object({
   status: DeliveryStatusSchema.optional(),
   endpoint_id: id.optional(),
-  event: EventTypeSchema.optional(),
+  event: DeliveryEventTypeSchema.optional(),
   /** Created at or after (ms). */
   since: z.coerce.number().int().nonnegative().optional(),
   /** Created before (ms). */

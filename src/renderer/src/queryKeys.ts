@@ -1,11 +1,11 @@
 // TanStack Query keys, one place, so mutations invalidate exactly what they change.
 import type { DeliveryStatus } from '../../shared/domain'
-import type { EventType } from '../../shared/events'
+import type { DeliveryEventType } from '../../shared/attentionAlert'
 
 export interface DeliveryFilters {
   status?: DeliveryStatus
   endpoint_id?: string
-  event?: EventType
+  event?: DeliveryEventType
   since?: number
   until?: number
   q?: string

@@ -1,8 +1,8 @@
 // Read models of the delivery history: list with filters and a cursor, detail with attempts.
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm'
 import type { AttemptView, DeliveryFilter, DeliveryView, EndpointView } from '../../../shared/contracts'
 import type { DeliveryStatus, EndpointKind, ErrorClass } from '../../../shared/domain'
-import type { EventType } from '../../../shared/events'
+import { ATTENTION_ALERT_TYPE, type DeliveryEventType } from '../../../shared/attentionAlert'
 import type { Db } from '../db/openDb'
 import { attempts, deliveries, endpoints, events } from '../db/schema'
 
@@ -210,6 +210,7 @@ export class DeliveryViews {
     }
   }
 
+  /** Events from the host app (Knocker's own alerts are not events it received). */
   eventCounts(since: number): { total: number; last_24h: number } {
     const row = this.db
       .select({
@@ -217,7 +218,7 @@ export class DeliveryViews {
         recent: sql<number>`coalesce(sum(case when ${events.receivedAt} >= ${since} then 1 else 0 end), 0)`,
       })
       .from(events)
-      .where(eq(events.isTest, false))
+      .where(and(eq(events.isTest, false), ne(events.eventType, ATTENTION_ALERT_TYPE)))
       .get()!
     return { total: row.total, last_24h: row.recent }
   }
@@ -229,7 +230,7 @@ function toView(row: Joined): DeliveryView {
   return {
     id: d.id,
     event_id: row.eventId,
-    event: row.eventType as EventType,
+    event: row.eventType as DeliveryEventType,
     summary: row.summary,
     endpoint_id: d.endpointId,
     endpoint_name: row.endpointName,

@@ -4,7 +4,7 @@ import { Alert, Button, Card, Center, Group, Select, Stack, Text, TextInput, Tit
 import { useDebouncedValue } from '@mantine/hooks'
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query'
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../../shared/domain'
-import { EVENT_LABELS, EVENT_TYPES, type EventType } from '../../../../shared/events'
+import { DELIVERY_EVENT_LABELS, DELIVERY_EVENT_TYPES, type DeliveryEventType } from '../../../../shared/attentionAlert'
 import type { DeliveryView } from '../../../../shared/contracts'
 import { useApi } from '../../auth'
 import { queryKeys, type DeliveryFilters } from '../../queryKeys'
@@ -130,9 +130,9 @@ function Filters({ filters, onChange }: { filters: DeliveryFilters; onChange: (f
       <Select
         label="Event"
         placeholder="Any event"
-        data={EVENT_TYPES.map((t) => ({ value: t, label: EVENT_LABELS[t] }))}
+        data={DELIVERY_EVENT_TYPES.map((t) => ({ value: t, label: DELIVERY_EVENT_LABELS[t] }))}
         value={filters.event ?? null}
-        onChange={(v) => set({ event: (v as EventType | null) ?? undefined })}
+        onChange={(v) => set({ event: (v as DeliveryEventType | null) ?? undefined })}
         clearable
         w={250}
       />

@@ -2,7 +2,7 @@
 import { Accordion, Alert, Badge, Button, Code, Drawer, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import type { AttemptView } from '../../../../shared/contracts'
-import { EVENT_LABELS } from '../../../../shared/events'
+import { DELIVERY_EVENT_LABELS } from '../../../../shared/attentionAlert'
 import { KindBadge } from '../../KindBadge'
 import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
@@ -71,7 +71,7 @@ function DeliveryDetail({ id }: { id: number }) {
             <KindBadge kind={d.endpoint_kind} size="xs" />
           </Group>
         </Fact>
-        <Fact label="Event">{EVENT_LABELS[d.event]}</Fact>
+        <Fact label="Event">{DELIVERY_EVENT_LABELS[d.event]}</Fact>
         <Fact label="Event ID">
           <Code>{d.event_id}</Code>
         </Fact>

@@ -2,7 +2,7 @@
 import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core'
 import type { DeliveryView } from '../../../../shared/contracts'
 import { KIND_LABELS } from '../../../../shared/endpointKinds'
-import { EVENT_LABELS } from '../../../../shared/events'
+import { DELIVERY_EVENT_LABELS } from '../../../../shared/attentionAlert'
 import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { DeliveryStatusBadge } from '../../DeliveryStatusBadge'
 import { formatAgo, formatDateTime, formatDuration } from '../../time'
@@ -42,7 +42,7 @@ export function DeliveryRow({ delivery: d, onOpen }: { delivery: DeliveryView; o
               >
                 <KindIcon kind={d.endpoint_kind} size={13} labelled />
               </Text>
-              {d.endpoint_name} · {EVENT_LABELS[d.event]} · <span style={{ fontFamily: 'monospace' }}>{d.event_id}</span>
+              {d.endpoint_name} · {DELIVERY_EVENT_LABELS[d.event]} · <span style={{ fontFamily: 'monospace' }}>{d.event_id}</span>
             </Text>
             <Detail delivery={d} />
           </Stack>
