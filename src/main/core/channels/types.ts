@@ -1,6 +1,7 @@
 // The shape every destination module has: format(event) → request, send(request) → result,
 // classify(result) → outcome. The delivery engine only ever talks to this interface.
 import type { Dispatcher } from 'undici'
+import type { AttentionAlert } from '../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../shared/events'
 import type { ErrorClass } from '../../../shared/domain'
 
@@ -136,6 +137,10 @@ export interface Channel<Target> {
    * stored about an attempt, in case a destination echoes them back. */
   secretValues?(target: Target): string[]
   format(event: KnockerEvent, ctx: FormatContext): PreparedRequest
+  /** Knocker's own alert: another endpoint, which names this one as its fallback, needs
+   * attention. Never part of a digest; the endpoint's name and the reason are escaped like
+   * text written by the public. */
+  formatAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome
   /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */

@@ -98,4 +98,4 @@ export function forumThreadName(event: KnockerEvent, test: boolean): string {
   return truncateChars(neutralizeDiscordMentions(name), FORUM_THREAD_NAME_MAX)
 }
 
-const FORUM_THREAD_NAME_MAX = 100
+export const FORUM_THREAD_NAME_MAX = 100

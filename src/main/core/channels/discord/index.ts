@@ -13,6 +13,7 @@ import {
   type SendContext,
   type SendResult,
 } from '../types'
+import { formatDiscordAlert } from './alert'
 import { discordDigest } from './digest'
 import { formatDiscord } from './format'
 
@@ -276,6 +277,7 @@ export const discordChannel: Channel<DiscordTarget> & {
   redactTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
+  formatAlert: formatDiscordAlert,
   // Not for forum endpoints: there every message opens or joins a report's thread.
   digest: discordDigest,
   send,

@@ -110,7 +110,7 @@ ${open}
 }
 
 /** The page around one or more cards (already HTML), with the footer. */
-export function htmlDocument(subject: string, cards: string): string {
+export function htmlDocument(subject: string, cards: string, footer: string = FOOTER): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -120,7 +120,7 @@ export function htmlDocument(subject: string, cards: string): string {
 </head>
 <body style="margin:0;padding:24px;background:#ececef;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif">
 ${cards}
-<p style="max-width:600px;margin:12px auto 0;font-size:12px;color:#777;text-align:center">${escapeHtml(FOOTER)}</p>
+<p style="max-width:600px;margin:12px auto 0;font-size:12px;color:#777;text-align:center">${escapeHtml(footer)}</p>
 </body>
 </html>
 `
@@ -139,8 +139,8 @@ export function eventTextLines({ event, title, test, late }: EventParts, view: E
 }
 
 /** The plain-text part around some lines, with the signature-style footer. */
-export function textDocument(lines: string[]): string {
-  return [...lines, '', '-- ', FOOTER, ''].join('\n')
+export function textDocument(lines: string[], footer: string = FOOTER): string {
+  return [...lines, '', '-- ', footer, ''].join('\n')
 }
 
 /** "Eight Ball Deluxe — New problem report" (with "TEST: " on test sends). */

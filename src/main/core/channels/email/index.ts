@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks'
 import type { ConnectionOptions } from 'node:tls'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
+import { formatEmailAlert } from './alert'
 import { classifyEmail } from './classify'
 import { emailDigest } from './digest'
 import { formatEmail, type EmailMessage } from './format'
@@ -99,6 +100,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     publicSettings: emailPublicSettings,
     secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
+    formatAlert: formatEmailAlert,
     digest: emailDigest,
     send,
     classify: (result: SendResult) => classifyEmail(result),

@@ -3,6 +3,7 @@
 // it never appears in an error message, a log line or a stored request.
 import { postJson } from '../http/postJson'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
+import { formatSlackAlert } from './alert'
 import { classifySlack } from './classify'
 import { slackDigest } from './digest'
 import { formatSlack } from './format'
@@ -31,6 +32,7 @@ export const slackChannel: Channel<SlackTarget> & {
   redactTarget: redactSlackTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
+  formatAlert: formatSlackAlert,
   digest: slackDigest,
   send,
   classify: classifySlack,

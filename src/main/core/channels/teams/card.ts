@@ -215,7 +215,7 @@ function actionsFor(event: KnockerEvent, url: string): TeamsAction[] {
 }
 
 /** Teams renders DATE()/TIME() in each reader's own time zone (strict RFC 3339, no milliseconds). */
-function localizedTime(iso: string): string {
+export function localizedTime(iso: string): string {
   const parsed = new Date(iso)
   if (Number.isNaN(parsed.getTime())) return ''
   const stamp = parsed.toISOString().replace(/\.\d{3}Z$/, 'Z')

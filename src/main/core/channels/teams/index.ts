@@ -4,6 +4,7 @@
 // secret sig=: it never appears in an error message, a log line or a stored request body.
 import { postJson } from '../http/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
+import { formatTeamsAlert } from './alert'
 import { formatTeams } from './card'
 import { classifyTeams } from './classify'
 import { teamsDigest } from './digest'
@@ -27,6 +28,7 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   redactTarget: redactTeamsTarget,
   secretValues: (target) => [new URL(target.url).searchParams.get('sig') ?? ''],
   format: formatTeams,
+  formatAlert: formatTeamsAlert,
   digest: teamsDigest,
   send,
   classify: classifyTeams,

@@ -4,6 +4,7 @@
 // secret: they stay in the sealed target and are added at send time only.
 import { postJson } from '../http/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
+import { formatWebhookAlert } from './alert'
 import { classifyWebhook } from './classify'
 import { formatWebhook } from './envelope'
 import { extraRequestHeaders } from './extraHeaders'
@@ -53,6 +54,7 @@ export const webhookChannel: Channel<WebhookTarget> & {
     ...target.secrets.map((s) => s.secret),
   ],
   format: formatWebhook,
+  formatAlert: formatWebhookAlert,
   send,
   classify: classifyWebhook,
   signingSecret,
