@@ -60,13 +60,16 @@ export const TARGET_FIELDS = {
 
 /** Backlogs (after an outage, or a burst) go as one digest message; false sends one each. */
 const digests = z.boolean().optional()
+/** Another endpoint told when this one gets flagged "needs attention" (checked by the core:
+ * it must exist and not be this one). */
+const fallback_endpoint_id = z.string().trim().min(1, 'pick an endpoint').max(100).optional()
 
 export const KIND_OPTIONS = {
-  discord: z.object({ forum: z.boolean().optional(), digests }).strict(),
-  slack: z.object({ digests }).strict(),
-  teams: z.object({ digests }).strict(),
-  email: z.object({ digests }).strict(),
-  webhook: z.object({}).strict(),
+  discord: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id }).strict(),
+  slack: z.object({ digests, fallback_endpoint_id }).strict(),
+  teams: z.object({ digests, fallback_endpoint_id }).strict(),
+  email: z.object({ digests, fallback_endpoint_id }).strict(),
+  webhook: z.object({ fallback_endpoint_id }).strict(),
 } as const
 
 export const targetFieldNames = (kind: EndpointKind): string[] => Object.keys(TARGET_FIELDS[kind])

@@ -14,6 +14,7 @@ import { openDb, type Db } from './db/openDb'
 import { PollersRepo } from './db/pollersRepo'
 import { SettingsRepo } from './db/settingsRepo'
 import { DeliveryQueue, ThreadStore } from './delivery/deliveryQueue'
+import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
 import { PollScheduler } from './intake/pollers/pollScheduler'
@@ -79,6 +80,7 @@ export class KnockerCore {
       threads: new ThreadStore(this.db),
       endpoints: this.endpoints,
       settings: this.settings,
+      alerts: new AttentionAlerts({ db: this.db, endpoints: this.endpoints, settings: this.settings, logger: options.logger }),
       channels,
       clock,
       logger: options.logger,

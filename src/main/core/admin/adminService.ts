@@ -95,6 +95,22 @@ export function createAdminService(deps: AdminDeps): AdminApi {
     if (!parsed.success) throw invalidRequest(parsed.error, `Invalid options for a ${kind} endpoint`, ['options'])
     return parsed.data as Record<string, unknown>
   }
+  /** A fallback must be another endpoint that exists (deleting one clears it from others). */
+  const checkFallback = (options: Record<string, unknown>, selfId: string | null) => {
+    const fallbackId = options.fallback_endpoint_id
+    if (typeof fallbackId !== 'string') return
+    const problem =
+      fallbackId === selfId
+        ? 'An endpoint cannot be its own fallback: pick another endpoint'
+        : endpoints.get(fallbackId)
+          ? null
+          : endpoints.nameOf(fallbackId)
+            ? 'That endpoint was deleted: pick another endpoint as the fallback'
+            : `There is no endpoint "${fallbackId}": pick an existing endpoint as the fallback`
+    if (problem) {
+      throw new ApiError(400, 'invalid_request', 'The fallback endpoint is invalid', [{ path: 'options.fallback_endpoint_id', message: problem }])
+    }
+  }
   const withSecret = (record: EndpointRecord) => {
     const channel = channels[record.kind]
     const secret = channel.signingSecret?.(endpoints.target(record.id))
@@ -110,6 +126,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
     createEndpoint: (input) => {
       const fields = pick(input, targetFieldNames(input.kind))
       const { target, targetHint } = parseTarget(input.kind, fields)
+      checkFallback(input.options, null)
       const created = endpoints.create(
         {
           name: input.name,
@@ -149,6 +166,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         parsed = parseTarget(current.kind, { ...stored, ...patch })
       }
       const options = input.options !== undefined ? checkOptions(current.kind, input.options) : undefined
+      if (options) checkFallback(options, current.id)
       const updated = endpoints.update(
         input.id,
         {

@@ -116,10 +116,15 @@ export class EndpointsRepo {
     return this.get(id)!
   }
 
-  /** Soft delete; its queued deliveries fail with a clear reason (nothing silently vanishes). */
+  /** Soft delete; its queued deliveries fail with a clear reason (nothing silently vanishes),
+   * and endpoints that named it as their fallback no longer do. */
   delete(id: string, now: number): void {
     this.db.transaction((tx) => {
       tx.update(endpoints).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(endpoints.id, id)).run()
+      tx.update(endpoints)
+        .set({ options: sql`json_remove(${endpoints.options}, '$.fallback_endpoint_id')`, updatedAt: now })
+        .where(sql`json_extract(${endpoints.options}, '$.fallback_endpoint_id') = ${id}`)
+        .run()
       tx.delete(subscriptions).where(eq(subscriptions.endpointId, id)).run()
       tx.update(deliveries)
         .set({ status: 'failed', lastError: 'The endpoint was deleted before this was delivered', updatedAt: now })

@@ -110,11 +110,12 @@ export class DeliveryQueue {
   }
 
   /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping
-   * at the first that isn't (order per endpoint is strict). */
-  dueRun(endpointId: string, headId: number, now: number, max: number): DeliveryRow[] {
+   * at the first that isn't (order per endpoint is strict), each with its event's type. */
+  dueRun(endpointId: string, headId: number, now: number, max: number): Array<DeliveryRow & { eventType: string }> {
     const rows = this.db
-      .select()
+      .select({ delivery: deliveries, eventType: events.eventType })
       .from(deliveries)
+      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
       .where(
         and(
           eq(deliveries.endpointId, endpointId),
@@ -126,10 +127,10 @@ export class DeliveryQueue {
       .orderBy(deliveries.id)
       .limit(max)
       .all()
-    const run: DeliveryRow[] = []
-    for (const row of rows) {
-      if (row.nextAttemptAt > now) break
-      run.push(row)
+    const run: Array<DeliveryRow & { eventType: string }> = []
+    for (const { delivery, eventType } of rows) {
+      if (delivery.nextAttemptAt > now) break
+      run.push({ ...delivery, eventType })
     }
     return run
   }
@@ -179,9 +180,9 @@ export class DeliveryQueue {
     return expired
   }
 
-  event(eventSeq: number): { payload: string; isTest: boolean; eventId: string } {
+  event(eventSeq: number): { payload: string; isTest: boolean; eventId: string; eventType: string } {
     return this.db
-      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId })
+      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId, eventType: events.eventType })
       .from(events)
       .where(eq(events.seq, eventSeq))
       .get()!

@@ -3,8 +3,9 @@
 // by the retry policy; rate limits pause the endpoint instead of collecting 429s.
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
+import { ATTENTION_ALERT_TTL_HOURS, ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../shared/attentionAlert'
 import { conversationKey } from '../../../shared/conversation'
-import type { EventType, KnockerEvent } from '../../../shared/events'
+import type { KnockerEvent } from '../../../shared/events'
 import type { ChannelRegistry } from '../channels/registry'
 import type { DigestItem, FormatContext, LateNotice, Outcome, PreparedRequest, SendContext, SendResult } from '../channels/types'
 import { KIND_LABELS } from '../../../shared/endpointKinds'
@@ -13,6 +14,7 @@ import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
+import type { AttentionAlerts } from './attentionAlerts'
 import { Connectivity, type OfflineState } from './connectivity'
 import { DeliveryQueue, ThreadStore, type DeliveryRow, type DeliveryUpdate, type QueueHead } from './deliveryQueue'
 import { PacingBuckets } from './pacing'
@@ -38,6 +40,8 @@ export interface EngineOptions {
   threads: ThreadStore
   endpoints: EndpointsRepo
   settings: SettingsRepo
+  /** Flags endpoints "needs attention" and alerts their fallback endpoints. */
+  alerts: AttentionAlerts
   channels: ChannelRegistry
   clock: Clock
   logger: Logger
@@ -206,7 +210,10 @@ export class DeliveryEngine {
     const digestable =
       channel.digest && endpoint && endpoint.options.forum !== true && endpoint.options.digests !== false && !this.connectivity.state
     if (digestable) {
-      const due = this.o.queue.dueRun(head.endpointId, head.id, now, channel.digest!.maxItems)
+      const run = this.o.queue.dueRun(head.endpointId, head.id, now, channel.digest!.maxItems)
+      // Knocker's own alerts always go alone: the run stops before the first one.
+      const firstAlert = run.findIndex((d) => d.eventType === ATTENTION_ALERT_TYPE)
+      const due = firstAlert === -1 ? run : run.slice(0, firstAlert)
       if (due.length >= DIGEST_MIN_BACKLOG && now - due[0].createdAt >= DIGEST_AFTER_WAIT_MS) {
         const { included } = channel.digest!.format(due.map((d) => this.digestItem(d, endpoint.options, now)))
         const claimed = this.o.queue.claimMany(due.slice(0, Math.max(1, included)).map((d) => d.id), this.instanceId, lease, now)
@@ -254,8 +261,7 @@ export class DeliveryEngine {
 
   /** Deliveries past their event type's time to live fail, with the reason. */
   private expireOverdue(now: number): void {
-    const ttl = this.o.settings.get().ttl_hours
-    const expired = this.o.queue.expire(now, ttl)
+    const expired = this.o.queue.expire(now, this.ttlHours())
     if (expired === 0) return
     this.o.logger.warn({ expired }, 'deliveries expired (not delivered within their time to live)')
     this.o.onDeliveriesChanged?.()
@@ -278,12 +284,16 @@ export class DeliveryEngine {
     const target = endpoint ? endpoints.target(endpointId) : null
     const settings = target && channel.publicSettings ? channel.publicSettings(target) : {}
     const now0 = clock.now()
-    const items: Array<DigestItem & { isTest: boolean }> = batch.map((delivery) => {
+    const items = batch.map((delivery) => {
       const stored = queue.event(delivery.eventSeq)
-      const event = JSON.parse(stored.payload) as KnockerEvent
-      const conversation = conversationKey(event)
+      // Knocker's own alert, or an event from the host app.
+      const alert = stored.eventType === ATTENTION_ALERT_TYPE ? (JSON.parse(stored.payload) as AttentionAlert) : null
+      const event = alert ? null : (JSON.parse(stored.payload) as KnockerEvent)
+      const conversation = event ? conversationKey(event) : null
       return {
         event,
+        alert,
+        eventType: stored.eventType,
         isTest: stored.isTest,
         ctx: {
           test: stored.isTest,
@@ -312,11 +322,12 @@ export class DeliveryEngine {
     try {
       if (!endpoint || !target) throw new Error('the endpoint was deleted')
       if (batch.length > 1) {
-        const digest = channel.digest!.format(items)
+        const digest = channel.digest!.format(items.map(digestItemOf))
         if (digest.included !== batch.length) throw new Error(`the digest took ${digest.included} of ${batch.length} messages`)
         prepared = digest
       } else {
-        prepared = channel.format(items[0].event, ctx)
+        const { alert } = items[0]
+        prepared = alert ? channel.formatAlert(alert, ctx) : channel.format(digestItemOf(items[0]).event, ctx)
       }
       const failedCheck = trigger === 'test' && channel.verify ? await channel.verify(target, sendCtx) : null
       result = failedCheck ?? (await channel.send(target, prepared, sendCtx))
@@ -347,7 +358,7 @@ export class DeliveryEngine {
       batch.length > 1 ? `Sent as one message with ${batch.length - 1} other${batch.length > 2 ? 's' : ''} (deliveries #${first.id}–#${batch[batch.length - 1].id}), as a digest` : null
 
     const results = batch.map((delivery, i) => {
-      const update = { ...this.nextState(delivery, outcome, trigger, items[i].ctx, items[i].event.event), lastStatusCode: response?.status ?? null }
+      const update = { ...this.nextState(delivery, outcome, trigger, items[i].ctx, items[i].eventType), lastStatusCode: response?.status ?? null }
       const note = [outcome.result === 'delivered' && outcome.note ? redactText(outcome.note) : null, digestNote].filter(Boolean).join('. ')
       queue.finish(
         {
@@ -379,7 +390,7 @@ export class DeliveryEngine {
     if (outcome.result === 'retry' && outcome.threadGone && conversation && ctx.threadId) {
       this.o.threads.forget(endpointId, conversation)
     }
-    this.updateEndpointHealth(endpoint, outcome, trigger, now)
+    this.updateEndpointHealth(endpoint, outcome, trigger, now, items[0].alert !== null)
     this.o.onDeliveriesChanged?.()
     this.o.logger.info(
       {
@@ -398,8 +409,15 @@ export class DeliveryEngine {
   }
 
   /** Flags (pauses) an endpoint on an unmistakable error, or after several refused messages in
-   * a row; a successful manual send clears the flag. Network trouble never counts. */
-  private updateEndpointHealth(endpoint: ReturnType<EndpointsRepo['get']>, outcome: Outcome, trigger: Trigger, now: number): void {
+   * a row; a successful manual send clears the flag. Network trouble never counts. A new flag
+   * alerts the endpoint's fallback, unless what failed was itself an alert (no chains). */
+  private updateEndpointHealth(
+    endpoint: ReturnType<EndpointsRepo['get']>,
+    outcome: Outcome,
+    trigger: Trigger,
+    now: number,
+    wasAlert: boolean,
+  ): void {
     if (!endpoint) return
     const { endpoints } = this.o
     if (outcome.result === 'delivered') {
@@ -423,14 +441,20 @@ export class DeliveryEngine {
           : null
     if (!reason) return
     this.permanentStreak.delete(endpoint.id)
-    endpoints.flag(endpoint.id, reason, now)
+    const flagged = this.o.alerts.flag(endpoint.id, reason, now, { alertFallback: !wasAlert })
     this.o.logger.warn({ endpointId: endpoint.id, reason }, 'endpoint needs attention')
-    if (!endpoint.needsAttention) this.o.onAttention?.({ id: endpoint.id, name: endpoint.name, reason: redactText(reason) })
+    if (flagged.newlyFlagged) this.o.onAttention?.({ id: endpoint.id, name: endpoint.name, reason: redactText(reason) })
+    if (flagged.alertDeliveryId !== null) this.kick()
   }
 
-  private nextState(delivery: DeliveryRow, outcome: Outcome, trigger: Trigger, ctx: FormatContext, eventType: EventType): DeliveryUpdate {
+  /** Time to live per event type: the settings', and the alerts' own. */
+  private ttlHours(): Record<string, number> {
+    return { ...this.o.settings.get().ttl_hours, [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS }
+  }
+
+  private nextState(delivery: DeliveryRow, outcome: Outcome, trigger: Trigger, ctx: FormatContext, eventType: string): DeliveryUpdate {
     const now = this.o.clock.now()
-    const ttlHours = this.o.settings.get().ttl_hours[eventType] ?? 48
+    const ttlHours = this.ttlHours()[eventType] ?? 48
     if (outcome.result === 'delivered') {
       return {
         status: 'delivered',
@@ -514,6 +538,12 @@ export class DeliveryEngine {
       this.o.onDeliveriesChanged?.()
     }
   }
+}
+
+/** A host-app event as a digest item; an alert never is one (claimBatch keeps them out). */
+function digestItemOf(item: { event: KnockerEvent | null; ctx: FormatContext }): DigestItem {
+  if (!item.event) throw new Error('an alert cannot be part of a digest')
+  return { event: item.event, ctx: item.ctx }
 }
 
 /** Replaces every occurrence of the given secrets (and their base64 forms, as in Basic auth). */

@@ -27,3 +27,14 @@ export function routeEvent(eventType: EventType, settings: Settings, endpoints: 
         : { endpointId: endpoint.id, status: 'pending' as const }
     })
 }
+
+/** Knocker's alert to a fallback endpoint: held back by the master switch and by the fallback's
+ * own switch, like any event; event-type switches and subscriptions don't apply to it. */
+export function routeAttentionAlert(settings: Settings, fallback: EndpointRecord): RoutedDelivery {
+  const reason = !settings.delivery_enabled
+    ? 'Suppressed: deliveries were switched off (master switch)'
+    : fallback.enabled
+      ? undefined
+      : 'Suppressed: the endpoint was switched off'
+  return reason ? { endpointId: fallback.id, status: 'suppressed', reason } : { endpointId: fallback.id, status: 'pending' }
+}

@@ -1,0 +1,113 @@
+// Flags an endpoint "needs attention" and, when the flag is new and the endpoint names a
+// fallback endpoint, queues one alert there: an event row of Knocker's own type plus one
+// delivery, sent by the normal queue (retried, recorded, never digested). The flag and the
+// alert are one transaction and the alert's event_id is derived from the flag, so one flag
+// is never zero alerts nor two, whenever the process stops.
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { ATTENTION_ALERT_TYPE, attentionAlertEventId, type AttentionAlert } from '../../../shared/attentionAlert'
+import { ALERT_REASON_MAX_CHARS, alertSummary } from '../channels/alertText'
+import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
+import type { Db } from '../db/openDb'
+import { deliveries, events } from '../db/schema'
+import type { SettingsRepo } from '../db/settingsRepo'
+import type { Logger } from '../log/logger'
+import { redactText } from '../log/redact'
+import { truncateChars } from '../text/markdownLinks'
+import { routeAttentionAlert } from '../routing/router'
+
+export interface FlagResult {
+  /** The endpoint was not flagged before: the desktop notification and the alert are due. */
+  newlyFlagged: boolean
+  /** The alert queued at the fallback endpoint (pending or suppressed), if any. */
+  alertDeliveryId: number | null
+}
+
+export class AttentionAlerts {
+  constructor(
+    private readonly o: { db: Db; endpoints: EndpointsRepo; settings: SettingsRepo; logger: Logger },
+  ) {}
+
+  /**
+   * Flags the endpoint with the reason (a re-flag only updates the reason). A new flag alerts
+   * the fallback endpoint unless `alertFallback` is false: a failed alert flags the endpoint
+   * it was sent to, but never alerts onwards, so alerts cannot chain or bounce back.
+   */
+  flag(endpointId: string, reason: string, now: number, options: { alertFallback: boolean }): FlagResult {
+    return this.o.db.transaction(() => {
+      const endpoint = this.o.endpoints.get(endpointId)
+      if (!endpoint) return { newlyFlagged: false, alertDeliveryId: null } // deleted meanwhile
+      const newlyFlagged = endpoint.needsAttention === null
+      this.o.endpoints.flag(endpointId, reason, now)
+      const alertDeliveryId = newlyFlagged && options.alertFallback ? this.queueAlert(endpoint, reason, now) : null
+      return { newlyFlagged, alertDeliveryId }
+    })
+  }
+
+  private queueAlert(flagged: EndpointRecord, reason: string, flaggedAt: number): number | null {
+    const fallbackId = flagged.options.fallback_endpoint_id
+    if (typeof fallbackId !== 'string') return null
+    const fallback = this.o.endpoints.get(fallbackId)
+    if (!fallback || fallback.id === flagged.id) {
+      // Deleting an endpoint clears it from others' options; this is only a guard.
+      this.o.logger.warn({ endpointId: flagged.id, fallbackId }, 'the fallback endpoint no longer exists; no alert sent')
+      return null
+    }
+    const alert: AttentionAlert = {
+      endpoint_id: flagged.id,
+      endpoint_name: flagged.name,
+      endpoint_kind: flagged.kind,
+      reason: truncateChars(redactText(reason), ALERT_REASON_MAX_CHARS),
+      waiting: this.waiting(flagged.id),
+      at: new Date(flaggedAt).toISOString(),
+    }
+    const route = routeAttentionAlert(this.o.settings.get(), fallback)
+    const { db } = this.o
+    const event = db
+      .insert(events)
+      .values({
+        eventId: attentionAlertEventId(flagged.id, flaggedAt),
+        eventType: ATTENTION_ALERT_TYPE,
+        occurredAt: alert.at,
+        receivedAt: flaggedAt,
+        payload: JSON.stringify(alert),
+        summary: alertSummary(alert),
+      })
+      .onConflictDoNothing({ target: events.eventId })
+      .returning({ seq: events.seq })
+      .get()
+    if (!event) return null // this flag's alert was queued already
+    const delivery = db
+      .insert(deliveries)
+      .values({
+        eventSeq: event.seq,
+        endpointId: fallback.id,
+        status: route.status,
+        lastError: route.reason ?? null,
+        nextAttemptAt: flaggedAt,
+        createdAt: flaggedAt,
+        updatedAt: flaggedAt,
+      })
+      .returning({ id: deliveries.id })
+      .get()
+    this.o.logger.info(
+      { endpointId: flagged.id, fallbackId: fallback.id, deliveryId: delivery.id, status: route.status },
+      route.status === 'pending' ? 'alert queued at the fallback endpoint' : 'alert to the fallback endpoint suppressed',
+    )
+    return delivery.id
+  }
+
+  /** Real deliveries still in the endpoint's queue: they go out once it is fixed. */
+  private waiting(endpointId: string): number {
+    return this.o.db
+      .select({ n: sql<number>`count(*)` })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.endpointId, endpointId),
+          inArray(deliveries.status, ['pending', 'retrying', 'sending']),
+          eq(deliveries.isTest, false),
+        ),
+      )
+      .get()!.n
+  }
+}
