@@ -11,6 +11,7 @@ import { recogniseUrl } from '../../../../shared/recogniseUrl'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { EventsField } from './EventsField'
+import { FallbackField } from './FallbackField'
 import { useCreateEndpoint } from './endpointMutations'
 import { createInput, emptyDrafts, type Drafts } from './targetForms/drafts'
 import classes from './KindPicker.module.css'
@@ -78,6 +79,7 @@ function AddEndpointForm({
   const [drafts, setDrafts] = useState<Drafts>(emptyDrafts)
   const [events, setEvents] = useState<EventType[]>([...EVENT_TYPES])
   const [enabled, setEnabled] = useState(true)
+  const [fallback, setFallback] = useState<string | null>(null)
   const errors = fieldErrors(create.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -101,7 +103,7 @@ function AddEndpointForm({
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    create.mutate(createInput(kind, drafts, { name, enabled, events }), { onSuccess: onCreated })
+    create.mutate(createInput(kind, drafts, { name, enabled, events }, fallback), { onSuccess: onCreated })
   }
 
   return (
@@ -154,6 +156,7 @@ function AddEndpointForm({
         <TargetFields kind={kind} value={drafts[kind]} onChange={patchDraft} mode="create" errors={errors} />
 
         <EventsField value={events} onChange={setEvents} />
+        <FallbackField value={fallback} onChange={setFallback} error={errorFor(errors, 'options.fallback_endpoint_id')} />
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
         <div ref={alertRef}>
           <ApiErrorAlert error={create.error} title="The endpoint was not added" />

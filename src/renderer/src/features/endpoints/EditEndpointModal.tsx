@@ -9,9 +9,10 @@ import type { EventType } from '../../../../shared/events'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { KindBadge } from '../../KindBadge'
 import { EventsField } from './EventsField'
+import { FallbackField } from './FallbackField'
 import { settingsDetails, webhookSettings } from './endpointSettings'
 import { useUpdateEndpoint } from './endpointMutations'
-import { draftFromEndpoint, targetPatch, type Drafts } from './targetForms/drafts'
+import { draftFromEndpoint, fallbackOf, targetPatch, withFallbackPatch, type Drafts } from './targetForms/drafts'
 import { TargetFields } from './targetForms/TargetFields'
 import { errorFor, fieldErrors } from './targetForms/fieldErrors'
 
@@ -34,6 +35,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [name, setName] = useState(endpoint.name)
   const [events, setEvents] = useState<EventType[]>(endpoint.events)
   const [draft, setDraft] = useState<Drafts[EndpointKind]>(initial)
+  const [fallback, setFallback] = useState<string | null>(fallbackOf(endpoint))
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -44,7 +46,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
-    ...targetPatch(endpoint, draft, initial),
+    ...withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback),
   }
   const changed = Object.keys(changes).length > 1
 
@@ -109,6 +111,12 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
 
         <Divider />
         <EventsField value={events} onChange={setEvents} />
+        <FallbackField
+          value={fallback}
+          onChange={setFallback}
+          excludeId={endpoint.id}
+          error={errorFor(errors, 'options.fallback_endpoint_id')}
+        />
 
         <div ref={alertRef}>
           <ApiErrorAlert error={update.error} title="The endpoint was not changed" />

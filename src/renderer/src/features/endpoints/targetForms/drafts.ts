@@ -151,13 +151,26 @@ function authOf(d: WebhookDraft): WebhookAuth {
 
 type Common = { name: string; enabled: boolean; events: NonNullable<AdminInput<'createEndpoint'>['events']> }
 
-export function createInput(kind: EndpointKind, drafts: Drafts, common: Common): AdminInput<'createEndpoint'> {
+/** The options with this fallback endpoint, or with none (options are always sent whole). */
+export function withFallback<O extends { fallback_endpoint_id?: unknown }>(options: O, fallbackId: string | null): O {
+  const { fallback_endpoint_id: _dropped, ...rest } = options
+  return (fallbackId ? { ...rest, fallback_endpoint_id: fallbackId } : rest) as O
+}
+
+/** The endpoint's fallback endpoint, if it names one. */
+export function fallbackOf(endpoint: EndpointView): string | null {
+  const id = endpoint.options.fallback_endpoint_id
+  return typeof id === 'string' ? id : null
+}
+
+export function createInput(kind: EndpointKind, drafts: Drafts, common: Common, fallbackId: string | null = null): AdminInput<'createEndpoint'> {
+  const options = withFallback({}, fallbackId)
   switch (kind) {
     case 'discord':
-      return { ...common, kind, url: drafts.discord.url.trim(), options: drafts.discord.forum ? { forum: true } : {} }
+      return { ...common, kind, url: drafts.discord.url.trim(), options: drafts.discord.forum ? { ...options, forum: true } : options }
     case 'slack':
     case 'teams':
-      return { ...common, kind, url: drafts[kind].url.trim() }
+      return { ...common, kind, url: drafts[kind].url.trim(), options }
     case 'email': {
       const d = drafts.email
       return {
@@ -173,6 +186,7 @@ export function createInput(kind: EndpointKind, drafts: Drafts, common: Common):
         },
         from: d.from.trim(),
         to: parseRecipients(d.to),
+        options,
       }
     }
     case 'webhook': {
@@ -185,6 +199,7 @@ export function createInput(kind: EndpointKind, drafts: Drafts, common: Common):
         ...(Object.keys(headers).length > 0 ? { headers } : {}),
         ...(d.authType !== 'none' ? { auth: authOf(d) } : {}),
         ...(d.secret.trim() ? { secret: d.secret.trim() } : {}),
+        options,
       }
     }
   }
@@ -244,4 +259,10 @@ export function targetPatch(
       return patch
     }
   }
+}
+
+/** The update with the fallback endpoint changed, when it was: on top of any other option change. */
+export function withFallbackPatch(endpoint: EndpointView, patch: TargetPatch, fallbackId: string | null): TargetPatch {
+  if (fallbackId === fallbackOf(endpoint)) return patch
+  return { ...patch, options: withFallback(patch.options ?? endpoint.options, fallbackId) }
 }
