@@ -251,6 +251,17 @@ describe('fallback endpoint alerts', () => {
     expect(alertMessage.content).toBeUndefined()
   })
 
+  it('is Knocker\'s own type: intake refuses it from the host app', async () => {
+    await start()
+    const ops = await addMail()
+    await addDiscord('Workshop channel', { fallback_endpoint_id: ops.id })
+    const forged = { ...sampleEvent('machine.created'), event: ALERT, data: { endpoint_id: ops.id } }
+    const res = await h!.post(forged)
+    expect(res.status).toBe(400)
+    expect(res.json.error.issues[0].path).toBe('event')
+    expect((await h!.admin('GET', '/api/stats')).json.events.total).toBe(0)
+  })
+
   it('checks the fallback: an existing endpoint, not deleted, not itself; deleting it clears it', async () => {
     await start()
     const ops = await addMail()
