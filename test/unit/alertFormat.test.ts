@@ -10,6 +10,9 @@ import { formatSlackAlert } from '../../src/main/core/channels/slack/alert'
 import { formatTeamsAlert } from '../../src/main/core/channels/teams/alert'
 import { formatWebhookAlert } from '../../src/main/core/channels/webhook/alert'
 import { channels } from '../../src/main/core/channels/registry'
+import { hostileText } from '../hostile/hostileEvents'
+import { discordProblems, emailProblems, slackProblems, teamsProblems } from '../hostile/inspect'
+import { createRng } from '../hostile/prng'
 import { formatCtx } from './formatContext'
 
 const alert = (patch: Partial<AttentionAlert> = {}): AttentionAlert => ({
@@ -171,5 +174,31 @@ describe('webhook alert', () => {
     expect(prepared.body).toEqual({ type: 'knocker.endpoint_attention', timestamp: new Date(1784401332000).toISOString(), data: alert() })
     expect(prepared.headers?.['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/)
     expect(formatWebhookAlert(alert(), ctx).headers).toEqual(prepared.headers)
+  })
+})
+
+describe('alerts about endpoints with hostile names and reasons', () => {
+  // Endpoint names are typed by a person, reasons quote what a destination answered: both are
+  // run through the same checks as the public's text in events.
+  function* hostileAlerts() {
+    const rng = createRng(20260719)
+    for (let i = 0; i < 300; i++) {
+      yield alert({ endpoint_name: hostileText(rng, 100, 1), reason: hostileText(rng, 1000, 1), waiting: i % 3 })
+    }
+  }
+
+  it('Discord, Slack, Teams and email get nothing that pings, opens syntax, calls a template or hides', () => {
+    for (const hostileAlert of hostileAlerts()) {
+      const what = JSON.stringify(hostileAlert.endpoint_name)
+      expect(discordProblems(formatDiscordAlert(hostileAlert, formatCtx({ options: { forum: true } })).body), what).toEqual([])
+      expect(slackProblems(formatSlackAlert(hostileAlert, ctx).body), what).toEqual([])
+      expect(teamsProblems(formatTeamsAlert(hostileAlert, ctx).body), what).toEqual([])
+      expect(emailProblems(formatEmailAlert(hostileAlert, ctx).body as EmailMessage), what).toEqual([])
+    }
+  })
+
+  it('keeps the Slack header within 150 characters however many "<" the name has', () => {
+    const { body } = formatSlackAlert(alert({ endpoint_name: '<'.repeat(100) }), ctx) as { body: any }
+    expect(body.blocks[0].text.text.length).toBeLessThanOrEqual(150)
   })
 })

@@ -3,12 +3,11 @@
 // and the reason are made inert like report text (entities, broken @-mentions, fenced styles).
 import type { KnownBlock } from '@slack/types'
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
-import { truncateChars } from '../../text/markdownLinks'
 import { ALERT_ACTION, alertHeadline, alertReason, alertSummary, alertText, waitingLine } from '../alertText'
 import type { FormatContext, PreparedRequest } from '../types'
 import type { SlackMessageBody } from './format'
 import { BLOCK_LIMITS, cutMrkdwn } from './limits'
-import { escapeEntities, escapeName, neutralizeSlack, plainTextSafe, slackDate } from './syntax'
+import { escapeEntities, escapeName, neutralizeSlack, plainTextWithin, slackDate } from './syntax'
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text, verbatim: true })
 
@@ -17,7 +16,7 @@ export function formatSlackAlert(alert: AttentionAlert, _ctx: FormatContext): Pr
     {
       type: 'header',
       block_id: 'header',
-      text: { type: 'plain_text', text: plainTextSafe(truncateChars(`⚠️ ${alertHeadline(alert)}`, BLOCK_LIMITS.headerText)), emoji: true },
+      text: { type: 'plain_text', text: plainTextWithin(`⚠️ ${alertHeadline(alert)}`, BLOCK_LIMITS.headerText), emoji: true },
     },
     { type: 'section', block_id: 'reason', text: mrkdwn(cutMrkdwn(`${escapeName(alertReason(alert))}.`, BLOCK_LIMITS.sectionText)) },
     { type: 'section', block_id: 'waiting', text: mrkdwn(`${waitingLine(alert.waiting)}\n*${escapeEntities(ALERT_ACTION)}*`) },

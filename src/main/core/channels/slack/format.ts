@@ -7,7 +7,7 @@ import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventV
 import { lateLine, type LateLineOptions } from '../../text/lateNotice'
 import type { FormatContext, LateNotice, PreparedRequest } from '../types'
 import { BLOCK_LIMITS, fitParts, repairCut, toBlocks } from './limits'
-import { escapeEntities, escapeName, neutralizeSlack, plainTextSafe, slackDate, slackLink, slackSyntax } from './syntax'
+import { escapeEntities, escapeName, neutralizeSlack, plainTextWithin, slackDate, slackLink, slackSyntax } from './syntax'
 
 export { TEST_NOTICE, TEST_TITLE_PREFIX }
 
@@ -27,12 +27,7 @@ function headerFor(machineName: string, view: EventView, test: boolean): string 
   const suffix = ` — ${view.what}`
   const room = BLOCK_LIMITS.headerText - prefix.length - Math.min(suffix.length, BLOCK_LIMITS.headerText / 2)
   const title = prefix + truncateChars(oneLine(machineName), Math.max(room, 1)) + suffix
-  const cut = truncateChars(title, BLOCK_LIMITS.headerText)
-  const safe = plainTextSafe(cut)
-  if (safe.length <= BLOCK_LIMITS.headerText) return safe
-  // The zero-width spaces made it longer: cut that much more, so no later cut can separate a
-  // "<" from the space that keeps it inert.
-  return plainTextSafe(truncateChars(title, BLOCK_LIMITS.headerText - (safe.length - cut.length)))
+  return plainTextWithin(title, BLOCK_LIMITS.headerText)
 }
 
 /** Who did it: the person acting, or the reporter of a new report. */

@@ -1,7 +1,7 @@
 // Slack mrkdwn: how names, free text, links and dates are written, and how text written by
 // the public is kept from pinging anyone. Slack's own rule does most of it: &, < and > become
 // entities, so <!channel>, <!here>, <@U…>, <#C…>, <!subteam^…> and <url|…> cannot form.
-import { oneLine } from '../../text/markdownLinks'
+import { oneLine, truncateChars } from '../../text/markdownLinks'
 import type { MessageSyntax } from '../eventView'
 
 const ZWSP = '\u200b'
@@ -36,6 +36,16 @@ export function escapeName(text: string): string {
  * touching what follows, so no mention or link syntax survives even if Slack changed that. */
 export function plainTextSafe(text: string): string {
   return text.replace(/</g, `<${ZWSP}`).replace(AT_MENTION, (match) => `@${ZWSP}${match.slice(1)}`)
+}
+
+/** plainTextSafe within `max` characters (a header's 150). The zero-width spaces it adds are
+ * paid for by cutting that much more, so no cut can separate a "<" from the space that keeps
+ * it inert. */
+export function plainTextWithin(text: string, max: number): string {
+  const cut = truncateChars(text, max)
+  const safe = plainTextSafe(cut)
+  if (safe.length <= max) return safe
+  return plainTextSafe(truncateChars(text, max - (safe.length - cut.length)))
 }
 
 /** A URL inside <url|label>: "|" and ">" would end it early; "&" is an entity like elsewhere. */

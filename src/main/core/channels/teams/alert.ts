@@ -4,7 +4,7 @@
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { ALERT_ACTION, alertHeadline, alertReason, alertSummary, alertText, waitingLine } from '../alertText'
 import type { FormatContext, PreparedRequest } from '../types'
-import { cardMessage, localizedTime, teamsSyntax } from './card'
+import { cardMessage, localizedTime, previewText, teamsSyntax } from './card'
 
 export function formatTeamsAlert(alert: AttentionAlert, _ctx: FormatContext): PreparedRequest {
   const body: Array<Record<string, unknown>> = [
@@ -14,5 +14,5 @@ export function formatTeamsAlert(alert: AttentionAlert, _ctx: FormatContext): Pr
     { type: 'TextBlock', text: ALERT_ACTION, weight: 'bolder', wrap: true },
     { type: 'TextBlock', text: `Knocker${localizedTime(alert.at)}`, isSubtle: true, size: 'small', wrap: true, spacing: 'medium' },
   ]
-  return { body: cardMessage(alertText(alert), body, []), summary: alertSummary(alert) }
+  return { body: cardMessage(previewText(alertText(alert)), body, []), summary: alertSummary(alert) }
 }

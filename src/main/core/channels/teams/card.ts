@@ -60,7 +60,7 @@ function cleanFreeText(text: string): string {
 
 /** The one-line preview travels outside the card (message text, notifications), where a flow
  * may treat it as HTML: angle brackets become look-alikes that open no tag. */
-function previewText(text: string): string {
+export function previewText(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›')
 }
 
