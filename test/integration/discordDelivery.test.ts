@@ -21,9 +21,10 @@ describe('Discord delivery', () => {
       expect(res.status).toBe(202)
       expect(res.json.deliveries).toHaveLength(1)
       const [message] = await h.discord.waitForMessages(EVENT_TYPES.indexOf(type) + 1).then((m) => m.slice(-1))
-      // The first attempt starts within 50 ms of the 202 (no polling delay) …
+      // The first attempt starts right after the 202, woken by the commit: no polling delay (the
+      // safety pump is 30 s). Typically under 5 ms; the bound leaves room for a loaded CI machine.
       const delivery = (await h.admin('GET', `/api/deliveries/${res.json.deliveries[0].id}`)).json
-      expect(delivery.attempts[0].started_at - acceptedAt).toBeLessThan(50)
+      expect(delivery.attempts[0].started_at - acceptedAt).toBeLessThan(250)
       // … and the message is in the channel right after (generous bound for a loaded CI machine).
       expect(message.receivedAt - acceptedAt).toBeLessThan(500)
       expect(message.webhookId).toBe(webhook.id)
