@@ -67,7 +67,7 @@ function findSecrets(where: string, text: string): string[] {
 }
 
 test('no secret appears in logs, the database, the admin API, exports or the UI', async ({ page }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(180_000)
   const leaks: string[] = []
 
   await test.step('endpoints of every kind, with recognisable secrets', async () => {
@@ -173,7 +173,8 @@ test('no secret appears in logs, the database, the admin API, exports or the UI'
     for (const name of ['Overview', 'Endpoints', 'Events & sources', 'Deliveries', 'Message preview', 'Settings']) {
       await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${name}`) }).click()
       await expect(page.getByRole('heading', { level: 2, name })).toBeVisible()
-      await page.waitForLoadState('networkidle')
+      // The change stream keeps a request open, so wait for the page's data rather than network idle.
+      await expect(page.locator('[aria-busy="true"], .mantine-Skeleton-root')).toHaveCount(0)
       leaks.push(...findSecrets(`the ${name} page`, await page.content()))
     }
     await page.getByRole('navigation').getByRole('link', { name: /^Deliveries/ }).click()
