@@ -3,7 +3,6 @@
 // pausing endpoints, probe gently, and deliver every event in order once the network is back,
 // combined into digests where the service allows, each message saying how late it is.
 import { afterEach, describe, expect, it } from 'vitest'
-import { sql } from 'drizzle-orm'
 import { startSlackMock, type SlackMock } from '../mocks/slackMock'
 import { startNetworkSwitch, type NetworkMode, type NetworkSwitch } from '../mocks/networkSwitch'
 import { startWebhookReceiver, type WebhookReceiver } from '../mocks/webhookReceiver'
@@ -146,7 +145,10 @@ describe.each<[NetworkMode]>([['refused'], ['blackhole']])('an outage (%s)', (mo
       .all() as Array<{ event_id: string }>
     expect(delivered.map((d) => d.event_id)).toEqual(events.map((e) => e.event_id))
     expect(endpoints).toHaveLength(3)
-    void sql
+    console.info(
+      `[outage ${mode}] ${events.length} events; while offline ${attemptsWhileOffline.n} network attempts, 0 failures counted, 0 endpoints flagged; ` +
+        `after: Discord ${afterOutage.length} messages for ${events.length - 2} events, Slack ${slack!.messages.length - 2}, webhook ${events.length - 2}`,
+    )
   }, 60_000)
 })
 
