@@ -35,7 +35,22 @@ const HEALTH_WINDOW = 100
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export class DeliveryViews {
-  constructor(private readonly db: Db) {}
+  /** Prepared once: the timeline runs it 48 times per stats call. */
+  private readonly finishedInHour
+
+  constructor(private readonly db: Db) {
+    this.finishedInHour = db
+      .select({ n: sql<number>`count(*)` })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.status, sql.placeholder('status')),
+          gte(deliveries.updatedAt, sql.placeholder('from')),
+          lt(deliveries.updatedAt, sql.placeholder('to')),
+        ),
+      )
+      .prepare()
+  }
 
   private joined(where: SQL | undefined) {
     return this.db
@@ -165,28 +180,17 @@ export class DeliveryViews {
     )
   }
 
-  /** Deliveries finished (delivered or failed) per hour over the `hours` before `now`, oldest first. */
+  /** Deliveries finished (delivered or failed) per hour over the `hours` before `now`, oldest
+   * first. One index range count per hour and status: grouping a busy day's rows by an hour
+   * expression sorted them first (19 ms at a million deliveries, against 3 ms). */
   timeline(now: number, hours: number): Array<{ start: number; delivered: number; failed: number }> {
     const end = Math.floor(now / HOUR) * HOUR + HOUR
     const start = end - hours * HOUR
-    const rows = this.db
-      .select({
-        bucket: sql<number>`cast((${deliveries.updatedAt} - ${start}) / ${HOUR} as integer)`,
-        status: deliveries.status,
-        n: sql<number>`count(*)`,
-      })
-      .from(deliveries)
-      .where(and(sql`${deliveries.status} in ('delivered','failed')`, gte(deliveries.updatedAt, start)))
-      .groupBy(sql`1`, deliveries.status)
-      .all()
-    const buckets = Array.from({ length: hours }, (_, i) => ({ start: start + i * HOUR, delivered: 0, failed: 0 }))
-    for (const r of rows) {
-      const bucket = buckets[Math.floor(r.bucket)]
-      if (!bucket) continue
-      if (r.status === 'delivered') bucket.delivered += r.n
-      else bucket.failed += r.n
-    }
-    return buckets
+    const count = (status: DeliveryStatus, from: number) => this.finishedInHour.get({ status, from, to: from + HOUR })!.n
+    return Array.from({ length: hours }, (_, i) => {
+      const from = start + i * HOUR
+      return { start: from, delivered: count('delivered', from), failed: count('failed', from) }
+    })
   }
 
   /** An endpoint's last success and failure, and the success rate of its last 100 finished
