@@ -13,10 +13,11 @@ import { RESULTS_DIR } from './lib/paths'
 import { resultsMarkdown, sectionMarkdown, type BenchResults, type SectionResult } from './lib/report'
 import type { Section, SectionContext } from './lib/section'
 import { intake } from './sections/intake'
+import { latency } from './sections/latency'
 
 /** In the order they run. The drain is timer-bound (it waits for Discord's rate limit), so in a
  * full run it starts first and runs in the background while the others run. */
-const SECTIONS: Section[] = [intake]
+const SECTIONS: Section[] = [intake, latency]
 const BACKGROUND = new Set<string>(['drain'])
 
 const { values, positionals } = parseArgs({
