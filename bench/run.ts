@@ -12,12 +12,13 @@ import { cpuPressure, fsyncLatency, loadAverage, machineInfo } from './lib/machi
 import { RESULTS_DIR } from './lib/paths'
 import { resultsMarkdown, sectionMarkdown, type BenchResults, type SectionResult } from './lib/report'
 import type { Section, SectionContext } from './lib/section'
+import { drain } from './sections/drain'
 import { intake } from './sections/intake'
 import { latency } from './sections/latency'
 
 /** In the order they run. The drain is timer-bound (it waits for Discord's rate limit), so in a
  * full run it starts first and runs in the background while the others run. */
-const SECTIONS: Section[] = [intake, latency]
+const SECTIONS: Section[] = [intake, latency, drain]
 const BACKGROUND = new Set<string>(['drain'])
 
 const { values, positionals } = parseArgs({
