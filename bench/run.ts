@@ -15,10 +15,11 @@ import type { Section, SectionContext } from './lib/section'
 import { drain } from './sections/drain'
 import { intake } from './sections/intake'
 import { latency } from './sections/latency'
+import { memory } from './sections/memory'
 
 /** In the order they run. The drain is timer-bound (it waits for Discord's rate limit), so in a
  * full run it starts first and runs in the background while the others run. */
-const SECTIONS: Section[] = [intake, latency, drain]
+const SECTIONS: Section[] = [intake, latency, drain, memory]
 const BACKGROUND = new Set<string>(['drain'])
 
 const { values, positionals } = parseArgs({
