@@ -16,10 +16,11 @@ import { drain } from './sections/drain'
 import { intake } from './sections/intake'
 import { latency } from './sections/latency'
 import { memory } from './sections/memory'
+import { peer } from './sections/peer'
 
 /** In the order they run. The drain is timer-bound (it waits for Discord's rate limit), so in a
  * full run it starts first and runs in the background while the others run. */
-const SECTIONS: Section[] = [intake, latency, drain, memory]
+const SECTIONS: Section[] = [intake, latency, drain, memory, peer]
 const BACKGROUND = new Set<string>(['drain'])
 
 const { values, positionals } = parseArgs({
