@@ -11,12 +11,12 @@ export interface CommandResult {
 
 export function runCommand(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: opts.env ?? process.env, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env: opts.env ?? process.env, cwd: ROOT, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     const untrack = trackChild(child)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout!.on('data', (d) => (stdout += d))
+    child.stderr!.on('data', (d) => (stderr += d))
     child.on('error', (error) => {
       untrack()
       reject(error)
@@ -25,6 +25,9 @@ export function runCommand(command: string, args: string[], opts: { env?: NodeJS
       untrack()
       resolve({ code, stdout, stderr })
     })
-    child.stdin.end(opts.stdin ?? '')
+    if (opts.stdin !== undefined) {
+      child.stdin!.on('error', () => undefined) // a child that exits without reading it: its exit code tells
+      child.stdin!.end(opts.stdin)
+    }
   })
 }
