@@ -1,7 +1,8 @@
-// npm run bench [-- <section> …] [--full]
+// npm run bench [-- <section> …] [--full] [--report]
 // Runs the measurements of issue 7 against the built headless shell and writes
 // bench/results/latest.json and latest.md. With section names, runs only those and merges
-// their results into the latest ones. Sections: see SECTIONS below.
+// their results into the latest ones. --report only rewrites latest.md from latest.json.
+// Sections: see SECTIONS below.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -26,10 +27,21 @@ const BACKGROUND = new Set<string>(['drain'])
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { full: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  options: {
+    full: { type: 'boolean', default: false },
+    report: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 })
 if (values.help) {
-  console.log(`npm run bench [-- <section> …] [--full]\nsections: ${SECTIONS.map((s) => s.name).join(', ')}`)
+  console.log(`npm run bench [-- <section> …] [--full] [--report]\nsections: ${SECTIONS.map((s) => s.name).join(', ')}`)
+  process.exit(0)
+}
+const latestJson = join(RESULTS_DIR, 'latest.json')
+if (values.report) {
+  const latest = JSON.parse(readFileSync(latestJson, 'utf8')) as BenchResults
+  writeFileSync(join(RESULTS_DIR, 'latest.md'), resultsMarkdown(latest) + '\n')
+  console.log(resultsMarkdown(latest))
   process.exit(0)
 }
 const unknown = positionals.filter((name) => !SECTIONS.some((s) => s.name === name))
@@ -92,7 +104,6 @@ results.push(...(await Promise.all(backgroundRuns)))
 
 // A partial run replaces its own sections in the latest results and keeps the others.
 mkdirSync(RESULTS_DIR, { recursive: true })
-const latestJson = join(RESULTS_DIR, 'latest.json')
 const previous: BenchResults | null =
   positionals.length && existsSync(latestJson) ? (JSON.parse(readFileSync(latestJson, 'utf8')) as BenchResults) : null
 const bySection = new Map(Object.entries(previous?.sections ?? {}))

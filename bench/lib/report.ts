@@ -75,6 +75,18 @@ export function sectionMarkdown(r: SectionResult): string {
   return lines.join('\n')
 }
 
+/** Every row with a target, from every section: the table the README shows. */
+export function targetsMarkdown(sections: SectionResult[]): string {
+  const lines = ['| section | measure | Knocker | reference | target | |', '|---|---|---|---|---|---|']
+  for (const section of sections) {
+    for (const row of section.rows.filter((r) => r.target)) {
+      const name = section.title.split('.')[0]
+      lines.push(`| ${name} | ${cell(row.measure)} | ${cell(row.knocker)} | ${cell(row.reference)} | ${cell(row.target)} | ${MARK[row.verdict]} |`)
+    }
+  }
+  return lines.join('\n')
+}
+
 export function resultsMarkdown(results: BenchResults): string {
   const m = results.machine
   const sections = Object.values(results.sections)
@@ -90,6 +102,8 @@ export function resultsMarkdown(results: BenchResults): string {
       'rather than across runs.',
     '',
     missed.length ? `Targets missed: ${missed.length} (${missed.join('; ')}).` : 'Every target was met.',
+    '',
+    targetsMarkdown(sections),
     '',
     ...sections.map(sectionMarkdown),
   ].join('\n')
