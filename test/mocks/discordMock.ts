@@ -23,6 +23,8 @@ export interface DiscordMockOptions {
   perChannelWindowMs?: number // 60000
   /** Clock (epoch ms) for rate-limit windows, timestamps and snowflakes. Default Date.now. */
   now?: () => number
+  /** Port on 127.0.0.1; default a free one. Reopening on a closed mock's port simulates an outage. */
+  port?: number
 }
 
 export interface MockWebhook {
@@ -400,7 +402,7 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
       }
     })
   })
-  base = await listenLocal(server)
+  base = await listenLocal(server, opts.port)
 
   const mock: DiscordMock = {
     url: base,

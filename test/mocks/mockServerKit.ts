@@ -110,9 +110,16 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   })
 }
 
-/** Listen on a free port of 127.0.0.1; resolves with the origin, e.g. http://127.0.0.1:4567. */
-export async function listenLocal(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+/** Listen on 127.0.0.1 (a free port unless one is given); resolves with the origin, e.g.
+ * http://127.0.0.1:4567. A given port lets a mock come back where it was (outage tests). */
+export async function listenLocal(server: Server, port = 0): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 

@@ -1,10 +1,10 @@
 // Read models of the delivery history: list with filters and a cursor, detail with attempts.
-import { and, desc, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { AttemptView, DeliveryFilter, DeliveryView, EndpointView } from '../../../shared/contracts'
 import type { DeliveryStatus, EndpointKind, ErrorClass } from '../../../shared/domain'
 import { ATTENTION_ALERT_TYPE, type DeliveryEventType } from '../../../shared/attentionAlert'
 import type { Db } from '../db/openDb'
-import { attempts, deliveries, endpoints, events } from '../db/schema'
+import { KNOCKERS_OWN_EVENTS, attempts, deliveries, endpoints, events } from '../db/schema'
 
 const columns = {
   delivery: deliveries,
@@ -35,7 +35,22 @@ const HEALTH_WINDOW = 100
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export class DeliveryViews {
-  constructor(private readonly db: Db) {}
+  /** Prepared once: the timeline runs it 48 times per stats call. */
+  private readonly finishedInHour
+
+  constructor(private readonly db: Db) {
+    this.finishedInHour = db
+      .select({ n: sql<number>`count(*)` })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.status, sql.placeholder('status')),
+          gte(deliveries.updatedAt, sql.placeholder('from')),
+          lt(deliveries.updatedAt, sql.placeholder('to')),
+        ),
+      )
+      .prepare()
+  }
 
   private joined(where: SQL | undefined) {
     return this.db
@@ -65,10 +80,17 @@ export class DeliveryViews {
     const conditions = this.conditions(filter)
     const before = filter.cursor ? Number.parseInt(filter.cursor, 10) : NaN
     if (Number.isFinite(before)) conditions.push(lt(deliveries.id, before))
-    const rows = this.joined(and(...conditions))
+    // The page's ids first, then its rows: a time range sorts only ids, where sorting the
+    // joined rows of a busy day (33k at a million deliveries) took 80 ms.
+    let ids = this.db.select({ id: deliveries.id }).from(deliveries).$dynamic()
+    if (filter.event || filter.q) ids = ids.innerJoin(events, eq(events.seq, deliveries.eventSeq))
+    const pageIds = ids
+      .where(and(...conditions))
       .orderBy(desc(deliveries.id))
       .limit(filter.limit + 1)
-      .all() as Joined[]
+      .all()
+      .map((r) => r.id)
+    const rows = (pageIds.length ? this.joined(inArray(deliveries.id, pageIds)).orderBy(desc(deliveries.id)).all() : []) as Joined[]
     const page = rows.slice(0, filter.limit)
     return {
       deliveries: page.map(toView),
@@ -110,32 +132,34 @@ export class DeliveryViews {
     }
   }
 
+  /** Counted as all rows minus the unfinished, failed and suppressed ones (each an index
+   * range): grouping a million delivered rows by status took 160 ms. */
   countsByStatus(): Record<DeliveryStatus, number> {
+    const total = this.db.select({ n: sql<number>`count(*)` }).from(deliveries).get()!.n
     const rows = this.db
       .select({ status: deliveries.status, n: sql<number>`count(*)` })
       .from(deliveries)
+      .where(sql`${deliveries.status} in ('pending','retrying','sending','failed','suppressed')`)
       .groupBy(deliveries.status)
       .all()
     const counts = { pending: 0, retrying: 0, sending: 0, delivered: 0, failed: 0, suppressed: 0 }
     for (const r of rows) counts[r.status as DeliveryStatus] = r.n
+    counts.delivered = total - rows.reduce((n, r) => n + r.n, 0)
     return counts
   }
 
+  /** Per endpoint, each count an index range of (endpoint_id, status): grouping every failed
+   * delivery by endpoint read each row. */
   queueCountsByEndpoint(): Map<string, { pending: number; failed: number }> {
+    // Spelled out: drizzle leaves columns unqualified in a one-table select, and inside the
+    // subquery an unqualified "id" would be the delivery's.
+    const count = (statuses: string) =>
+      sql.raw(`(select count(*) from deliveries d where d.endpoint_id = endpoints.id and d.status in ${statuses})`).mapWith(Number)
     const rows = this.db
-      .select({ endpointId: deliveries.endpointId, status: deliveries.status, n: sql<number>`count(*)` })
-      .from(deliveries)
-      .where(sql`${deliveries.status} in ('pending','retrying','sending','failed')`)
-      .groupBy(deliveries.endpointId, deliveries.status)
+      .select({ endpointId: endpoints.id, pending: count(`('pending','retrying','sending')`), failed: count(`('failed')`) })
+      .from(endpoints)
       .all()
-    const map = new Map<string, { pending: number; failed: number }>()
-    for (const r of rows) {
-      const entry = map.get(r.endpointId) ?? { pending: 0, failed: 0 }
-      if (r.status === 'failed') entry.failed += r.n
-      else entry.pending += r.n
-      map.set(r.endpointId, entry)
-    }
-    return map
+    return new Map(rows.map((r) => [r.endpointId, { pending: r.pending, failed: r.failed }]))
   }
 
   countSince(status: DeliveryStatus, since: number): number {
@@ -156,28 +180,17 @@ export class DeliveryViews {
     )
   }
 
-  /** Deliveries finished (delivered or failed) per hour over the `hours` before `now`, oldest first. */
+  /** Deliveries finished (delivered or failed) per hour over the `hours` before `now`, oldest
+   * first. One index range count per hour and status: grouping a busy day's rows by an hour
+   * expression sorted them first (19 ms at a million deliveries, against 3 ms). */
   timeline(now: number, hours: number): Array<{ start: number; delivered: number; failed: number }> {
     const end = Math.floor(now / HOUR) * HOUR + HOUR
     const start = end - hours * HOUR
-    const rows = this.db
-      .select({
-        bucket: sql<number>`cast((${deliveries.updatedAt} - ${start}) / ${HOUR} as integer)`,
-        status: deliveries.status,
-        n: sql<number>`count(*)`,
-      })
-      .from(deliveries)
-      .where(and(sql`${deliveries.status} in ('delivered','failed')`, gte(deliveries.updatedAt, start)))
-      .groupBy(sql`1`, deliveries.status)
-      .all()
-    const buckets = Array.from({ length: hours }, (_, i) => ({ start: start + i * HOUR, delivered: 0, failed: 0 }))
-    for (const r of rows) {
-      const bucket = buckets[Math.floor(r.bucket)]
-      if (!bucket) continue
-      if (r.status === 'delivered') bucket.delivered += r.n
-      else bucket.failed += r.n
-    }
-    return buckets
+    const count = (status: DeliveryStatus, from: number) => this.finishedInHour.get({ status, from, to: from + HOUR })!.n
+    return Array.from({ length: hours }, (_, i) => {
+      const from = start + i * HOUR
+      return { start: from, delivered: count('delivered', from), failed: count('failed', from) }
+    })
   }
 
   /** An endpoint's last success and failure, and the success rate of its last 100 finished
@@ -210,17 +223,16 @@ export class DeliveryViews {
     }
   }
 
-  /** Events from the host app (Knocker's own alerts are not events it received). */
+  /** Events from the host app: Knocker's own (test sends, endpoint alerts) are subtracted
+   * through a small partial index, where filtering them out read every event row (2 s at a
+   * million). */
   eventCounts(since: number): { total: number; last_24h: number } {
-    const row = this.db
-      .select({
-        total: sql<number>`count(*)`,
-        recent: sql<number>`coalesce(sum(case when ${events.receivedAt} >= ${since} then 1 else 0 end), 0)`,
-      })
-      .from(events)
-      .where(and(eq(events.isTest, false), ne(events.eventType, ATTENTION_ALERT_TYPE)))
-      .get()!
-    return { total: row.total, last_24h: row.recent }
+    const count = (where?: SQL) => this.db.select({ n: sql<number>`count(*)` }).from(events).where(where).get()!.n
+    const recent = gte(events.receivedAt, since)
+    return {
+      total: count() - count(KNOCKERS_OWN_EVENTS),
+      last_24h: count(recent) - count(and(KNOCKERS_OWN_EVENTS, recent)),
+    }
   }
 }
 

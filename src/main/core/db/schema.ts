@@ -1,6 +1,12 @@
 // The store's tables. Migrations in resources/migrations are generated from this file
 // by `npm run db:generate` (drizzle-kit) and never edited or renumbered by hand.
+import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+
+/** Events Knocker made itself (test sends, endpoint alerts), not received from the host app.
+ * Spelled with literals: a partial index on it serves only queries with the same expression. */
+export const KNOCKERS_OWN_EVENTS = sql.raw(`(is_test = 1 or event_type = '${ATTENTION_ALERT_TYPE}')`)
 
 /** Every accepted event, as validated (unknown fields and reporter contacts stripped). */
 export const events = sqliteTable(
@@ -16,7 +22,12 @@ export const events = sqliteTable(
     summary: text('summary').notNull(),
     isTest: integer('is_test', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [uniqueIndex('events_event_id_unique').on(t.eventId), index('events_received_at_idx').on(t.receivedAt)],
+  (t) => [
+    uniqueIndex('events_event_id_unique').on(t.eventId),
+    index('events_received_at_idx').on(t.receivedAt),
+    // Knocker's own events only (few): stats subtract them from counts instead of reading every event.
+    index('events_own_received_at_idx').on(t.receivedAt).where(KNOCKERS_OWN_EVENTS),
+  ],
 )
 
 export const endpoints = sqliteTable('endpoints', {
@@ -81,6 +92,11 @@ export const deliveries = sqliteTable(
     index('deliveries_endpoint_queue_idx').on(t.endpointId, t.status, t.id),
     index('deliveries_status_idx').on(t.status, t.id),
     index('deliveries_event_idx').on(t.eventSeq),
+    // History and stats at a million rows: an endpoint's newest deliveries (list filter,
+    // health), finished per status since a time (stats, hourly timeline, pruner), a time range.
+    index('deliveries_endpoint_idx').on(t.endpointId, t.id),
+    index('deliveries_status_updated_idx').on(t.status, t.updatedAt),
+    index('deliveries_created_at_idx').on(t.createdAt),
   ],
 )
 

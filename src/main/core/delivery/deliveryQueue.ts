@@ -45,38 +45,36 @@ export type DeliveryUpdate = Partial<
   >
 >
 
-const ACTIVE = ['pending', 'retrying', 'sending']
+/** Larger than any delivery id: stands in for "none in this status" when taking the minimum. */
+const NO_ID = Number.MAX_SAFE_INTEGER
 
 export class DeliveryQueue {
-  constructor(private readonly db: Db) {}
+  private readonly headsStatement
+
+  constructor(private readonly db: Db) {
+    // Prepared once: the engine runs it after every intake commit.
+    this.headsStatement = db.$client.prepare(`
+      select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt
+      from (
+        select e.id as endpoint_id, e.kind as kind,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'pending' and x.is_test = 0) as pending,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'retrying' and x.is_test = 0) as retrying,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'sending' and x.is_test = 0) as sending
+        from endpoints e
+        where e.enabled = 1 and e.needs_attention is null and e.deleted_at is null
+      ) f
+      join deliveries d on d.id = min(coalesce(f.pending, ${NO_ID}), coalesce(f.retrying, ${NO_ID}), coalesce(f.sending, ${NO_ID}))
+      where d.status in ('pending', 'retrying')`)
+  }
 
   /** The oldest unfinished delivery of every endpoint that may send now (enabled, not
    * flagged), unless that endpoint already has one in flight. Order per endpoint is strict:
-   * a later delivery never overtakes one that is waiting for a retry. */
+   * a later delivery never overtakes one that is waiting for a retry.
+   * The engine asks after every intake commit, so this must not grow with the backlog: each
+   * status's first id is an O(log n) seek in (endpoint_id, status, id), where a GROUP BY over
+   * every unfinished delivery took 57 ms at 100k queued. */
   heads(): QueueHead[] {
-    const firstPerEndpoint = this.db
-      .select({ id: sql<number>`min(${deliveries.id})` })
-      .from(deliveries)
-      .where(and(inArray(deliveries.status, ACTIVE), eq(deliveries.isTest, false)))
-      .groupBy(deliveries.endpointId)
-    return this.db
-      .select({
-        id: deliveries.id,
-        endpointId: deliveries.endpointId,
-        kind: endpoints.kind,
-        nextAttemptAt: deliveries.nextAttemptAt,
-      })
-      .from(deliveries)
-      .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
-      .where(
-        and(
-          inArray(deliveries.id, firstPerEndpoint),
-          inArray(deliveries.status, ['pending', 'retrying']),
-          eq(endpoints.enabled, true),
-          sql`${endpoints.needsAttention} is null and ${endpoints.deletedAt} is null`,
-        ),
-      )
-      .all() as QueueHead[]
+    return this.headsStatement.all() as QueueHead[]
   }
 
   claim(id: number, owner: string, leaseUntil: number, now: number): DeliveryRow | undefined {

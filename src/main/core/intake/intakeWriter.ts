@@ -1,7 +1,8 @@
 // Writes accepted events and their deliveries (the outbox) with group commit: every intake
 // request that arrives while a commit is in progress joins the next single transaction, so
 // one fsync covers many requests. A promise resolves only after its commit is on disk.
-import { sql } from 'drizzle-orm'
+import type { Statement } from 'better-sqlite3'
+import { getTableColumns, getTableName, type Table } from 'drizzle-orm'
 import type { KnockerEvent } from '../../../shared/events'
 import { eventSummary } from '../../../shared/eventSummary'
 import type { Clock } from '../clock'
@@ -33,9 +34,10 @@ interface Pending {
 export class IntakeWriter {
   private queue: Pending[] = []
   private scheduled = false
-  // Prepared once: building and preparing SQL per insert cost more than the inserts.
-  private readonly insertEvent
-  private readonly insertDelivery
+  // Prepared once, and run by better-sqlite3 directly: building SQL per insert cost more than
+  // the inserts, and drizzle's per-call parameter mapping was a tenth of batch intake's CPU.
+  private readonly insertEvent: Statement<[string, string, string, number, string, string], number>
+  private readonly insertDelivery: Statement<[number, string, string, string | null, number, number, number], number>
 
   constructor(
     private readonly deps: {
@@ -47,33 +49,22 @@ export class IntakeWriter {
       onCommitted: (newPending: number) => void
     },
   ) {
-    const { db } = deps
-    this.insertEvent = db
-      .insert(events)
-      .values({
-        eventId: sql.placeholder('eventId'),
-        eventType: sql.placeholder('eventType'),
-        occurredAt: sql.placeholder('occurredAt'),
-        receivedAt: sql.placeholder('receivedAt'),
-        payload: sql.placeholder('payload'),
-        summary: sql.placeholder('summary'),
-      })
-      .onConflictDoNothing({ target: events.eventId })
-      .returning({ seq: events.seq })
-      .prepare()
-    this.insertDelivery = db
-      .insert(deliveries)
-      .values({
-        eventSeq: sql.placeholder('eventSeq'),
-        endpointId: sql.placeholder('endpointId'),
-        status: sql.placeholder('status'),
-        lastError: sql.placeholder('lastError'),
-        nextAttemptAt: sql.placeholder('now'),
-        createdAt: sql.placeholder('now'),
-        updatedAt: sql.placeholder('now'),
-      })
-      .returning({ id: deliveries.id })
-      .prepare()
+    const client = deps.db.$client
+    // Column names come from the drizzle schema, so the SQL follows schema.ts.
+    const e = columnsOf(events)
+    this.insertEvent = client
+      .prepare<[string, string, string, number, string, string], number>(
+        `insert into ${quote(getTableName(events))} (${e.eventId}, ${e.eventType}, ${e.occurredAt}, ${e.receivedAt}, ${e.payload}, ${e.summary})
+         values (?, ?, ?, ?, ?, ?) on conflict (${e.eventId}) do nothing returning ${e.seq}`,
+      )
+      .pluck()
+    const d = columnsOf(deliveries)
+    this.insertDelivery = client
+      .prepare<[number, string, string, string | null, number, number, number], number>(
+        `insert into ${quote(getTableName(deliveries))} (${d.eventSeq}, ${d.endpointId}, ${d.status}, ${d.lastError}, ${d.nextAttemptAt}, ${d.createdAt}, ${d.updatedAt})
+         values (?, ?, ?, ?, ?, ?, ?) returning ${d.id}`,
+      )
+      .pluck()
   }
 
   submit(batch: KnockerEvent[], options: SubmitOptions = {}): Promise<AcceptedEvent[]> {
@@ -115,27 +106,24 @@ export class IntakeWriter {
 
   private write(event: KnockerEvent): AcceptedEvent {
     const now = this.deps.clock.now()
-    const inserted = this.insertEvent.get({
-      eventId: event.event_id,
-      eventType: event.event,
-      occurredAt: event.occurred_at,
-      receivedAt: now,
-      payload: JSON.stringify(event),
-      summary: eventSummary(event),
-    })
-    if (!inserted) return { event_id: event.event_id, duplicate: true, deliveries: [] }
+    const seq = this.insertEvent.get(event.event_id, event.event, event.occurred_at, now, JSON.stringify(event), eventSummary(event))
+    if (seq === undefined) return { event_id: event.event_id, duplicate: true, deliveries: [] }
 
     const routed = routeEvent(event.event, this.deps.settings.get(), this.deps.endpoints.list())
     const written = routed.map((route) => {
-      const row = this.insertDelivery.get({
-        eventSeq: inserted.seq,
-        endpointId: route.endpointId,
-        status: route.status,
-        lastError: route.reason ?? null,
-        now,
-      })!
-      return { id: row.id, endpoint_id: route.endpointId, status: route.status }
+      const id = this.insertDelivery.get(seq, route.endpointId, route.status, route.reason ?? null, now, now, now)!
+      return { id, endpoint_id: route.endpointId, status: route.status }
     })
     return { event_id: event.event_id, duplicate: false, deliveries: written }
   }
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
+
+/** Each column of a drizzle table as its quoted SQL name, by property name. */
+function columnsOf<T extends Table>(table: T): Record<keyof T['_']['columns'], string> {
+  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, quote(column.name)])) as Record<
+    keyof T['_']['columns'],
+    string
+  >
 }
