@@ -1,8 +1,11 @@
 // Generates the icons (RGBA PNGs): an orange disc with a dark ring and a "knocker" bolt head.
 //   resources/icon.png              32x32, the window and the tray's "ok" state
 //   resources/icon-512.png          512x512, the packaged app's icon (electron-builder)
-//   resources/tray/<state>.png      32x32 tray icons: ok, attention (red badge),
-//                                   offline (grey), paused (pause bars instead of the bolt)
+//   resources/tray/<state>.png      16x16 tray icons (and <state>@2x.png, 32x32, for HiDPI):
+//                                   ok, attention (red badge), offline (grey), paused (pause
+//                                   bars instead of the bolt)
+//   resources/tray/<state>Template.png (and @2x) the same shapes in black and alpha only, for
+//                                   the macOS menu bar (template images follow its light/dark)
 // Run: node resources/make-icon.mjs (the PNGs are committed).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { deflateSync } from 'node:zlib'
@@ -93,6 +96,48 @@ function render(size, variant) {
   ])
 }
 
+// The macOS menu bar's variant: shapes only (black, drawn by alpha), told apart without colour.
+function renderTemplate(size, variant) {
+  const s = size / 32
+  const c = 16 * s
+  const center =
+    variant === 'paused'
+      ? (x, y) => box(c - 5 * s, c - 6 * s, c - 1.5 * s, c + 6 * s)(x, y) || box(c + 1.5 * s, c - 6 * s, c + 5 * s, c + 6 * s)(x, y)
+      : variant === 'offline'
+        ? () => false
+        : disc(c, c, 5 * s)
+  const ringAlpha = variant === 'offline' ? 0.5 : 1
+  return encode(size, (x, y) => {
+    let alpha = Math.max(0, coverage(x, y, disc(c, c, 15 * s)) - coverage(x, y, disc(c, c, 12 * s))) * ringAlpha
+    alpha = Math.max(alpha, coverage(x, y, center))
+    if (variant === 'attention') {
+      // A solid badge, bottom right, cut free of the ring by a clear gap.
+      const gap = coverage(x, y, disc(24 * s, 24 * s, 8.5 * s))
+      alpha = Math.max(alpha * (1 - gap), coverage(x, y, disc(24 * s, 24 * s, 6.5 * s)))
+    }
+    return [0, 0, 0, Math.round(alpha * 255)]
+  })
+}
+
+function encode(size, pixel) {
+  const rows = []
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 4) // leading 0: filter type "none"
+    for (let x = 0; x < size; x++) row.set(pixel(x, y), 1 + x * 4)
+    rows.push(row)
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(size, 0)
+  header.writeUInt32BE(size, 4)
+  header.set([8, 6, 0, 0, 0], 8) // 8-bit depth, RGBA, deflate, no filter, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
 function write(path, png) {
   writeFileSync(new URL(path, import.meta.url), png)
   console.log(`wrote resources/${path.slice(2)} (${png.length} bytes)`)
@@ -100,4 +145,9 @@ function write(path, png) {
 write('./icon.png', render(32, 'ok'))
 write('./icon-512.png', render(512, 'ok'))
 mkdirSync(new URL('./tray/', import.meta.url), { recursive: true })
-for (const state of ['ok', 'attention', 'offline', 'paused']) write(`./tray/${state}.png`, render(32, state))
+for (const state of ['ok', 'attention', 'offline', 'paused']) {
+  write(`./tray/${state}.png`, render(16, state))
+  write(`./tray/${state}@2x.png`, render(32, state))
+  write(`./tray/${state}Template.png`, renderTemplate(16, state))
+  write(`./tray/${state}Template@2x.png`, renderTemplate(32, state))
+}
