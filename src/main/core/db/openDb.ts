@@ -6,8 +6,13 @@ import * as schema from './schema'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
-export function openDb(file: string, migrationsFolder: string): Db {
-  const sqlite = new Database(file)
+export interface OpenDbOptions {
+  /** better-sqlite3's compiled module to load instead of its own build (Electron's ABI in a development run). */
+  nativeBinding?: string
+}
+
+export function openDb(file: string, migrationsFolder: string, options: OpenDbOptions = {}): Db {
+  const sqlite = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   try {
     sqlite.pragma('journal_mode = WAL')
     // A 2xx from intake promises the event survives a power cut: fsync on every commit.
