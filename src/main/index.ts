@@ -1,31 +1,47 @@
 // Electron composition root: wires the core to the desktop (window, tray, keychain, login
 // item, IPC). Everything with logic lives in ./shell or ./core so it can be tested without Electron.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, dialog, ipcMain, Notification, safeStorage, session, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, Notification, safeStorage, session, shell, type BrowserWindow } from 'electron'
 import { loadOrCreateCredentials } from './core/credentials'
 import { lockDataDir } from './core/dataDirLock'
 import { createKnockerServer } from './core/http/server'
 import { KnockerCore } from './core/knocker'
-import { createLogger } from './core/log/logger'
+import { seeTheLog } from './core/log/logLocation'
+import { setAppIdentity } from './shell/appIdentity'
 import { createAttentionNotifier } from './shell/attentionNotifier'
 import { createChangePush } from './shell/changePush'
-import { createDesktopPreferences } from './shell/desktopPreferences'
+import { createDesktopLog } from './shell/desktopLog'
+import { createDesktopPreferences, enableOpenAtLoginOnFirstStart } from './shell/desktopPreferences'
 import { registerAdminIpc, registerDesktopIpc, type SenderFrame } from './shell/ipcAdapter'
 import { createLoginItem, launchedHidden } from './shell/loginItem'
+import { explainNativeModuleError, missingBindingMessage, sqliteBindingFor } from './shell/nativeSqlite'
 import { closeServer, createQuitSequence } from './shell/quitSequence'
 import { createSafeStorageKey } from './shell/safeStorageSecretBox'
 import { createTray } from './shell/tray'
-import { createMainWindow, installContentSecurityPolicy, isTrustedFrame, showWindow } from './shell/window'
+import { canShowTrayIcon } from './shell/trayHost'
+import { createMainWindow, installSessionPolicy, isTrustedFrame, showWindow } from './shell/window'
 
 const DEFAULT_PORT = 8727
 /** How long intake requests already being read may take to finish when quitting. */
 const INTAKE_CLOSE_GRACE_MS = 2_000
 
-const logger = createLogger()
+// One data folder whatever package.json's name says; a development run keeps apart from an
+// installed app. Set before the log folder (inside it on Windows and Linux) and before the
+// single-instance lock, which is kept per data folder.
+app.setPath('userData', join(app.getPath('appData'), app.isPackaged ? 'Knocker' : 'Knocker-dev'))
+app.setAppLogsPath() // <userData>/logs on Windows and Linux, ~/Library/Logs/<name> on macOS
+// Before any window or notification: Windows groups both by this id.
+setAppIdentity(app)
+
+// A file in the log folder; the terminal too when there is one (a packaged Windows app has none).
+const log = createDesktopLog({ folder: app.getPath('logs'), stdout: process.stdout })
+const logger = log.logger
+const logLocation = log.file ?? log.folder
 let win: BrowserWindow | null = null
 let core: KnockerCore | null = null
 let server: Server | null = null
@@ -51,10 +67,6 @@ const quit = createQuitSequence(
     },
   },
 )
-
-// One data folder whatever package.json's name says; a development run keeps apart from an
-// installed app. Set before the single-instance lock, which is kept per data folder.
-app.setPath('userData', join(app.getPath('appData'), app.isPackaged ? 'Knocker' : 'Knocker-dev'))
 
 // Two instances would fight over the SQLite outbox and the intake port.
 if (!app.requestSingleInstanceLock()) {
@@ -95,8 +107,10 @@ async function main(): Promise<void> {
   const knocker = new KnockerCore({
     dataDir,
     migrationsFolder: join(resources, 'migrations'),
+    sqliteNativeBinding: sqliteBinding(),
     secretBox,
     logger,
+    logLocation,
     ingestToken: credentials.ingestToken,
     adminToken: credentials.adminToken,
     version: app.getVersion(),
@@ -115,51 +129,84 @@ async function main(): Promise<void> {
   } catch (err) {
     // Deliveries and the admin UI still work; only pushes from the museum app are affected.
     logger.error({ err, port }, 'intake server could not start')
-    dialog.showErrorBox('Knocker', `Could not listen on 127.0.0.1:${port}: ${(err as Error).message}`)
+    dialog.showErrorBox('Knocker', `Could not listen on 127.0.0.1:${port}: ${(err as Error).message}\n\nDetails: ${seeTheLog(logLocation)}`)
   }
 
-  installContentSecurityPolicy(session.defaultSession, { dev })
+  installSessionPolicy(session.defaultSession, { appUrl, dev })
   const loginItem = createLoginItem(app)
   // A relay must run without anyone opening it: on by default from the first start.
-  if (credentials.created && loginItem.available) loginItem.set(true)
-  const preferences = createDesktopPreferences({ dataDir, loginItem, secretStorage, logger })
+  if (credentials.created) enableOpenAtLoginOnFirstStart(loginItem, logger)
+  const trayAvailable = await canShowTrayIcon()
+  if (!trayAvailable) logger.warn('no tray on this desktop (no StatusNotifier host): closing the window quits Knocker')
+  const preferences = createDesktopPreferences({
+    dataDir,
+    loginItem,
+    secretStorage,
+    trayAvailable,
+    logFolder: log.folder,
+    openFolder: (folder) => shell.openPath(folder),
+    logger,
+  })
   if (secretStorage !== 'os') logger.warn({ secretStorage }, 'endpoint secrets are not protected by an OS keychain')
 
-  const trusted = { isTrustedSender: (frame: SenderFrame | null) => isTrustedFrame(frame, appUrl), logger }
+  const trusted = { isTrustedSender: (frame: SenderFrame | null) => isTrustedFrame(frame, appUrl), logger, logLocation }
   shellDisposers.push(registerAdminIpc(ipcMain, knocker.admin, trusted))
   shellDisposers.push(registerDesktopIpc(ipcMain, preferences, trusted))
 
   const window = createMainWindow({
     appUrl,
     preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+    iconPath: join(resources, 'icon-512.png'),
     isQuitting: quit.quitting,
     closeToTray: preferences.closeToTray,
     onQuitRequested: () => app.quit(),
-    show: !launchedHidden(app),
+    // Started at login, it stays in the tray; with no tray it shows, so it is never invisible.
+    show: !launchedHidden(app) || !trayAvailable,
   })
   win = window
   const push = createChangePush(() => win)
   window.on('show', () => push.flush())
   shellDisposers.push(() => push.dispose())
 
-  const tray = createTray({
-    iconDir: join(resources, 'tray'),
-    readStatus: () => knocker.admin.getStats({}),
-    setPaused: (paused) => knocker.admin.updateSettings({ delivery_enabled: !paused }),
-    onOpen: () => showWindow(window),
-    onQuit: () => app.quit(),
-    logger,
-  })
-  shellDisposers.push(() => tray.destroy())
+  const tray = trayAvailable
+    ? createTray({
+        iconDir: join(resources, 'tray'),
+        readStatus: () => knocker.admin.getStats({}),
+        setPaused: (paused) => knocker.admin.updateSettings({ delivery_enabled: !paused }),
+        onOpen: () => showWindow(window),
+        onQuit: () => app.quit(),
+        logger,
+      })
+    : null
+  if (tray) shellDisposers.push(() => tray.destroy())
 
   shellDisposers.push(
     knocker.onChange((topic) => {
       push.notify(topic)
       // The tray shows paused / needs attention / offline: only these topics move it.
-      if (topic === 'state' || topic === 'settings') tray.refreshSoon()
+      if (topic === 'state' || topic === 'settings') tray?.refreshSoon()
     }),
   )
-  logger.info({ port, dataDir, secretStorage }, 'Knocker started')
+  logger.info({ port, dataDir, secretStorage, trayAvailable, log: logLocation }, 'Knocker started')
+}
+
+/**
+ * better-sqlite3's module for this Electron: in a development run the build that
+ * `npm run electron:native` made beside Node's; in a package, its own (rebuilt by `npm run dist`).
+ */
+function sqliteBinding(): string | undefined {
+  const binding = sqliteBindingFor({
+    versions: process.versions,
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    platform: process.platform,
+    arch: process.arch,
+    sqliteVersion: (createRequire(import.meta.url)('better-sqlite3/package.json') as { version: string }).version,
+  })
+  if (binding && !existsSync(binding)) {
+    throw new Error(missingBindingMessage({ electronVersion: process.versions.electron ?? '?', file: binding }))
+  }
+  return binding
 }
 
 function listen(srv: Server, port: number): Promise<void> {
@@ -174,7 +221,8 @@ function listen(srv: Server, port: number): Promise<void> {
 
 function fail(err: unknown): void {
   logger.error({ err }, 'Knocker failed to start')
-  dialog.showErrorBox('Knocker could not start', err instanceof Error ? err.message : String(err))
+  const message = explainNativeModuleError(err, { isPackaged: app.isPackaged }) ?? (err instanceof Error ? err.message : String(err))
+  dialog.showErrorBox('Knocker could not start', `${message}\n\nDetails: ${seeTheLog(logLocation)}`)
   // Whatever did start is stopped in order; with no core there is nothing to stop.
   if (!core) {
     unlockDataDir?.()

@@ -210,6 +210,8 @@ export const SystemInfoSchema = z.object({
   data_dir: z.string(),
   database_bytes: z.number().int().nullable(),
   started_at: timestamp,
+  /** Where the log is: a file in the desktop app, the service's standard output headless. */
+  log_location: z.string(),
 })
 
 const Empty = z.object({})

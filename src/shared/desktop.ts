@@ -28,13 +28,19 @@ export type DesktopPreferences = z.infer<typeof DesktopPreferencesSchema>
 export const DesktopPreferencesViewSchema = DesktopPreferencesSchema.extend({
   /** False where a login item can't be registered (a development run of Electron). */
   openAtLoginAvailable: z.boolean(),
+  /** False where no tray icon can be shown (Linux without a StatusNotifier host): closing quits. */
+  trayAvailable: z.boolean(),
   secretStorage: SecretStorageKindSchema,
+  /** The folder of Knocker's log files. */
+  logFolder: z.string(),
 })
 export type DesktopPreferencesView = z.infer<typeof DesktopPreferencesViewSchema>
 
 export const desktopContracts = {
   getPreferences: { input: z.object({}), output: DesktopPreferencesViewSchema },
   setPreferences: { input: DesktopPreferencesSchema.partial().strict(), output: DesktopPreferencesViewSchema },
+  /** Opens the log folder in the system's file manager. */
+  openLogFolder: { input: z.object({}).strict(), output: z.object({ ok: z.literal(true) }) },
 } as const
 
 export type DesktopContracts = typeof desktopContracts

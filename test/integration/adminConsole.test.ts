@@ -171,6 +171,7 @@ describe('set-up info and retention', () => {
     expect(system.data_dir).toBe(h.dataDir)
     expect(system.database_bytes).toBeGreaterThan(0)
     expect(typeof system.version).toBe('string')
+    expect(system.log_location).toBe('the standard output of `knocker serve`') // the headless default
   })
 
   it('the curl snippet on the Events & sources page works as pasted', async () => {

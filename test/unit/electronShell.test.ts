@@ -20,15 +20,21 @@ import {
 import {
   contentSecurityPolicy,
   createMainWindow,
-  installContentSecurityPolicy,
+  installSessionPolicy,
   isAppUrl,
   isTrustedFrame,
 } from '../../src/main/shell/window'
 import { createSafeStorageKey, secretStorageKind, type SafeStorageLike } from '../../src/main/shell/safeStorageSecretBox'
 import { createTray } from '../../src/main/shell/tray'
-import { trayStateOf, trayStatusText, type TrayStatus } from '../../src/main/shell/trayState'
+import { trayIconFile, trayStateOf, trayStatusText, type TrayStatus } from '../../src/main/shell/trayState'
+import { canShowTrayIcon, type RunCommand } from '../../src/main/shell/trayHost'
+import { APP_ID, setAppIdentity } from '../../src/main/shell/appIdentity'
 import { autostartEntry, createLoginItem, HIDDEN_ARG, launchedHidden, type LoginItem } from '../../src/main/shell/loginItem'
-import { createDesktopPreferences, DESKTOP_PREFERENCES_FILE } from '../../src/main/shell/desktopPreferences'
+import {
+  createDesktopPreferences,
+  DESKTOP_PREFERENCES_FILE,
+  enableOpenAtLoginOnFirstStart,
+} from '../../src/main/shell/desktopPreferences'
 import { createAttentionNotifier } from '../../src/main/shell/attentionNotifier'
 import { createChangePush, type PushWindow } from '../../src/main/shell/changePush'
 import { createQuitSequence } from '../../src/main/shell/quitSequence'
@@ -173,10 +179,14 @@ describe('registerDesktopIpc', () => {
     const desktop = {
       getPreferences: vi.fn(async () => ({ called: 'getPreferences' })),
       setPreferences: vi.fn(async () => ({ called: 'setPreferences' })),
+      openLogFolder: vi.fn(async (): Promise<unknown> => {
+        throw new Error('EACCES /home/museum/.config/Knocker/logs')
+      }),
     }
     const dispose = registerDesktopIpc(ipc.ipcMain, desktop as unknown as DesktopApi, {
       isTrustedSender: (frame) => isTrustedFrame(frame, APP_URL),
       logger: fakeLogger(),
+      logLocation: '/home/museum/.config/Knocker/logs/knocker.log',
     })
     return { ...ipc, desktop, dispose }
   }
@@ -197,6 +207,15 @@ describe('registerDesktopIpc', () => {
     expect(await invokeChannel(channel, { closeToTray: false })).toEqual({ ok: true, value: { called: 'setPreferences' } })
     expect(desktop.setPreferences).toHaveBeenCalledWith({ closeToTray: false })
   })
+
+  it('an internal error says where the log is, and nothing of the error itself', async () => {
+    const { invokeChannel } = desktopSetup()
+    const answer = await invokeChannel(desktopIpcChannel('openLogFolder'), {})
+    expect(answer.error).toEqual({
+      code: 'internal',
+      message: 'Internal error; see the Knocker log (/home/museum/.config/Knocker/logs/knocker.log)',
+    })
+  })
 })
 
 describe('every contract has an IPC handler and a preload function', () => {
@@ -206,7 +225,7 @@ describe('every contract has an IPC handler and a preload function', () => {
     const { ipcMain, handlers } = fakeIpcMain()
     const opts = { isTrustedSender: () => true, logger: fakeLogger() }
     registerAdminIpc(ipcMain, fakeAdmin() as unknown as AdminApi, opts)
-    const desktopImpl = { getPreferences: vi.fn(), setPreferences: vi.fn() }
+    const desktopImpl = { getPreferences: vi.fn(), setPreferences: vi.fn(), openLogFolder: vi.fn() }
     registerDesktopIpc(ipcMain, desktopImpl as unknown as DesktopApi, opts)
 
     for (const name of Object.keys(adminContracts)) {
@@ -240,6 +259,33 @@ describe('isAppUrl / isTrustedFrame', () => {
     expect(isAppUrl(`${APP_URL}?x=1`, APP_URL)).toBe(true)
     expect(isAppUrl('file:///opt/Knocker/other.html', APP_URL)).toBe(false)
     expect(isAppUrl('not a url', APP_URL)).toBe(false)
+  })
+
+  it('Windows: the same file whatever the drive-letter case, escaping, query or hash; nothing else', () => {
+    const app = 'file:///C:/Program%20Files/Knocker/resources/app.asar/out/renderer/index.html'
+    const same = [
+      app,
+      'file:///c:/Program%20Files/Knocker/resources/app.asar/out/renderer/index.html',
+      'file:///C:/Program Files/Knocker/resources/app.asar/out/renderer/index.html#/endpoints',
+      'file:///C:/PROGRAM%20FILES/knocker/resources/app.asar/out/renderer/index.html?x=1',
+      'file:///C:/Program%20Files/Knocker/resources/app.asar/out/renderer/./index.html',
+      'file:///C:/Program%20Files/Knocker/resources/app.asar/out/renderer/%69ndex.html',
+    ]
+    for (const url of same) expect(isAppUrl(url, app, 'win32'), url).toBe(true)
+    const other = [
+      'file:///C:/Program%20Files/Knocker/resources/app.asar/out/renderer/other.html',
+      'file:///D:/Program%20Files/Knocker/resources/app.asar/out/renderer/index.html',
+      'file://evil-server/share/Knocker/resources/app.asar/out/renderer/index.html',
+      'file:///C:/Program%20Files/Knocker/resources/app.asar/out/renderer%2Findex.html',
+      'http://127.0.0.1/out/renderer/index.html',
+    ]
+    for (const url of other) expect(isAppUrl(url, app, 'win32'), url).toBe(false)
+    // A user folder with non-ASCII letters, spelled raw by one side and escaped by the other.
+    const user = 'file:///C:/Users/J%C3%B6rg/AppData/Local/Programs/Knocker/resources/app.asar/out/renderer/index.html'
+    expect(isAppUrl('file:///c:/Users/Jörg/AppData/Local/Programs/Knocker/resources/app.asar/out/renderer/index.html', user, 'win32')).toBe(true)
+    // On POSIX, file names are case-sensitive: another case is another file.
+    expect(isAppUrl(APP_URL.replace('Knocker', 'knocker'), APP_URL, 'linux')).toBe(false)
+    expect(isAppUrl(APP_URL.replace('index.html', '%69ndex.html'), APP_URL, 'linux')).toBe(true)
   })
 
   it('accepts the dev server origin only', () => {
@@ -331,6 +377,7 @@ describe('createMainWindow', () => {
     createMainWindow({
       appUrl: APP_URL,
       preloadPath: '/app/out/preload/index.cjs',
+      iconPath: '/app/resources/icon-512.png',
       isQuitting: () => quitting,
       closeToTray: () => closeToTray,
       onQuitRequested,
@@ -355,6 +402,7 @@ describe('createMainWindow', () => {
       webviewTag: false,
     })
     expect(win.loadURL).toHaveBeenCalledWith(APP_URL)
+    expect(win.options.icon).toBe('/app/resources/icon-512.png')
   })
 
   it('denies window.open and opens only https links in the browser', () => {
@@ -409,8 +457,9 @@ describe('createMainWindow', () => {
     const session = {
       webRequest: { onHeadersReceived: (fn: unknown) => (onHeaders = fn) },
       setPermissionRequestHandler: (fn: unknown) => (onPermission = fn),
+      setPermissionCheckHandler: () => {},
     }
-    installContentSecurityPolicy(session as never)
+    installSessionPolicy(session as never, { appUrl: APP_URL })
     const callback = vi.fn()
     onHeaders({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback)
     const headers = callback.mock.calls[0][0].responseHeaders
@@ -419,8 +468,39 @@ describe('createMainWindow', () => {
     expect(contentSecurityPolicy()).toContain("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'")
     expect(contentSecurityPolicy()).toContain("connect-src 'self'")
     const allow = vi.fn()
-    onPermission({}, 'notifications', allow)
+    onPermission({ getURL: () => APP_URL }, 'notifications', allow, { requestingUrl: APP_URL, isMainFrame: true })
     expect(allow).toHaveBeenCalledWith(false)
+  })
+
+  it("grants the clipboard (Copy buttons) to the app's own page only, in the request and the check handler", () => {
+    let onRequest: any
+    let onCheck: any
+    const session = {
+      webRequest: { onHeadersReceived: () => {} },
+      setPermissionRequestHandler: (fn: unknown) => (onRequest = fn),
+      setPermissionCheckHandler: (fn: unknown) => (onCheck = fn),
+    }
+    installSessionPolicy(session as never, { appUrl: APP_URL })
+    const request = (permission: string, requestingUrl: string, isMainFrame = true) => {
+      const callback = vi.fn()
+      onRequest({ getURL: () => requestingUrl }, permission, callback, { requestingUrl, isMainFrame })
+      return callback.mock.calls[0][0] as boolean
+    }
+    const check = (permission: string, requestingUrl: string, isMainFrame = true) =>
+      onCheck({ getURL: () => requestingUrl }, permission, 'file:///', { requestingUrl, isMainFrame }) as boolean
+
+    for (const ask of [request, check]) {
+      expect(ask('clipboard-sanitized-write', `${APP_URL}#/endpoints`)).toBe(true)
+      expect(ask('clipboard-sanitized-write', 'file:///tmp/evil.html')).toBe(false)
+      expect(ask('clipboard-sanitized-write', 'https://evil.example/')).toBe(false)
+      expect(ask('clipboard-sanitized-write', APP_URL, false)).toBe(false) // a frame inside the page
+      expect(ask('clipboard-read', APP_URL)).toBe(false)
+      expect(ask('notifications', APP_URL)).toBe(false)
+      expect(ask('media', APP_URL)).toBe(false)
+    }
+    // No details (older callers): the web contents' URL decides.
+    expect(onCheck({ getURL: () => APP_URL }, 'clipboard-sanitized-write', 'file:///', {})).toBe(true)
+    expect(onCheck(null, 'clipboard-sanitized-write', 'file:///', {})).toBe(false)
   })
 
   it('the packaged page (file://, no headers) carries a CSP as strict in a meta tag', () => {
@@ -538,16 +618,20 @@ describe('desktop preferences', () => {
     let on = false
     return { available, get: () => on, set: vi.fn((enabled: boolean) => void (on = enabled)) }
   }
+  const LOG_FOLDER = '/home/museum/.config/Knocker/logs'
+  const desktop = { trayAvailable: true, logFolder: LOG_FOLDER, openFolder: vi.fn(async (_path: string) => '') }
 
   it('shows the defaults, the login item and the secret storage; keeps close-to-tray in a file', async () => {
     const loginItem = fakeLoginItem()
-    const prefs = createDesktopPreferences({ dataDir: dir, loginItem, secretStorage: 'basic_text', logger: fakeLogger() })
+    const prefs = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem, secretStorage: 'basic_text', logger: fakeLogger() })
     const initial = await prefs.getPreferences()
     expect(DesktopPreferencesViewSchema.parse(initial)).toEqual({
       openAtLogin: false,
       closeToTray: true,
       openAtLoginAvailable: true,
+      trayAvailable: true,
       secretStorage: 'basic_text',
+      logFolder: LOG_FOLDER,
     })
     expect(await prefs.setPreferences({ openAtLogin: true, closeToTray: false })).toMatchObject({
       openAtLogin: true,
@@ -557,13 +641,13 @@ describe('desktop preferences', () => {
     expect(prefs.closeToTray()).toBe(false)
     expect(JSON.parse(readFileSync(join(dir, DESKTOP_PREFERENCES_FILE), 'utf8'))).toEqual({ closeToTray: false })
 
-    const again = createDesktopPreferences({ dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
+    const again = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
     expect(again.closeToTray()).toBe(false)
   })
 
   it('refuses bad input and changes nothing', async () => {
     const loginItem = fakeLoginItem()
-    const prefs = createDesktopPreferences({ dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
+    const prefs = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
     await expect(prefs.setPreferences({ closeToTray: 'no' } as never)).rejects.toThrow()
     await expect(prefs.setPreferences({ openAtLogin: true, extra: 1 } as never)).rejects.toThrow()
     expect(loginItem.set).not.toHaveBeenCalled()
@@ -573,14 +657,102 @@ describe('desktop preferences', () => {
   it('starts with the defaults from an unreadable file, and says so in the log', () => {
     writeFileSync(join(dir, DESKTOP_PREFERENCES_FILE), '{"closeToTray": tru')
     const logger = fakeLogger()
-    const prefs = createDesktopPreferences({ dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger })
+    const prefs = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger })
     expect(prefs.closeToTray()).toBe(true)
     expect(logger.warn).toHaveBeenCalledTimes(1)
   })
 
   it('a development run shows open-at-login as unavailable', async () => {
-    const prefs = createDesktopPreferences({ dataDir: dir, loginItem: fakeLoginItem(false), secretStorage: 'os', logger: fakeLogger() })
+    const prefs = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem: fakeLoginItem(false), secretStorage: 'os', logger: fakeLogger() })
     expect(await prefs.getPreferences()).toMatchObject({ openAtLogin: false, openAtLoginAvailable: false })
+  })
+
+  it('without a tray, closing never hides (it would leave an invisible app), whatever was chosen', async () => {
+    writeFileSync(join(dir, DESKTOP_PREFERENCES_FILE), '{"closeToTray": true}')
+    const prefs = createDesktopPreferences({ ...desktop, trayAvailable: false, dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger: fakeLogger() })
+    expect(prefs.closeToTray()).toBe(false)
+    expect(await prefs.getPreferences()).toMatchObject({ trayAvailable: false, closeToTray: true })
+  })
+
+  it('opens the log folder, and says why when the system could not', async () => {
+    const openFolder = vi.fn(async (_path: string) => '')
+    const prefs = createDesktopPreferences({ ...desktop, openFolder, dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger: fakeLogger() })
+    expect(await prefs.openLogFolder({})).toEqual({ ok: true })
+    expect(openFolder).toHaveBeenCalledWith(LOG_FOLDER)
+    openFolder.mockResolvedValueOnce('Failed to open path')
+    await expect(prefs.openLogFolder({})).rejects.toMatchObject({
+      code: 'desktop_failed',
+      message: `Could not open ${LOG_FOLDER}: Failed to open path`,
+    })
+  })
+
+  it('the page still loads when the OS refuses to read the login item', async () => {
+    const loginItem = { available: true, get: () => { throw new Error('login items database locked') }, set: vi.fn() }
+    const logger = fakeLogger()
+    const prefs = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem, secretStorage: 'os', logger })
+    expect(await prefs.getPreferences()).toMatchObject({ openAtLogin: false })
+    expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), 'could not read the login item')
+  })
+
+  it('a login item the OS refuses at the first start is logged, and start-up goes on', () => {
+    const logger = fakeLogger()
+    const refusing = { available: true, get: () => false, set: vi.fn(() => { throw new Error('Access is denied.') }) }
+    expect(() => enableOpenAtLoginOnFirstStart(refusing, logger)).not.toThrow()
+    expect(enableOpenAtLoginOnFirstStart(refusing, logger)).toBe(false)
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.objectContaining({ message: 'Access is denied.' }) }),
+      expect.stringContaining('could not register Knocker to start at login'),
+    )
+    const working = fakeLoginItem()
+    expect(enableOpenAtLoginOnFirstStart(working, logger)).toBe(true)
+    expect(working.set).toHaveBeenCalledWith(true)
+    const development = fakeLoginItem(false)
+    expect(enableOpenAtLoginOnFirstStart(development, logger)).toBe(false)
+    expect(development.set).not.toHaveBeenCalled()
+  })
+})
+
+describe('tray host', () => {
+  const answers = (table: Record<string, string | Error>): RunCommand & Mock =>
+    vi.fn(async (command: string) => {
+      const answer = table[command] ?? Object.assign(new Error(`spawn ${command} ENOENT`), { code: 'ENOENT' })
+      if (answer instanceof Error) throw answer
+      return answer
+    })
+
+  it('macOS and Windows always have one; nothing is asked', async () => {
+    const run = answers({})
+    expect(await canShowTrayIcon('darwin', run)).toBe(true)
+    expect(await canShowTrayIcon('win32', run)).toBe(true)
+    expect(run).not.toHaveBeenCalled()
+  })
+
+  it('Linux: asks the session bus whether a StatusNotifier host is there (gdbus, else dbus-send)', async () => {
+    expect(await canShowTrayIcon('linux', answers({ gdbus: '(true,)\n' }))).toBe(true)
+    expect(await canShowTrayIcon('linux', answers({ gdbus: '(false,)\n' }))).toBe(false)
+    expect(await canShowTrayIcon('linux', answers({ 'dbus-send': 'method return time=1 sender=org.freedesktop.DBus\n   boolean true\n' }))).toBe(true)
+    expect(await canShowTrayIcon('linux', answers({ 'dbus-send': '   boolean false\n' }))).toBe(false)
+    const run = answers({ gdbus: '(true,)\n' })
+    await canShowTrayIcon('linux', run)
+    expect(run.mock.calls[0][1]).toContain('org.kde.StatusNotifierWatcher')
+  })
+
+  it('Linux with no bus or no client to ask: no tray, so the window stays reachable', async () => {
+    expect(await canShowTrayIcon('linux', answers({}))).toBe(false)
+    expect(await canShowTrayIcon('linux', answers({ gdbus: new Error('Cannot autolaunch D-Bus without X11 $DISPLAY') }))).toBe(false)
+  })
+})
+
+describe('app identity', () => {
+  it("Windows gets the installer's AppUserModelID (toasts and taskbar grouping); other systems need none", () => {
+    const app = { setAppUserModelId: vi.fn() }
+    setAppIdentity(app, 'linux')
+    setAppIdentity(app, 'darwin')
+    expect(app.setAppUserModelId).not.toHaveBeenCalled()
+    setAppIdentity(app, 'win32')
+    expect(app.setAppUserModelId).toHaveBeenCalledWith(APP_ID)
+    const builderConfig = readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8')
+    expect(/^appId: (.+)$/m.exec(builderConfig)?.[1]).toBe(APP_ID)
   })
 })
 
@@ -684,6 +856,15 @@ describe('tray', () => {
     const tray = knockerTray.tray as unknown as fake.FakeTray
     return { knockerTray, tray, readStatus, setPaused, onOpen, onQuit, set: (s: TrayStatus) => void (current = s) }
   }
+
+  it('macOS uses the template images (the menu bar tints them); elsewhere the coloured 16 px icons', () => {
+    expect(trayIconFile('attention', 'darwin')).toBe('attentionTemplate.png')
+    expect(trayIconFile('attention', 'win32')).toBe('attention.png')
+    expect(trayIconFile('paused', 'linux')).toBe('paused.png')
+    const t = createTray({ iconDir: '/app/resources/tray', readStatus: async () => status(), setPaused: async () => {}, onOpen: vi.fn(), onQuit: vi.fn(), logger: fakeLogger(), platform: 'darwin' })
+    expect((t.tray as unknown as fake.FakeTray).image).toEqual({ path: '/app/resources/tray/okTemplate.png' })
+    t.destroy()
+  })
 
   it('shows the state as icon, tooltip and menu, and follows it on refresh', async () => {
     const t = trayWith(status())

@@ -19,6 +19,7 @@ import { DeliveryEngine } from './delivery/engine'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
 import { PollScheduler } from './intake/pollers/pollScheduler'
 import type { Logger } from './log/logger'
+import { STANDARD_OUTPUT } from './log/logLocation'
 import type { SecretBox } from './secrets/secretBox'
 
 export interface KnockerOptions {
@@ -41,6 +42,10 @@ export interface KnockerOptions {
   random?: () => number
   /** Shown in the admin UI (package.json's version). */
   version?: string
+  /** better-sqlite3's compiled module for this runtime (the Electron shell's development runs); default: its own. */
+  sqliteNativeBinding?: string
+  /** Where the log goes, in words a person can follow ("/home/…/logs/knocker.log"); errors that say "see the Knocker log" name it. */
+  logLocation?: string
   /** Called when an endpoint gets flagged "needs attention" (once per flag). */
   onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
 }
@@ -61,12 +66,15 @@ export class KnockerCore {
   private readonly ownsDispatcher: boolean
   private started = false
   private intakeUrl: string | null = null
+  /** Where the log is, in words a person can follow. */
+  readonly logLocation: string
 
   constructor(readonly options: KnockerOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+    this.logLocation = options.logLocation ?? STANDARD_OUTPUT
     const clock = options.clock ?? systemClock
     const dbFile = options.dbFile ?? join(options.dataDir, 'knocker.db')
-    this.db = openDb(dbFile, options.migrationsFolder)
+    this.db = openDb(dbFile, options.migrationsFolder, { nativeBinding: options.sqliteNativeBinding })
     if (dbFile !== ':memory:') chmodSync(dbFile, 0o600) // event history is nobody else's business
     this.settings = new SettingsRepo(this.db)
     if (options.allowPrivateTargets) this.settings.update({ allow_private_targets: true })
@@ -111,6 +119,7 @@ export class KnockerCore {
       dispatcher: this.dispatcher,
       timeoutMs: options.sendTimeoutMs ?? 15_000,
       onAccepted: () => this.changes.emit('deliveries', 'endpoints'),
+      logLocation: this.logLocation,
     })
     this.admin = announceAdminChanges(createAdminService({
       db: this.db,
@@ -126,6 +135,7 @@ export class KnockerCore {
         startedAt: clock.now(),
         ingestToken: options.ingestToken,
         intakeUrl: () => this.intakeUrl,
+        logLocation: this.logLocation,
       },
       pollers: { repo: this.pollerSettings, scheduler: this.pollers, settings: this.settings, clock },
     }), this.changes)

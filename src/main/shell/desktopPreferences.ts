@@ -18,7 +18,7 @@ type StoredPreferences = z.infer<typeof StoredPreferencesSchema>
 type LoggerLike = { warn(obj: object, msg?: string): void }
 
 export interface DesktopPreferences extends DesktopApi {
-  /** Read on every window close, so kept in memory. */
+  /** Read on every window close, so kept in memory. Never true without a tray to hide in. */
   closeToTray(): boolean
 }
 
@@ -26,21 +26,43 @@ export function createDesktopPreferences(opts: {
   dataDir: string
   loginItem: LoginItem
   secretStorage: SecretStorageKind
+  /** Whether a tray icon can be shown: without one, a hidden window would leave an invisible app. */
+  trayAvailable: boolean
+  logFolder: string
+  /** Opens a folder in the file manager (Electron's shell.openPath: '' or an error text). */
+  openFolder(path: string): Promise<string>
   logger: LoggerLike
 }): DesktopPreferences {
   const file = join(opts.dataDir, DESKTOP_PREFERENCES_FILE)
   let stored = readStored(file, opts.logger)
 
+  // The OS may refuse to say (a broken login-items database): show "off", don't fail the page.
+  const openAtLogin = () => {
+    if (!opts.loginItem.available) return false
+    try {
+      return opts.loginItem.get()
+    } catch (err) {
+      opts.logger.warn({ err }, 'could not read the login item')
+      return false
+    }
+  }
   const view = (): DesktopPreferencesView => ({
-    openAtLogin: opts.loginItem.available && opts.loginItem.get(),
+    openAtLogin: openAtLogin(),
     closeToTray: stored.closeToTray,
     openAtLoginAvailable: opts.loginItem.available,
+    trayAvailable: opts.trayAvailable,
     secretStorage: opts.secretStorage,
+    logFolder: opts.logFolder,
   })
 
   return {
-    closeToTray: () => stored.closeToTray,
+    closeToTray: () => opts.trayAvailable && stored.closeToTray,
     getPreferences: async () => view(),
+    async openLogFolder() {
+      const failure = await opts.openFolder(opts.logFolder)
+      if (failure) throw new DesktopCallError(`Could not open ${opts.logFolder}: ${failure}`)
+      return { ok: true as const }
+    },
     async setPreferences(input) {
       const patch = desktopContracts.setPreferences.input.parse(input ?? {})
       if (patch.openAtLogin !== undefined) opts.loginItem.set(patch.openAtLogin)
@@ -51,6 +73,27 @@ export function createDesktopPreferences(opts: {
       }
       return view()
     },
+  }
+}
+
+/** A failure the person should read (the IPC adapter passes its message on, like an admin API error). */
+export class DesktopCallError extends Error {
+  readonly status = 500
+  readonly code = 'desktop_failed'
+}
+
+/**
+ * At the first start Knocker registers itself to start at login. The OS may refuse (a
+ * locked-down Windows, a read-only autostart folder): that must not stop Knocker from starting.
+ */
+export function enableOpenAtLoginOnFirstStart(loginItem: LoginItem, logger: LoggerLike): boolean {
+  if (!loginItem.available) return false
+  try {
+    loginItem.set(true)
+    return true
+  } catch (err) {
+    logger.warn({ err }, 'could not register Knocker to start at login; it can be turned on in Settings')
+    return false
   }
 }
 

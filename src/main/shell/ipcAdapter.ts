@@ -7,6 +7,7 @@ import { adminIpcChannel } from '../../shared/adminCallNames'
 import { desktopContracts, type DesktopApi } from '../../shared/desktop'
 import { desktopIpcChannel } from '../../shared/desktopCallNames'
 import { invalidRequest } from '../core/admin/apiError'
+import { seeTheLog } from '../core/log/logLocation'
 
 type Issue = { path: string; message: string }
 export type IpcError = { code: string; message: string; issues?: Issue[] }
@@ -30,6 +31,8 @@ type LoggerLike = { warn(obj: object, msg?: string): void; error(obj: object, ms
 export interface IpcOptions {
   isTrustedSender(frame: SenderFrame | null): boolean
   logger: LoggerLike
+  /** Where the log is, named in the message of an internal error. */
+  logLocation?: string
 }
 
 /** A contract table: call name → zod input (the output is the implementation's business). */
@@ -80,16 +83,16 @@ export async function handleCall(
   }
   const parsed = schema.safeParse(input ?? {})
   // Same error body as the HTTP API gives for the same bad input.
-  if (!parsed.success) return { ok: false, error: toIpcError(invalidRequest(parsed.error), name, opts.logger) }
+  if (!parsed.success) return { ok: false, error: toIpcError(invalidRequest(parsed.error), name, opts.logger, opts.logLocation) }
   try {
     return { ok: true, value: await call(parsed.data) }
   } catch (err) {
-    return { ok: false, error: toIpcError(err, name, opts.logger) }
+    return { ok: false, error: toIpcError(err, name, opts.logger, opts.logLocation) }
   }
 }
 
 /** Known API errors keep their code and message; anything else is logged and hidden. */
-export function toIpcError(err: unknown, call: string, logger: LoggerLike): IpcError {
+export function toIpcError(err: unknown, call: string, logger: LoggerLike, logLocation?: string): IpcError {
   if (isApiError(err)) {
     const error: IpcError = { code: err.code, message: err.message }
     const issues = sanitizeIssues(err.issues)
@@ -97,7 +100,7 @@ export function toIpcError(err: unknown, call: string, logger: LoggerLike): IpcE
     return error
   }
   logger.error({ call, err }, 'IPC call failed')
-  return { code: 'internal', message: 'Internal error' }
+  return { code: 'internal', message: logLocation ? `Internal error; ${seeTheLog(logLocation)}` : 'Internal error' }
 }
 
 // Duck-typed so the shell does not depend on the core's ApiError class.

@@ -15,6 +15,7 @@ export interface TrayOptions {
   onOpen(): void
   onQuit(): void
   logger: LoggerLike
+  platform?: NodeJS.Platform
 }
 
 export interface KnockerTray {
@@ -33,7 +34,7 @@ export function createTray(opts: TrayOptions): KnockerTray {
   const icons = new Map<TrayState, NativeImage>()
   const icon = (state: TrayState) => {
     let image = icons.get(state)
-    if (!image) icons.set(state, (image = nativeImage.createFromPath(join(opts.iconDir, trayIconFile(state)))))
+    if (!image) icons.set(state, (image = nativeImage.createFromPath(join(opts.iconDir, trayIconFile(state, opts.platform)))))
     return image
   }
   // Until the first read: running, nothing known to be wrong.

@@ -27,4 +27,9 @@ export function trayStatusText(status: TrayStatus): string {
   return lines.length > 0 ? lines.join('\n') : 'Delivering'
 }
 
-export const trayIconFile = (state: TrayState) => `${state}.png`
+/**
+ * The icon of a state: 16 px with an @2x file beside it (Electron picks it on HiDPI screens);
+ * on macOS the black-and-alpha template image, which the menu bar tints for light and dark.
+ */
+export const trayIconFile = (state: TrayState, platform: NodeJS.Platform = process.platform) =>
+  platform === 'darwin' ? `${state}Template.png` : `${state}.png`

@@ -1,6 +1,8 @@
 // The one app window, locked down: isolated sandboxed renderer, no popups, no navigation away
 // from the app, a strict CSP. Closing it hides it (the app lives on in the tray) unless the
 // user turned "close to tray" off.
+import { win32 } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { BrowserWindow, shell, type Session } from 'electron'
 import type { SenderFrame } from './ipcAdapter'
 
@@ -21,7 +23,7 @@ export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
 }
 
 /** Same page as the app: same origin for http(s) (the dev server), same file for file://. */
-export function isAppUrl(candidate: string, appUrl: string): boolean {
+export function isAppUrl(candidate: string, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
   let url: URL
   let app: URL
   try {
@@ -31,8 +33,24 @@ export function isAppUrl(candidate: string, appUrl: string): boolean {
     return false
   }
   if (url.protocol !== app.protocol) return false
-  if (app.protocol === 'file:') return url.pathname === app.pathname // file:// origins are all "null"
+  if (app.protocol === 'file:') return sameFile(url, app, platform) // file:// origins are all "null"
   return url.origin === app.origin
+}
+
+// Compared as paths, not URL text: Chromium and Node may spell the same Windows file with a
+// different drive-letter case or escaping (file:///c:/Program%20Files vs file:///C:/Program Files),
+// and Windows file names are case-insensitive.
+function sameFile(a: URL, b: URL, platform: NodeJS.Platform): boolean {
+  const windows = platform === 'win32'
+  const pathOf = (url: URL) => {
+    const path = fileURLToPath(url, { windows })
+    return windows ? win32.normalize(path).toLowerCase() : path
+  }
+  try {
+    return pathOf(a) === pathOf(b)
+  } catch {
+    return false // not a local file path (an encoded slash, a host on POSIX …)
+  }
 }
 
 /** Only the app's own top-level page may call the admin API. */
@@ -40,25 +58,45 @@ export function isTrustedFrame(frame: SenderFrame | null, appUrl: string): boole
   return frame != null && frame.parent == null && isAppUrl(frame.url, appUrl)
 }
 
+/** The one permission the app's page gets: writing to the clipboard (its Copy buttons). */
+export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write'])
+
+/** Whether `permission` may be used by the page at `requestingUrl` (a top-level app page only). */
+export function isPermissionGranted(
+  permission: string,
+  requestingUrl: string | undefined,
+  appUrl: string,
+  isMainFrame = true,
+): boolean {
+  return GRANTED_PERMISSIONS.has(permission) && isMainFrame && requestingUrl != null && isAppUrl(requestingUrl, appUrl)
+}
+
 /**
  * Adds the CSP to every HTTP response of the session (the dev server; the packaged app's
- * file:// page has no headers and carries the same policy in a meta tag), and refuses all
- * permission requests.
+ * file:// page has no headers and carries the same policy in a meta tag), and refuses every
+ * permission except the clipboard for the app's own page. Chromium asks twice: a check
+ * (navigator.permissions, and before a write) and a request; both are answered the same way.
  */
-export function installContentSecurityPolicy(session: Session, opts: { dev?: boolean } = {}): void {
+export function installSessionPolicy(session: Session, opts: { appUrl: string; dev?: boolean }): void {
   const policy = contentSecurityPolicy(opts)
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] },
     })
   })
-  // The admin UI needs no camera, notifications, geolocation...: deny by default.
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(isPermissionGranted(permission, details?.requestingUrl ?? contents?.getURL(), opts.appUrl, details?.isMainFrame))
+  })
+  session.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    isPermissionGranted(permission, details?.requestingUrl ?? contents?.getURL(), opts.appUrl, details?.isMainFrame),
+  )
 }
 
 export interface MainWindowOptions {
   appUrl: string
   preloadPath: string
+  /** The window's icon (taskbar and title bar on Windows and Linux; macOS uses the app bundle's). */
+  iconPath: string
   /** True once the user chose Quit: then close really closes. */
   isQuitting(): boolean
   /** Whether closing the window hides it (read at each close: the user may change it). */
@@ -76,6 +114,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     minHeight: 500,
     show: false,
     title: 'Knocker',
+    icon: opts.iconPath,
     autoHideMenuBar: true,
     webPreferences: {
       preload: opts.preloadPath,

@@ -37,6 +37,8 @@ export interface AdminDeps {
     ingestToken: string
     /** The intake URL once the shell listens. */
     intakeUrl: () => string | null
+    /** Where the log is, in words a person can follow. */
+    logLocation: string
   }
   pollers: PollerAdminDeps
 }
@@ -271,6 +273,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       data_dir: system.dataDir,
       database_bytes: databaseBytes(system.dbFile),
       started_at: system.startedAt,
+      log_location: system.logLocation,
     }),
 
     getStats: () => {

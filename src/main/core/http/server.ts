@@ -5,6 +5,7 @@ import { ApiError } from '../admin/apiError'
 import { validateIntakeBody } from '../intake/validateIntake'
 import type { KnockerCore } from '../knocker'
 import type { Logger } from '../log/logger'
+import { seeTheLog } from '../log/logLocation'
 import { handleAdminRequest } from './adminRoutes'
 import { isLoopback, requireBearer } from './auth'
 import { streamChanges } from './changeStream'
@@ -18,7 +19,7 @@ export function createKnockerServer(core: KnockerCore, opts: { rendererDir?: str
     handle(core, opts, req, res).catch((error) => {
       if (error instanceof ApiError) return sendJson(res, error.status, error.toBody())
       opts.logger.error({ err: error, path: req.url }, 'request failed')
-      sendJson(res, 500, { error: { code: 'internal', message: 'Internal error; see the Knocker log' } })
+      sendJson(res, 500, { error: { code: 'internal', message: `Internal error; ${seeTheLog(core.logLocation)}` } })
     })
   })
   // Slow-loris protection without cutting long admin calls (a test send waits up to 15 s).

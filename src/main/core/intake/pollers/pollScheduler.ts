@@ -17,6 +17,7 @@ import { validateEvents } from '../validateIntake'
 import { eventFeedPoller } from './eventFeedPoller'
 import { machinesPoller } from './machinesPoller'
 import type { CommitResult, Poller, PollFailure, PollPage } from './poller'
+import { seeTheLog } from '../../log/logLocation'
 
 /** Re-check at least this often (a clock that jumped, a machine that slept). */
 const SAFETY_WAKE_MS = 30_000
@@ -45,6 +46,8 @@ export interface PollSchedulerOptions {
   pollers?: Record<PollerId, Poller>
   /** A poll's page brought new events (committed). */
   onAccepted?: (newEvents: number) => void
+  /** Where the log is (named in the status of a poll that failed inside Knocker). */
+  logLocation: string
 }
 
 export class PollScheduler {
@@ -124,7 +127,7 @@ export class PollScheduler {
       failure = await this.poll(record, now)
     } catch (error) {
       logger.error({ err: error, poller: id }, 'poll failed unexpectedly')
-      failure = { kind: 'bad_response', message: 'Knocker failed while reading the answer; see the Knocker log' }
+      failure = { kind: 'bad_response', message: `Knocker failed while reading the answer; ${seeTheLog(this.o.logLocation)}` }
     }
     if (failure === null) {
       repo.recordSuccess(id, { now, nextPollAt: now + record.intervalSeconds * 1000 })

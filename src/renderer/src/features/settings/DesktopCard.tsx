@@ -1,6 +1,6 @@
 // Desktop-only settings (shown inside the Electron app): start at login, close to tray, and a
 // warning when this computer cannot encrypt Knocker's secrets properly.
-import { Alert, Card, Skeleton, Stack, Switch, Title } from '@mantine/core'
+import { Alert, Button, Card, Code, Group, Skeleton, Stack, Switch, Text, Title } from '@mantine/core'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { DesktopPreferences, KnockerBridge } from '../../../../shared/bridge'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
@@ -14,6 +14,7 @@ export function DesktopCard({ bridge }: { bridge: KnockerBridge }) {
     mutationFn: (patch: Partial<DesktopPreferences>) => bridge.desktop.setPreferences(patch),
     onSuccess: (view) => queryClient.setQueryData(DESKTOP_KEY, view),
   })
+  const openLogFolder = useMutation({ mutationFn: () => bridge.desktop.openLogFolder({}) })
   if (prefs.isError) return <ApiErrorAlert error={prefs.error} title="Could not load the desktop settings" />
   if (!prefs.data) return <Skeleton height={160} radius="md" />
   const p = { ...prefs.data, ...(update.isPending ? update.variables : {}) }
@@ -37,10 +38,30 @@ export function DesktopCard({ bridge }: { bridge: KnockerBridge }) {
         />
         <Switch
           label="Closing the window keeps Knocker running in the tray"
-          description="Off: closing the window quits Knocker, and nothing is delivered until it is started again."
-          checked={p.closeToTray}
+          description={
+            p.trayAvailable
+              ? 'Off: closing the window quits Knocker, and nothing is delivered until it is started again.'
+              : 'This desktop shows no tray icons, so closing the window quits Knocker. On GNOME, install the AppIndicator extension (gnome-shell-extension-appindicator) and restart Knocker.'
+          }
+          checked={p.trayAvailable && p.closeToTray}
+          disabled={!p.trayAvailable}
           onChange={(e) => update.mutate({ closeToTray: e.currentTarget.checked })}
         />
+        <div>
+          <Text size="sm" fw={500}>
+            Log files
+          </Text>
+          <Text size="xs" c="dimmed" mb={6}>
+            What Knocker did and why something failed. Attach them when you ask for help.
+          </Text>
+          <Group gap="sm">
+            <Code>{p.logFolder}</Code>
+            <Button size="xs" variant="default" onClick={() => openLogFolder.mutate()} loading={openLogFolder.isPending}>
+              Open log folder
+            </Button>
+          </Group>
+          <ApiErrorAlert error={openLogFolder.error} title="Could not open the log folder" />
+        </div>
         {p.secretStorage !== 'os' && (
           <Alert color="orange" variant="light" title="Secrets are only obfuscated on this computer" role="alert">
             {p.secretStorage === 'basic_text'

@@ -113,6 +113,12 @@ function SystemCard() {
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
+              <Table.Th>Log</Table.Th>
+              <Table.Td>
+                <Code>{system.data.log_location}</Code>
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
               <Table.Th>Database size</Table.Th>
               <Table.Td>{system.data.database_bytes === null ? 'in memory' : formatBytes(system.data.database_bytes)}</Table.Td>
             </Table.Tr>
