@@ -201,7 +201,7 @@ function sqliteBinding(): string | undefined {
     appPath: app.getAppPath(),
     platform: process.platform,
     arch: process.arch,
-    sqliteVersion: (createRequire(import.meta.url)('better-sqlite3/package.json') as { version: string }).version,
+    sqliteVersion: () => (createRequire(import.meta.url)('better-sqlite3/package.json') as { version: string }).version,
   })
   if (binding && !existsSync(binding)) {
     throw new Error(missingBindingMessage({ electronVersion: process.versions.electron ?? '?', file: binding }))

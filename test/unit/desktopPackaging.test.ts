@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inflateSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDb } from '../../src/main/core/db/openDb'
 import {
@@ -26,7 +27,6 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const require = createRequire(import.meta.url)
 const nodeBuild = join(repoRoot, 'node_modules/better-sqlite3', NATIVE_MODULE)
 const migrations = join(repoRoot, 'resources/migrations')
-const sqliteVersion = (require('better-sqlite3/package.json') as { version: string }).version
 
 let dir: string
 beforeEach(() => {
@@ -41,7 +41,7 @@ const fakeNativeModule = (file: string, abi: number) => {
 }
 
 describe('which better-sqlite3 build is loaded', () => {
-  const facts = { isPackaged: false, appPath: '/src/knocker', platform: 'linux' as const, arch: 'x64', sqliteVersion: '12.11.1' }
+  const facts = { isPackaged: false, appPath: '/src/knocker', platform: 'linux' as const, arch: 'x64', sqliteVersion: () => '12.11.1' }
 
   it('the Node tests and `knocker serve` load better-sqlite3’s own build (Node’s ABI)', () => {
     expect(sqliteBindingFor({ ...facts, versions: process.versions })).toBeUndefined()
@@ -284,5 +284,30 @@ describe('tray icons', () => {
         expect(size(`${state}${variant}@2x.png`), `${state}${variant}@2x.png`).toEqual([32, 32])
       }
     }
+  })
+
+  it('template images are black and alpha only (macOS tints them), and the states differ in shape', () => {
+    // The PNGs are written unfiltered (filter byte 0 per row), so inflating IDAT gives the pixels.
+    const pixels = (file: string) => {
+      const png = readFileSync(join(repoRoot, 'resources/tray', file))
+      const idat = png.indexOf('IDAT')
+      const raw = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)))
+      const width = png.readUInt32BE(16)
+      const rgba: number[][] = []
+      for (let row = 0; row * (1 + width * 4) < raw.length; row++) {
+        const start = row * (1 + width * 4)
+        expect(raw[start]).toBe(0)
+        for (let x = 0; x < width; x++) rgba.push([...raw.subarray(start + 1 + x * 4, start + 5 + x * 4)])
+      }
+      return rgba
+    }
+    const alphas = new Set<string>()
+    for (const state of TRAY_STATES) {
+      const image = pixels(`${state}Template@2x.png`)
+      expect(image.every(([r, g, b]) => r === 0 && g === 0 && b === 0), state).toBe(true)
+      expect(image.some(([, , , a]) => a > 0), state).toBe(true)
+      alphas.add(image.map(([, , , a]) => a).join(','))
+    }
+    expect(alphas.size).toBe(TRAY_STATES.length)
   })
 })

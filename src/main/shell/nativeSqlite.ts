@@ -33,7 +33,8 @@ export interface RuntimeFacts {
   appPath: string
   platform: NodeJS.Platform
   arch: string
-  sqliteVersion: string
+  /** better-sqlite3's version (read only when the Electron build is wanted). */
+  sqliteVersion: () => string
 }
 
 /**
@@ -47,7 +48,7 @@ export function sqliteBindingFor(facts: RuntimeFacts): string | undefined {
   if (!electronVersion || facts.isPackaged) return undefined
   return electronBindingFile(facts.appPath, {
     electronVersion,
-    sqliteVersion: facts.sqliteVersion,
+    sqliteVersion: facts.sqliteVersion(),
     platform: facts.platform,
     arch: facts.arch,
   })
