@@ -51,61 +51,44 @@ function mix(a, b, t) {
   return a.map((v, i) => Math.round(v * (1 - t) + b[i] * t))
 }
 
+// The bolt head in the middle, or pause bars when paused.
+function centerShape(variant, c, s) {
+  if (variant !== 'paused') return disc(c, c, 5 * s)
+  return (x, y) => box(c - 5 * s, c - 6 * s, c - 1.5 * s, c + 6 * s)(x, y) || box(c + 1.5 * s, c - 6 * s, c + 5 * s, c + 6 * s)(x, y)
+}
+
 // Shapes are drawn on a 32-unit grid and scaled to `size`.
 function render(size, variant) {
   const s = size / 32
   const c = 16 * s
   const fill = variant === 'offline' ? GREY : ORANGE
   const ring = variant === 'offline' ? GREY_RING : RING
-  const center =
-    variant === 'paused'
-      ? (x, y) => box(c - 5 * s, c - 6 * s, c - 1.5 * s, c + 6 * s)(x, y) || box(c + 1.5 * s, c - 6 * s, c + 5 * s, c + 6 * s)(x, y)
-      : disc(c, c, 5 * s)
-  const rows = []
-  for (let y = 0; y < size; y++) {
-    const row = Buffer.alloc(1 + size * 4) // leading 0: filter type "none"
-    for (let x = 0; x < size; x++) {
-      const outer = coverage(x, y, disc(c, c, 15 * s))
-      const inner = coverage(x, y, disc(c, c, 12.5 * s))
-      const bolt = coverage(x, y, center)
-      let color = ring
-      if (inner > 0) color = mix(ring, fill, inner)
-      if (bolt > 0) color = mix(color, BOLT, bolt)
-      let alpha = outer
-      if (variant === 'attention') {
-        // A red badge with a white rim, bottom right.
-        const rim = coverage(x, y, disc(24 * s, 24 * s, 8 * s))
-        const badge = coverage(x, y, disc(24 * s, 24 * s, 6.5 * s))
-        if (rim > 0) color = mix(color, WHITE, rim)
-        if (badge > 0) color = mix(color, RED, badge)
-        alpha = Math.max(alpha, rim)
-      }
-      row.set([...color, Math.round(alpha * 255)], 1 + x * 4)
+  const center = centerShape(variant, c, s)
+  return encode(size, (x, y) => {
+    const outer = coverage(x, y, disc(c, c, 15 * s))
+    const inner = coverage(x, y, disc(c, c, 12.5 * s))
+    const bolt = coverage(x, y, center)
+    let color = ring
+    if (inner > 0) color = mix(ring, fill, inner)
+    if (bolt > 0) color = mix(color, BOLT, bolt)
+    let alpha = outer
+    if (variant === 'attention') {
+      // A red badge with a white rim, bottom right.
+      const rim = coverage(x, y, disc(24 * s, 24 * s, 8 * s))
+      const badge = coverage(x, y, disc(24 * s, 24 * s, 6.5 * s))
+      if (rim > 0) color = mix(color, WHITE, rim)
+      if (badge > 0) color = mix(color, RED, badge)
+      alpha = Math.max(alpha, rim)
     }
-    rows.push(row)
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(size, 0)
-  header.writeUInt32BE(size, 4)
-  header.set([8, 6, 0, 0, 0], 8) // 8-bit depth, RGBA, deflate, no filter, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
+    return [...color, Math.round(alpha * 255)]
+  })
 }
 
 // The macOS menu bar's variant: shapes only (black, drawn by alpha), told apart without colour.
 function renderTemplate(size, variant) {
   const s = size / 32
   const c = 16 * s
-  const center =
-    variant === 'paused'
-      ? (x, y) => box(c - 5 * s, c - 6 * s, c - 1.5 * s, c + 6 * s)(x, y) || box(c + 1.5 * s, c - 6 * s, c + 5 * s, c + 6 * s)(x, y)
-      : variant === 'offline'
-        ? () => false
-        : disc(c, c, 5 * s)
+  const center = variant === 'offline' ? () => false : centerShape(variant, c, s)
   const ringAlpha = variant === 'offline' ? 0.5 : 1
   return encode(size, (x, y) => {
     let alpha = Math.max(0, coverage(x, y, disc(c, c, 15 * s)) - coverage(x, y, disc(c, c, 12 * s))) * ringAlpha
