@@ -169,3 +169,18 @@ class SettingsTests(TestCase):
 
         with self.assertRaisesRegex(ImproperlyConfigured, "unknown keys: PUSH_ULR"):
             run()
+
+
+class ScheduledTaskTests(PushTestCase):
+    answers = [(503, {}), (202, None), (422, {"error": {"code": "invalid_event", "message": "bad"}})]
+
+    def test_the_django_q2_task_keeps_on_outage_sends_then_raises_on_a_refusal(self):
+        from knocker_outbox.tasks import PushRefused, push_outbox
+
+        emit_reports([1])
+        self.assertIn("1 events kept for the next try", push_outbox())
+        self.assertEqual(push_outbox(), "sent 1 events, pruned 0")
+        emit_reports([2])
+        with self.assertLogs("knocker_outbox.push", logging.ERROR), self.assertRaisesRegex(PushRefused, "HTTP 422: bad"):
+            push_outbox()
+        self.assertEqual(self.pending_ids(), ["problem_report:2:created"])
