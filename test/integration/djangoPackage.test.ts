@@ -154,6 +154,7 @@ describe.skipIf(python === null)(`the Django package with a real Knocker${SKIP_R
     expect(text).toContain('Location: Storage → Workshop')
     expect(text).toContain('Fixed outhole switch')
     expect(text).not.toContain('visitor@example.org')
+    expect(text).toContain('Knocker, probably SPECIAL spontaneously firing')
     expect(text).not.toMatch(/(?<!\u200b)@everyone/) // the visitor's ping is broken by Knocker
     // The feed was asked for the events after Knocker's cursor: Django marked them received.
     const django = new Database(project.db, { readonly: true })
