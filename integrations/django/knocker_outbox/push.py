@@ -47,6 +47,18 @@ class Answer:
     body: str
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect comes back as the 3xx it is: following it would carry the token elsewhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+# Knocker is on the same host or LAN: connect directly, never through an http_proxy from the
+# environment, and never follow a redirect.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+
+
 def post_batch(url, token, body: bytes, timeout) -> Answer:
     request = urllib.request.Request(
         url,
@@ -60,7 +72,7 @@ def post_batch(url, token, body: bytes, timeout) -> Answer:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (URL from settings)
+        with _opener.open(request, timeout=timeout) as response:
             return Answer(response.status, response.read(64 * 1024).decode("utf-8", "replace"))
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read(64 * 1024).decode("utf-8", "replace"))
@@ -140,6 +152,8 @@ def _what_to_fix(status):
         return "Check KNOCKER_OUTBOX PUSH_TOKEN: it must be Knocker's ingest_token."
     if status == 404:
         return "Check KNOCKER_OUTBOX PUSH_URL: it must be Knocker's address (events go to /v1/events)."
+    if 300 <= status < 400:
+        return "Knocker's address redirects elsewhere: set KNOCKER_OUTBOX PUSH_URL to Knocker's own address."
     if status == 413:
         return "An event is larger than Knocker accepts (256 KiB)."
     return "Fix the event or the settings, then run knocker_push again."

@@ -18,6 +18,13 @@ class FakeIntake:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status, answer = owner.answers.pop(0) if owner.answers else (202, None)
+                if 300 <= status < 400:
+                    self.send_response(status)
+                    self.send_header("Location", answer["location"])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    owner.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"), "events": [], "status": status})
+                    return
                 events = json.loads(body)["events"]
                 owner.requests.append(
                     {"path": self.path, "authorization": self.headers.get("Authorization"), "events": events, "status": status}

@@ -134,6 +134,18 @@ class RefusedTests(PushTestCase):
         self.assertNotIn(TOKEN, str(OutboxEvent.objects.get().last_error))
 
 
+class RedirectTests(PushTestCase):
+    def test_a_redirect_is_not_followed_and_stops_pushing(self):
+        elsewhere = FakeIntake()
+        self.addCleanup(elsewhere.close)
+        self.intake.answers[:] = [(302, {"location": elsewhere.url + "/v1/events"})]
+        emit_reports([1])
+        with self.assertRaisesRegex(CommandError, "HTTP 302.*PUSH_URL to Knocker's own address"):
+            run()
+        self.assertEqual(elsewhere.requests, [])
+        self.assertEqual(self.pending_ids(), ["problem_report:1:created"])
+
+
 class LoopTests(PushTestCase):
     answers = [(503, {}), (502, {}), (500, {}), (202, None)]
 
