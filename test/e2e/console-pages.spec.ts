@@ -100,7 +100,7 @@ test('a new superadmin sets up Discord, switches events, previews, fixes a failu
     await expect(page.getByText(`curl -sS -X POST '${shell.url}/v1/events'`)).toBeVisible()
     await expect(page.getByText('Authorization: Bearer <ingest token>')).toBeVisible()
     await page.getByRole('tab', { name: 'Python (Django)' }).click()
-    await expect(page.getByText('def notify_knocker(event: dict)')).toBeVisible()
+    await expect(page.getByText('pip install path/to/knocker/integrations/django')).toBeVisible()
     await expectNoSecrets(page, secrets)
     await screenshot(page, 'events-and-sources')
     await page.getByRole('button', { name: 'Show the ingest token' }).click()

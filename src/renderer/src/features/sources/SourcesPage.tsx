@@ -24,7 +24,7 @@ import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { useUpdateSettings, withPending } from './settingsMutations'
-import { curlSnippet, pythonSnippet } from './pushSnippets'
+import { curlSnippet, djangoPackageSnippet } from './pushSnippets'
 import { PollerSettings } from './PollerSettings'
 
 export function SourcesPage() {
@@ -141,11 +141,13 @@ function PushSetup() {
                 <Snippet code={curlSnippet(intake.data.url, revealed ? intake.data.token : null)} full={curlSnippet(intake.data.url, intake.data.token)} />
               </Tabs.Panel>
               <Tabs.Panel value="python" pt="sm">
-                <Snippet code={pythonSnippet(intake.data.url)} full={pythonSnippet(intake.data.url)} />
+                <Snippet code={djangoPackageSnippet(intake.data.url)} full={djangoPackageSnippet(intake.data.url)} />
                 <Text size="xs" c="dimmed" mt={4}>
-                  Set <Code fz="xs">KNOCKER_INGEST_TOKEN</Code> in the museum app's environment. Call{' '}
-                  <Code fz="xs">notify_knocker(event)</Code> with <Code fz="xs">transaction.on_commit</Code> so an event is
-                  only sent once the change is saved.
+                  Knocker's Django package (<Code fz="xs">integrations/django</Code>) stores each event in the same
+                  transaction as the change and pushes it with <Code fz="xs">knocker_push</Code>; nothing is lost while
+                  Knocker is away. Set <Code fz="xs">KNOCKER_INGEST_TOKEN</Code> to the token above. If Knocker can't be
+                  reached from the museum app, include <Code fz="xs">knocker_outbox.urls</Code> under{' '}
+                  <Code fz="xs">api/v1/</Code> instead and switch on the <strong>Event feed</strong> poller below.
                 </Text>
               </Tabs.Panel>
             </Tabs>

@@ -16,31 +16,35 @@ export function curlSnippet(url: string, token: string | null): string {
   ].join('\n')
 }
 
-export function pythonSnippet(url: string): string {
-  return `# notifications.py in the museum app (Django). Uses requests.
+/** Knocker's address for the Django package's PUSH_URL: the intake URL without /v1/events. */
+export function knockerBaseUrl(intakeUrl: string): string {
+  return intakeUrl.replace(/\/v1\/events\/?$/, '')
+}
+
+/** Setting up the Django package (integrations/django in Knocker's repository) to push here. */
+export function djangoPackageSnippet(intakeUrl: string): string {
+  return `# 1. Install Knocker's Django package into the museum app's environment:
+#      pip install path/to/knocker/integrations/django
+# 2. settings.py
 import os
-import requests
 
-KNOCKER_URL = ${JSON.stringify(url)}
-KNOCKER_TOKEN = os.environ["KNOCKER_INGEST_TOKEN"]
+INSTALLED_APPS += ["knocker_outbox"]
+MIDDLEWARE += ["knocker_outbox.actors.CurrentUserMiddleware"]  # after AuthenticationMiddleware
+DATABASES["default"]["ATOMIC_REQUESTS"] = True  # each change and its event commit together
 
-def notify_knocker(event: dict) -> None:
-    """Send one event (see Knocker's README for the contract). 202 = stored, 200 = already had it."""
-    response = requests.post(
-        KNOCKER_URL,
-        json=event,
-        headers={"Authorization": f"Bearer {KNOCKER_TOKEN}"},
-        timeout=5,
-    )
-    response.raise_for_status()
-
-# In a view or signal, after the report is saved:
-#   from django.db import transaction
-#   transaction.on_commit(lambda: notify_knocker({
-#       "schema": "flipfix.notification/v1",
-#       "event_id": f"problem_report:{report.id}:created",
-#       "event": "problem_report.created",
-#       ...
-#   }))
+KNOCKER_OUTBOX = {
+    "SITE_URL": "https://flipfix.theflip.museum",
+    "PUSH_URL": ${JSON.stringify(knockerBaseUrl(intakeUrl))},
+    "PUSH_TOKEN": os.environ["KNOCKER_INGEST_TOKEN"],
+    "MODELS": {
+        "machine": "catalog.MachineInstance",
+        "problem_report": "maintenance.ProblemReport",
+        "log_entry": "maintenance.LogEntry",
+    },
+}
+# 3. python manage.py migrate knocker_outbox
+# 4. Push every minute (cron or a django-q2 schedule), or keep a worker running:
+#      python manage.py knocker_push          # once
+#      python manage.py knocker_push --loop   # until stopped
 `
 }

@@ -1,0 +1,34 @@
+"""One push pass as a plain function, for schedulers that call a dotted path (django-q2's
+Schedule.func, Celery beat). A refusal (4xx) raises, so the scheduler records a failed run;
+an outage returns normally (nothing is lost, the next run sends it).
+
+    from django_q.models import Schedule
+    Schedule.objects.update_or_create(
+        name="knocker-push",
+        defaults={"func": "knocker_outbox.tasks.push_outbox", "schedule_type": Schedule.MINUTES, "minutes": 1},
+    )
+"""
+
+import logging
+
+from .outbox import prune
+from .push import REFUSED, UNAVAILABLE, check_push_settings, push_pending
+
+logger = logging.getLogger("knocker_outbox.push")
+
+
+class PushRefused(RuntimeError):
+    """Knocker refused a batch: the settings or an event need fixing."""
+
+
+def push_outbox():
+    """Push every pending event, prune old ones; returns a one-line summary."""
+    check_push_settings()
+    result = push_pending()
+    if result.state == REFUSED:
+        logger.error("knocker_push stopped: %s", result.message)
+        raise PushRefused(result.message)
+    if result.state == UNAVAILABLE:
+        logger.warning("knocker_push: %s", result.message)
+        return result.message
+    return f"sent {result.sent} events, pruned {prune()}"

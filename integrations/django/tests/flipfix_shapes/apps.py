@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlipfixShapesConfig(AppConfig):
+    name = "flipfix_shapes"
+    default_auto_field = "django.db.models.BigAutoField"
