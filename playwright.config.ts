@@ -1,7 +1,11 @@
 import { defineConfig } from '@playwright/test'
+import { currentHost, findChromium } from './scripts/test-prerequisites'
 
-// End-to-end tests run the BUILT headless shell (`npx electron-vite build` first) in Debian's
-// Chromium; never `npx playwright install` (no browser downloads on these machines).
+// End-to-end tests run the BUILT headless shell (`npx electron-vite build` first) in the
+// Chromium that scripts/test-prerequisites.ts found or installed: CHROMIUM_PATH, Debian's
+// /usr/bin/chromium, or Playwright's own (undefined here: Playwright finds it itself).
+const chromium = findChromium(currentHost())
+
 export default defineConfig({
   testDir: 'test/e2e',
   workers: 1,
@@ -22,7 +26,7 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: chromium?.path,
           args: [
             '--no-sandbox',
             '--disable-gpu',

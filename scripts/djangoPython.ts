@@ -1,6 +1,7 @@
 // Finds a Python that can import Django, for the Django package's tests: KNOCKER_PYTHON if
 // set, else python3 on PATH, else Debian's /usr/bin/python3 (apt's python3-django lives
-// there; a pyenv or venv python3 earlier on PATH may not have it).
+// there; a pyenv or venv python3 earlier on PATH may not have it), else the project's own
+// virtual environment (.venv-django, made by scripts/test-prerequisites.ts where apt can't help).
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,8 +14,17 @@ export interface DjangoPython {
   djangoVersion: string
 }
 
-export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  const list = env.KNOCKER_PYTHON ? [env.KNOCKER_PYTHON] : ['python3', '/usr/bin/python3']
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
+/** The project's virtual environment for Django, relative to the project root. */
+export const VENV_DIR = '.venv-django'
+
+/** The venv's Python (relative to the project root). */
+export function venvPython(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? join(VENV_DIR, 'Scripts', 'python.exe') : join(VENV_DIR, 'bin', 'python')
+}
+
+export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+  const list = env.KNOCKER_PYTHON ? [env.KNOCKER_PYTHON] : ['python3', '/usr/bin/python3', join(projectRoot, venvPython(platform))]
   return [...new Set(list)]
 }
 
