@@ -1,19 +1,14 @@
 // Headless composition root: `knocker serve` runs the core, intake, admin API and the
 // renderer on one port, without Electron (museum server, CI, end-to-end tests).
-import { mkdirSync, readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadOrCreateCredentials } from './core/credentials'
-import { lockDataDir } from './core/dataDirLock'
-import { createKnockerServer } from './core/http/server'
-import { KnockerCore } from './core/knocker'
+import { DEFAULT_PORT, launchKnocker, portFrom } from './core/launch'
 import { createLogger } from './core/log/logger'
 import { AesGcmSecretBox, loadOrCreateKeyFile } from './core/secrets/secretBox'
 
-export const DEFAULT_PORT = 8727
 const here = dirname(fileURLToPath(import.meta.url))
 const appRoot = resolve(here, '../..')
 
@@ -45,34 +40,25 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = values.help ? 0 : 2
     return
   }
-  const port = Number(values.port ?? process.env.KNOCKER_PORT ?? DEFAULT_PORT)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port}`)
+  const port = portFrom(values.port ?? process.env.KNOCKER_PORT)
   const dataDir = resolve(values['data-dir'] ?? process.env.KNOCKER_DATA_DIR ?? join(homedir(), '.knocker'))
 
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const unlock = lockDataDir(dataDir)
   const logger = createLogger()
-  const credentials = loadOrCreateCredentials(dataDir)
-  const secretBox = new AesGcmSecretBox(loadOrCreateKeyFile(join(dataDir, 'secret.key')))
-  const core = new KnockerCore({
+  const { core, server, credentials, baseUrl, unlock } = await launchKnocker({
     dataDir,
-    migrationsFolder: join(appRoot, 'resources/migrations'),
-    secretBox,
+    env: process.env,
     logger,
-    ingestToken: credentials.ingestToken,
-    adminToken: credentials.adminToken,
-    allowPrivateTargets: values['allow-private-targets'],
-    version: (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version,
+    openSecretBox: (dir) => new AesGcmSecretBox(loadOrCreateKeyFile(join(dir, 'secret.key'))),
+    core: {
+      migrationsFolder: join(appRoot, 'resources/migrations'),
+      allowPrivateTargets: values['allow-private-targets'],
+      version: (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version,
+    },
+    host: values.host,
+    port,
+    rendererDir: join(appRoot, 'out/renderer'),
   })
-  await core.start()
-  const server = createKnockerServer(core, { rendererDir: join(appRoot, 'out/renderer'), logger })
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail)
-    server.listen(port, values.host, () => ok())
-  })
-  const address = server.address() as AddressInfo
-  const base = `http://${values.host}:${address.port}`
-  core.setIntakeUrl(`${base}/v1/events`)
+  const base = baseUrl!
 
   if (credentials.created) console.log(`Created ${dataDir} with new tokens in ${credentials.file} (readable by you only).`)
   console.log(`Data dir: ${dataDir}`)

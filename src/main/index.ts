@@ -1,20 +1,18 @@
 // Electron composition root: wires the core to the desktop (window, tray, keychain, login
 // item, IPC). Everything with logic lives in ./shell or ./core so it can be tested without Electron.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, dialog, ipcMain, Notification, safeStorage, session, shell, type BrowserWindow } from 'electron'
-import { loadOrCreateCredentials } from './core/credentials'
-import { lockDataDir } from './core/dataDirLock'
-import { createKnockerServer } from './core/http/server'
-import { KnockerCore } from './core/knocker'
+import type { KnockerCore } from './core/knocker'
+import { launchKnocker, portFrom } from './core/launch'
 import { seeTheLog } from './core/log/logLocation'
 import { setAppIdentity } from './shell/appIdentity'
 import { createAttentionNotifier } from './shell/attentionNotifier'
 import { createChangePush } from './shell/changePush'
+import type { SecretStorageKind } from '../shared/desktop'
 import { createDesktopLog } from './shell/desktopLog'
 import { createDesktopPreferences, enableOpenAtLoginOnFirstStart } from './shell/desktopPreferences'
 import { registerAdminIpc, registerDesktopIpc, type SenderFrame } from './shell/ipcAdapter'
@@ -26,7 +24,6 @@ import { createTray } from './shell/tray'
 import { canShowTrayIcon } from './shell/trayHost'
 import { createMainWindow, installSessionPolicy, isTrustedFrame, showWindow } from './shell/window'
 
-const DEFAULT_PORT = 8727
 /** How long intake requests already being read may take to finish when quitting. */
 const INTAKE_CLOSE_GRACE_MS = 2_000
 
@@ -87,14 +84,6 @@ async function main(): Promise<void> {
   const dev = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL)
   const appUrl = dev ? process.env.ELECTRON_RENDERER_URL! : new URL('../renderer/index.html', import.meta.url).href
 
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  // Also keeps `knocker serve --data-dir <this dir>` from running beside the app.
-  unlockDataDir = lockDataDir(dataDir)
-  // safeStorage only works after "ready".
-  const { secretBox, storage: secretStorage } = createSafeStorageKey(dataDir, safeStorage, logger)
-  const credentials = loadOrCreateCredentials(dataDir, process.env)
-  if (credentials.created) logger.info({ file: credentials.file }, 'created intake and admin tokens')
-
   // A destination broke (deleted webhook, wrong password …): tell the person at the PC.
   const notifyAttention = createAttentionNotifier({
     show: ({ title, body }) => {
@@ -104,32 +93,39 @@ async function main(): Promise<void> {
       notification.show()
     },
   })
-  const knocker = new KnockerCore({
+  let secretStorage: SecretStorageKind = 'os'
+  const port = portFrom(process.env.KNOCKER_PORT)
+  const launched = await launchKnocker({
     dataDir,
-    migrationsFolder: join(resources, 'migrations'),
-    sqliteNativeBinding: sqliteBinding(),
-    secretBox,
+    env: process.env,
     logger,
-    logLocation,
-    ingestToken: credentials.ingestToken,
-    adminToken: credentials.adminToken,
-    version: app.getVersion(),
-    onAttention: notifyAttention,
+    // The key is sealed by the OS keychain (safeStorage works only after "ready").
+    openSecretBox: (dir) => {
+      const opened = createSafeStorageKey(dir, safeStorage, logger)
+      secretStorage = opened.storage
+      return opened.secretBox
+    },
+    core: {
+      migrationsFolder: join(resources, 'migrations'),
+      sqliteNativeBinding: sqliteBinding(),
+      logLocation,
+      version: app.getVersion(),
+      onAttention: notifyAttention,
+    },
+    host: '127.0.0.1',
+    port,
+    // Deliveries and the window still work without intake; only pushes from the museum app stop.
+    tolerateListenFailure: true,
   })
+  const { core: knocker, credentials } = launched
   core = knocker
-  await knocker.start()
-
-  const intake = createKnockerServer(knocker, { logger })
-  server = intake
-  const port = Number(process.env.KNOCKER_PORT ?? DEFAULT_PORT)
-  try {
-    await listen(intake, port)
-    // Shown in the window's set-up instructions for the museum app.
-    knocker.setIntakeUrl(`http://127.0.0.1:${(intake.address() as AddressInfo).port}/v1/events`)
-  } catch (err) {
-    // Deliveries and the admin UI still work; only pushes from the museum app are affected.
-    logger.error({ err, port }, 'intake server could not start')
-    dialog.showErrorBox('Knocker', `Could not listen on 127.0.0.1:${port}: ${(err as Error).message}\n\nDetails: ${seeTheLog(logLocation)}`)
+  server = launched.server
+  unlockDataDir = launched.unlock
+  if (launched.listenError) {
+    dialog.showErrorBox(
+      'Knocker',
+      `Could not listen on 127.0.0.1:${port}: ${launched.listenError.message}\n\nDetails: ${seeTheLog(logLocation)}`,
+    )
   }
 
   installSessionPolicy(session.defaultSession, { appUrl, dev })
@@ -207,16 +203,6 @@ function sqliteBinding(): string | undefined {
     throw new Error(missingBindingMessage({ electronVersion: process.versions.electron ?? '?', file: binding }))
   }
   return binding
-}
-
-function listen(srv: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    srv.once('error', reject)
-    srv.listen(port, '127.0.0.1', () => {
-      srv.off('error', reject)
-      resolve()
-    })
-  })
 }
 
 function fail(err: unknown): void {
