@@ -159,23 +159,35 @@ def _what_to_fix(status):
     return "Fix the event or the settings, then run knocker_push again."
 
 
+def push_pass(post=post_batch):
+    """One pass as the command, the loop and the scheduled task run it: push what is pending,
+    log a refusal or an outage, and prune old rows after a pass that reached Knocker.
+    Returns (result, pruned)."""
+    result = push_pending(post)
+    if result.state == REFUSED:
+        logger.error("knocker_push stopped: %s", result.message)
+        return result, 0
+    if result.state == UNAVAILABLE:
+        logger.warning("knocker_push: %s", result.message)
+        return result, 0
+    if result.sent:
+        logger.info("knocker_push sent %d events", result.sent)
+    return result, prune()
+
+
 def run_loop(interval, max_backoff, sleep=time.sleep, post=post_batch, keep_going=lambda: True):
     """Push, then wait `interval`; after a failure wait twice as long each time (at most
     `max_backoff`). Returns the refusal that stopped it, or None when keep_going() said stop."""
     delay = interval
     while keep_going():
-        result = push_pending(post)
+        result, _ = push_pass(post)
         if result.state == REFUSED:
-            logger.error("knocker_push stopped: %s", result.message)
             return result
         if result.state == UNAVAILABLE:
-            logger.warning("knocker_push: %s; next try in %ss", result.message, delay)
+            logger.info("knocker_push: next try in %ss", delay)
             sleep(delay)
             delay = min(delay * 2, max_backoff)
             continue
-        if result.sent:
-            logger.info("knocker_push sent %d events", result.sent)
-        prune()
         delay = interval
         sleep(interval)
     return None

@@ -9,12 +9,7 @@ an outage returns normally (nothing is lost, the next run sends it).
     )
 """
 
-import logging
-
-from .outbox import prune
-from .push import REFUSED, UNAVAILABLE, check_push_settings, push_pending
-
-logger = logging.getLogger("knocker_outbox.push")
+from .push import REFUSED, UNAVAILABLE, check_push_settings, push_pass
 
 
 class PushRefused(RuntimeError):
@@ -24,11 +19,9 @@ class PushRefused(RuntimeError):
 def push_outbox():
     """Push every pending event, prune old ones; returns a one-line summary."""
     check_push_settings()
-    result = push_pending()
+    result, pruned = push_pass()
     if result.state == REFUSED:
-        logger.error("knocker_push stopped: %s", result.message)
         raise PushRefused(result.message)
     if result.state == UNAVAILABLE:
-        logger.warning("knocker_push: %s", result.message)
         return result.message
-    return f"sent {result.sent} events, pruned {prune()}"
+    return f"sent {result.sent} events, pruned {pruned}"

@@ -1,15 +1,10 @@
 """Push pending outbox events to Knocker's intake, once (for cron or a django-q2 schedule)
 or as a loop (a long-running worker)."""
 
-import logging
-
 from django.core.management.base import BaseCommand, CommandError
 
 from knocker_outbox.conf import outbox_settings
-from knocker_outbox.outbox import prune
-from knocker_outbox.push import REFUSED, UNAVAILABLE, check_push_settings, push_pending, run_loop
-
-logger = logging.getLogger("knocker_outbox.push")
+from knocker_outbox.push import REFUSED, UNAVAILABLE, check_push_settings, push_pass, run_loop
 
 
 class Command(BaseCommand):
@@ -31,14 +26,11 @@ class Command(BaseCommand):
             if stopped is not None:
                 raise CommandError(stopped.message)
             return
-        result = push_pending()
+        result, pruned = push_pass()
         if result.state == REFUSED:
-            logger.error("knocker_push stopped: %s", result.message)
             raise CommandError(result.message)
         if result.state == UNAVAILABLE:
             # Nothing is lost: the next run sends them. Said on stderr, exit status 0.
-            logger.warning("knocker_push: %s", result.message)
             self.stderr.write(result.message)
             return
-        pruned = prune()
         self.stdout.write(f"sent {result.sent} events" + (f", pruned {pruned} old ones" if pruned else ""))
