@@ -15,6 +15,7 @@ import {
   type CSSVariablesResolver,
   type MantineColorsTuple,
 } from '@mantine/core'
+import focus from './focus.module.css'
 
 /** WCAG's minimum for normal-size text. */
 const AA_TEXT = 4.5
@@ -35,11 +36,11 @@ const steps = (base: string, shift: (c: string, amount: number) => string) =>
 
 // Mantine's dimmed text is gray-6 in light (#868e96: 3.3:1 on white) and dark-2 in dark
 // (#828282: 4.0:1 on the dark body). One shade each, still grey, now at least 4.5:1 on the
-// backgrounds it sits on: white, gray-0 (main area, code), gray-1 (hover); dark-7 (body),
-// dark-8 (main area), dark-6 (inputs, cards), dark-5 (hovered rows).
+// backgrounds it sits on: white, gray-0 (main area, code), gray-1 (hover), indigo-1 (a selected
+// card); dark-7 (body), dark-8 (main area), dark-6 (inputs, cards), dark-5 (hovered rows).
 const withShade = (tuple: MantineColorsTuple, index: number, value: string) =>
   tuple.map((c, i) => (i === index ? value : c)) as unknown as MantineColorsTuple
-const gray = withShade(DEFAULT_THEME.colors.gray, 6, '#5f6870')
+const gray = withShade(DEFAULT_THEME.colors.gray, 6, '#5a626a')
 const dark = withShade(DEFAULT_THEME.colors.dark, 2, '#a6a6a6')
 
 export const theme = createTheme({
@@ -47,6 +48,8 @@ export const theme = createTheme({
   // indigo-6 under white text is 4.3:1; indigo-7 is 5.0:1 (and indigo-8 in dark, 5.7:1).
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
+  focusRing: 'auto',
+  focusClassName: focus.ring,
   colors: { gray, dark },
   // Filled badges, alerts and buttons pick black or white text, whichever reads better: with
   // the threshold at the luminance where both are equal (0.179), the pick is always >= 4.58:1,
