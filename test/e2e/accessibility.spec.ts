@@ -26,9 +26,19 @@ const PAGES = [
 let shell: HeadlessShell
 let discord: DiscordMock
 
+// Content for both tests: a healthy endpoint, one that needs attention, delivered and failed deliveries.
 test.beforeAll(async () => {
   discord = await startDiscordMock()
   shell = await startHeadlessShell()
+  const healthy = discord.addWebhook()
+  const broken = discord.addWebhook()
+  discord.script(broken.id, { status: 404, body: { code: 10015, message: 'Unknown Webhook' } })
+  await createDiscordEndpoint('Workshop Discord', healthy.url)
+  await createDiscordEndpoint('Front desk Discord', broken.url)
+  await pushEvent(shell, 'problem_report.created')
+  await pushEvent(shell, 'log_entry.created')
+  await expect.poll(async () => (await endpointsNamed('Front desk Discord'))?.needs_attention ?? null, { timeout: 15_000 }).toBeTruthy()
+  await discord.waitForMessages(2, 15_000)
 })
 
 test.afterAll(async () => {
@@ -85,18 +95,6 @@ async function createDiscordEndpoint(name: string, url: string) {
 test('every page and endpoint dialog passes a WCAG 2.1 AA audit in light and dark', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1360, height: 1000 })
-
-  await test.step('content: a healthy endpoint, one that needs attention, delivered and failed deliveries', async () => {
-    const healthy = discord.addWebhook()
-    const broken = discord.addWebhook()
-    discord.script(broken.id, { status: 404, body: { code: 10015, message: 'Unknown Webhook' } })
-    await createDiscordEndpoint('Workshop Discord', healthy.url)
-    await createDiscordEndpoint('Front desk Discord', broken.url)
-    await pushEvent(shell, 'problem_report.created')
-    await pushEvent(shell, 'log_entry.created')
-    await expect.poll(async () => (await endpointsNamed('Front desk Discord'))?.needs_attention ?? null, { timeout: 15_000 }).toBeTruthy()
-    await discord.waitForMessages(2, 15_000)
-  })
 
   const audits: Audited[] = []
   const audit = async (scheme: Scheme, where: string, include?: string) => {
@@ -171,5 +169,120 @@ test('every page and endpoint dialog passes a WCAG 2.1 AA audit in light and dar
   writeFileSync(report, JSON.stringify(audits, null, 2))
   await testInfo.attach('axe-violations.json', { path: report, contentType: 'application/json' })
   const failing = audits.filter((a) => a.violations.length > 0)
-  expect(failing, `WCAG 2.1 A/AA violations:\n${describe(failing)}`).toHaveLength(0)
+  expect(failing.length, `WCAG 2.1 A/AA violations:\n${describe(failing)}\n(all of them: ${report})`).toBe(0)
+})
+
+/** The focused element's name and its focus ring, as drawn. */
+async function focused(page: Page) {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement
+    const s = getComputedStyle(el)
+    return {
+      name: (el.getAttribute('aria-label') ?? el.textContent ?? '').trim(),
+      tag: el.tagName,
+      ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+      inDialog: el.closest('[role="dialog"]') !== null,
+    }
+  })
+}
+
+async function tabTo(page: Page, name: RegExp, max = 40) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    const f = await focused(page)
+    if (name.test(f.name)) return f
+  }
+  throw new Error(`${name} was not reached with ${max} presses of Tab`)
+}
+
+test('from the keyboard: every control reachable with a visible ring, dialogs trap and return focus, changes announced once', async ({ page }) => {
+  test.setTimeout(90_000)
+  await page.setViewportSize({ width: 1360, height: 1000 })
+  await page.goto(`${shell.url}/#token=${shell.adminToken}`)
+  await expect(page.getByRole('heading', { level: 2, name: 'Overview' })).toBeVisible()
+  await expect(page.getByRole('table', { name: 'Endpoint health' })).toBeVisible()
+
+  await test.step('the navbar: Tab reaches each page link, with a ring; Enter opens it', async () => {
+    const link = await tabTo(page, /^Endpoints/)
+    expect(link.ring, 'focus ring on the nav link').toBe(true)
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('heading', { level: 2, name: 'Endpoints' })).toBeVisible()
+  })
+
+  await test.step('Add endpoint: opens on Enter, keeps Tab inside, Escape gives focus back to the button', async () => {
+    const button = await tabTo(page, /^Add endpoint$/)
+    expect(button.ring, 'focus ring on the button').toBe(true)
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Add endpoint' })
+    await expect(dialog.getByLabel('Name')).toBeFocused()
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab')
+      expect((await focused(page)).inDialog, `Tab ${i + 1} left the dialog`).toBe(true)
+    }
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(page.getByRole('button', { name: 'Add endpoint' })).toBeFocused()
+  })
+
+  await test.step('Edit from the row menu with arrows and Enter; Escape gives focus back to the menu button', async () => {
+    const actions = page.getByRole('button', { name: 'Actions for Workshop Discord' })
+    await actions.focus()
+    expect((await focused(page)).ring, 'focus ring on the menu button').toBe(true)
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('menuitem', { name: 'Edit' })).toBeVisible()
+    await page.keyboard.press('ArrowDown')
+    await expect(page.getByRole('menuitem', { name: 'Edit' })).toBeFocused()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Edit endpoint' })
+    await expect(dialog.getByLabel('Name')).toBeFocused()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(actions).toBeFocused()
+  })
+
+  await test.step('Send test from the keyboard; the result is in a polite live region', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'Workshop Discord' })
+    await row.getByRole('button', { name: 'Send test' }).focus()
+    await page.keyboard.press('Enter')
+    const status = row.getByRole('status')
+    await expect(status).toHaveAttribute('aria-live', 'polite')
+    await expect(status).toHaveText(/Test to Workshop Discord: ✓ delivered in \d+ ms/, { timeout: 20_000 })
+  })
+
+  await test.step('a delivery opens on Enter and Escape gives focus back to its row', async () => {
+    await page.goto(`${shell.url}/#/deliveries`)
+    const first = page.getByTestId('delivery-row').first().getByRole('button')
+    await first.focus()
+    expect((await focused(page)).ring, 'focus ring on the delivery row').toBe(true)
+    await page.keyboard.press('Enter')
+    const drawer = page.getByRole('dialog', { name: 'Delivery' })
+    await expect(drawer).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(drawer).toBeHidden()
+    await expect(first).toBeFocused()
+  })
+
+  await test.step('a burst of deliveries is announced in one polite sentence, not one per delivery', async () => {
+    const announcer = page.getByTestId('deliveries-announcer')
+    await expect(announcer).toHaveAttribute('aria-live', 'polite')
+    // Record every text the live region takes from now on.
+    await announcer.evaluate((el) => {
+      const texts: string[] = []
+      ;(window as unknown as { announced: string[] }).announced = texts
+      new MutationObserver(() => {
+        const text = el.textContent?.trim()
+        if (text) texts.push(text)
+      }).observe(el, { childList: true, subtree: true, characterData: true })
+    })
+    const before = (await adminGet<{ deliveries: unknown[] }>(shell, '/api/deliveries?status=delivered')).deliveries.length
+    for (let i = 0; i < 6; i++) await pushEvent(shell, 'log_entry.created')
+    await expect
+      .poll(async () => (await adminGet<{ deliveries: unknown[] }>(shell, '/api/deliveries?status=delivered')).deliveries.length, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(before + 6)
+    await expect(announcer).toContainText('delivered', { timeout: 15_000 })
+    await page.waitForTimeout(5_000) // one more coalescing window: nothing else may trickle in
+    const announced = await page.evaluate(() => (window as unknown as { announced: string[] }).announced)
+    expect(announced.length, `announced: ${JSON.stringify(announced)}`).toBeLessThanOrEqual(2)
+    expect(announced.join(' ')).toMatch(/\d+ deliveries delivered/)
+  })
 })
