@@ -41,6 +41,8 @@ async function openPage(page: Page, name: string) {
 }
 
 async function screenshot(page: Page, name: string) {
+  // After Mantine's transitions, or a drawer is caught half-open.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
 }
 
