@@ -262,6 +262,16 @@ test('from the keyboard: every control reachable with a visible ring, dialogs tr
     await expect(first).toBeFocused()
   })
 
+  await test.step('a tooltip (the exact time of the last success) shows on keyboard focus, not on hover alone', async () => {
+    await page.goto(`${shell.url}/#/overview`)
+    const row = page.getByRole('table', { name: 'Endpoint health' }).getByRole('row').filter({ hasText: 'Workshop Discord' })
+    const lastSuccess = row.getByRole('cell').nth(1).locator('[tabindex="0"]')
+    await lastSuccess.focus()
+    await expect(page.getByRole('tooltip')).toBeVisible()
+    await page.goto(`${shell.url}/#/deliveries`)
+    await expect(page.getByTestId('delivery-row').first()).toBeVisible()
+  })
+
   await test.step('a burst of deliveries is announced in one polite sentence, not one per delivery', async () => {
     const announcer = page.getByTestId('deliveries-announcer')
     await expect(announcer).toHaveAttribute('aria-live', 'polite')

@@ -104,7 +104,7 @@ function HeaderStatus() {
       )}
       {s?.state === 'offline' && (
         <Tooltip label={s.offline_since ? `No destination reachable since ${formatDateTime(s.offline_since)}` : 'No destination reachable'}>
-          <Badge color="gray" variant="filled" size="lg">
+          <Badge color="gray" variant="filled" size="lg" tabIndex={0}>
             Offline · {s.queue_depth} queued
           </Badge>
         </Tooltip>

@@ -8,6 +8,7 @@ import {
   Drawer,
   Modal,
   NavLink,
+  Tooltip,
   createTheme,
   darken,
   lighten,
@@ -61,6 +62,9 @@ export const theme = createTheme({
     // Their close buttons are bare icons: give every dialog's a name.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // What a tooltip says (an exact time, all of an endpoint's settings) is shown on keyboard
+    // focus too, not on hover alone; the few non-button targets are made focusable for it.
+    Tooltip: Tooltip.extend({ defaultProps: { events: { hover: true, focus: true, touch: false } } }),
     NavLink: NavLink.extend({ styles: { description: { '--description-opacity': '1' } as CSSProperties } }),
   },
 })

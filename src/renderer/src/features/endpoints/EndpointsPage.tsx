@@ -209,7 +209,7 @@ function SettingsLine({ endpoint }: { endpoint: EndpointView }) {
         </Stack>
       }
     >
-      <Text size="xs" c="dimmed" mt={4} lineClamp={2} data-testid="endpoint-settings" data-recipients={recipients ?? undefined}>
+      <Text size="xs" c="dimmed" mt={4} lineClamp={2} tabIndex={0} data-testid="endpoint-settings" data-recipients={recipients ?? undefined}>
         {summary}
       </Text>
     </Tooltip>
@@ -270,7 +270,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
         <>
           {' · '}
           <Tooltip label={`Last delivered ${formatDateTime(last_success_at)}`}>
-            <span>ok {formatAgo(last_success_at)}</span>
+            <span tabIndex={0}>ok {formatAgo(last_success_at)}</span>
           </Tooltip>
         </>
       )}
@@ -278,7 +278,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
         <>
           {' · '}
           <Tooltip label={`Last failure ${formatDateTime(last_failure_at)}`}>
-            <span>failed {formatAgo(last_failure_at)}</span>
+            <span tabIndex={0}>failed {formatAgo(last_failure_at)}</span>
           </Tooltip>
         </>
       )}
@@ -302,7 +302,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
       <Tooltip
         label={endpoint.needs_attention_at ? `since ${formatDateTime(endpoint.needs_attention_at)}` : 'needs attention'}
       >
-        <Badge color="orange" variant="filled">
+        <Badge color="orange" variant="filled" tabIndex={0}>
           Needs attention
         </Badge>
       </Tooltip>

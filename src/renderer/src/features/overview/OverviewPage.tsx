@@ -238,7 +238,9 @@ function When({ at }: { at: number | null }) {
   if (at === null) return <Text size="sm" c="dimmed">never</Text>
   return (
     <Tooltip label={formatDateTime(at)}>
-      <Text size="sm">{formatAgo(at)}</Text>
+      <Text size="sm" tabIndex={0} style={{ width: 'fit-content' }}>
+        {formatAgo(at)}
+      </Text>
     </Tooltip>
   )
 }
