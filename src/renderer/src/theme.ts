@@ -21,7 +21,7 @@ import focus from './focus.module.css'
 /** WCAG's minimum for normal-size text. */
 const AA_TEXT = 4.5
 
-export function contrastRatio(a: string, b: string): number {
+function contrastRatio(a: string, b: string): number {
   const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
   return (light + 0.05) / (dark + 0.05)
 }
@@ -58,13 +58,13 @@ export const theme = createTheme({
   autoContrast: true,
   luminanceThreshold: 0.179,
   components: {
-    // The active link's description is drawn at 90 % opacity, which takes it under 4.5:1.
     // Their close buttons are bare icons: give every dialog's a name.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     // What a tooltip says (an exact time, all of an endpoint's settings) is shown on keyboard
     // focus too, not on hover alone; the few non-button targets are made focusable for it.
     Tooltip: Tooltip.extend({ defaultProps: { events: { hover: true, focus: true, touch: false } } }),
+    // The active link's description is drawn at 90 % opacity, which takes it under 4.5:1.
     NavLink: NavLink.extend({ styles: { description: { '--description-opacity': '1' } as CSSProperties } }),
   },
 })
