@@ -41,6 +41,8 @@ async function openPage(page: Page, name: string) {
 }
 
 async function screenshot(page: Page, name: string) {
+  // After Mantine's transitions, or a drawer is caught half-open.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
 }
 
@@ -182,7 +184,7 @@ test('a new superadmin sets up Discord, switches events, previews, fixes a failu
     expect(lines).toHaveLength(2)
     expect(lines[1]).toContain('Twilight Zone')
     for (const secret of secrets) expect(csv).not.toContain(secret)
-    await expect(page.getByRole('status').filter({ hasText: '1 rows exported' })).toBeVisible()
+    await expect(page.getByRole('status').filter({ hasText: '1 row exported' })).toBeVisible()
   })
 
   await test.step('settings: retention and the data folder', async () => {

@@ -1,6 +1,6 @@
 // The admin console's frame: header, navbar, and the page named by the URL fragment (#/deliveries).
 import type { ComponentType } from 'react'
-import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title, Tooltip } from '@mantine/core'
+import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import { useApi, useSession } from './auth'
@@ -76,6 +76,12 @@ export function App() {
   )
 }
 
+const STATE_ANNOUNCEMENTS = {
+  running: 'Knocker: sending is on.',
+  paused: 'Knocker: sending is paused by the master switch.',
+  offline: 'Knocker: offline, no destination can be reached; notifications wait on disk.',
+} as const
+
 /** Whether notifications go out at all, visible from every page, plus sign-out in the browser. */
 function HeaderStatus() {
   const api = useApi()
@@ -84,6 +90,8 @@ function HeaderStatus() {
   const s = stats.data
   return (
     <Group gap="sm">
+      {/* Said once when the state changes (not the queue count, which moves all the time). */}
+      <VisuallyHidden role="status">{s ? STATE_ANNOUNCEMENTS[s.state] : ''}</VisuallyHidden>
       {s?.state === 'running' && (
         <Badge color="teal" variant="dot" size="lg">
           Delivering
@@ -96,7 +104,7 @@ function HeaderStatus() {
       )}
       {s?.state === 'offline' && (
         <Tooltip label={s.offline_since ? `No destination reachable since ${formatDateTime(s.offline_since)}` : 'No destination reachable'}>
-          <Badge color="gray" variant="filled" size="lg">
+          <Badge color="gray" variant="filled" size="lg" tabIndex={0}>
             Offline · {s.queue_depth} queued
           </Badge>
         </Tooltip>

@@ -2,16 +2,13 @@ import './zodConfig'
 import '@mantine/core/styles.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { MantineProvider, createTheme } from '@mantine/core'
+import { MantineProvider } from '@mantine/core'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { isFinalError } from './api'
 import { AuthProvider } from './auth'
 import { App } from './App'
+import { cssVariablesResolver, theme } from './theme'
 
-const theme = createTheme({
-  primaryColor: 'indigo',
-  defaultRadius: 'md',
-})
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -26,7 +23,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
         <AuthProvider>
           <App />

@@ -1,5 +1,5 @@
 // The delivery history: newest first, live (change notices from the core), filterable, paged with a cursor.
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Alert, Button, Card, Center, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query'
@@ -12,9 +12,11 @@ import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { STATUS_LABELS } from '../../DeliveryStatusBadge'
 import { DeliveryRow } from './DeliveryRow'
 import { DeliveryDrawer } from './DeliveryDrawer'
+import { DeliveryAnnouncer } from './DeliveryAnnouncer'
 import { useRetryFailed } from './deliveryMutations'
 import type { PageProps } from '../../App'
 import { TableSkeleton } from '../../Skeletons'
+import { count } from '../../wording'
 
 const PAGE_SIZE = 50
 
@@ -36,7 +38,7 @@ export function DeliveriesPage({ params }: PageProps) {
     refetchInterval: 15_000, // a safety net: live updates refresh it the moment something changes
     placeholderData: keepPreviousData,
   })
-  const deliveries = uniqueById(list.data?.pages.flatMap((p) => p.deliveries) ?? [])
+  const deliveries = useMemo(() => uniqueById(list.data?.pages.flatMap((p) => p.deliveries) ?? []), [list.data])
 
   return (
     <Stack gap="lg">
@@ -49,6 +51,7 @@ export function DeliveriesPage({ params }: PageProps) {
       </Group>
 
       <Filters filters={filters} onChange={setFilters} />
+      <DeliveryAnnouncer key={JSON.stringify(filters)} deliveries={list.isSuccess && !list.isPlaceholderData ? deliveries : null} />
 
       {list.isError && <ApiErrorAlert error={list.error} title="Could not load deliveries" />}
       {list.isPending && <TableSkeleton label="Loading deliveries" rows={8} />}
@@ -180,11 +183,13 @@ function ExportCsv({ filters }: { filters: DeliveryFilters }) {
       <Button variant="default" loading={exportCsv.isPending} onClick={() => exportCsv.mutate()}>
         Export CSV
       </Button>
-      {exportCsv.data && (
-        <Text size="xs" c="dimmed" role="status">
-          {exportCsv.data.rows} rows exported{exportCsv.data.truncated ? ' (the newest 50,000: narrow the filters for the rest)' : ''}.
-        </Text>
-      )}
+      <div role="status">
+        {exportCsv.data && (
+          <Text size="xs" c="dimmed">
+            {count(exportCsv.data.rows, 'row')} exported{exportCsv.data.truncated ? ' (the newest 50,000: narrow the filters for the rest)' : ''}.
+          </Text>
+        )}
+      </div>
       {exportCsv.isError && (
         <Alert color="red" variant="light" p="xs" role="alert">
           {exportCsv.error.message}

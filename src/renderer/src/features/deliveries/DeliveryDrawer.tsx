@@ -56,11 +56,13 @@ function DeliveryDetail({ id }: { id: number }) {
             Retry
           </Button>
         )}
-        {retry.isSuccess && (
-          <Text size="sm" c="teal" role="status">
-            Queued again.
-          </Text>
-        )}
+        <div role="status">
+          {retry.isSuccess && (
+            <Text size="sm" c="teal">
+              Queued again.
+            </Text>
+          )}
+        </div>
       </Group>
       <ApiErrorAlert error={retry.error} title="Retry failed" />
 
@@ -78,7 +80,7 @@ function DeliveryDetail({ id }: { id: number }) {
         <Fact label="Occurred">{formatDateTime(Date.parse(d.occurred_at))}</Fact>
         <Fact label="Received">{formatDateTime(d.created_at)}</Fact>
         <Fact label="Delivered">{d.delivered_at ? formatDateTime(d.delivered_at) : '—'}</Fact>
-        {d.latency_ms !== null && <Fact label="Late by">{formatDuration(d.latency_ms)}</Fact>}
+        {d.delivered_at !== null && <Fact label="Delivery took">{formatDuration(d.delivered_at - d.created_at)}</Fact>}
         {d.next_attempt_at !== null && <Fact label="Next attempt">{formatDateTime(d.next_attempt_at)}</Fact>}
         {d.remote_id && (
           <Fact label="Remote message ID">

@@ -62,10 +62,13 @@ export function DeliveryRow({ delivery: d, onOpen }: { delivery: DeliveryView; o
 
 /** The one extra fact that matters for this status. */
 function Detail({ delivery: d }: { delivery: DeliveryView }) {
-  if (d.status === 'delivered' && d.latency_ms !== null && d.latency_ms > 60_000) {
+  // Knocker's own delay, from arrival: an event can arrive long after it happened (sample data,
+  // a backfill), and "delivered 127 days after the event" would blame the wrong party.
+  const took = d.delivered_at !== null ? d.delivered_at - d.created_at : null
+  if (d.status === 'delivered' && took !== null && took > 60_000) {
     return (
       <Text size="xs" c="orange">
-        delivered {formatDuration(d.latency_ms)} after the event
+        delivered {formatDuration(took)} after it arrived
       </Text>
     )
   }

@@ -148,11 +148,14 @@ function AddEndpointForm({
           </SimpleGrid>
         </Radio.Group>
 
-        {recognised && (
-          <Text size="sm" c="teal" role="status">
-            ✓ That is a {KIND_LABELS[recognised]} URL: the kind is now {KIND_LABELS[recognised]}.
-          </Text>
-        )}
+        {/* Always there (empty until a URL is recognised), so the switch of kind is announced. */}
+        <div role="status">
+          {recognised && (
+            <Text size="sm" c="teal">
+              ✓ That is a {KIND_LABELS[recognised]} URL: the kind is now {KIND_LABELS[recognised]}.
+            </Text>
+          )}
+        </div>
         <TargetFields kind={kind} value={drafts[kind]} onChange={patchDraft} mode="create" errors={errors} />
 
         <EventsField value={events} onChange={setEvents} />

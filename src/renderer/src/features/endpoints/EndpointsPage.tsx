@@ -1,6 +1,6 @@
 // Every destination: its kind, where it points (redacted target plus non-secret settings), what
 // it receives, whether it is healthy; and the dialogs to add, edit and rotate a signing secret.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { ActionIcon, Badge, Button, Card, Code, Group, Menu, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
@@ -35,6 +35,24 @@ export function EndpointsPage() {
   const [rotating, setRotating] = useState<EndpointView | null>(null)
   const [deleting, setDeleting] = useState<EndpointView | null>(null)
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null)
+  // A dialog opened from a row's menu gives focus back to that menu's button when it closes
+  // (Mantine would return it to the menu item, which is gone by then).
+  const returnFocusTo = useRef<HTMLElement | null>(null)
+  const dialogOpen = editing !== null || rotating !== null || deleting !== null || revealed !== null
+  useEffect(() => {
+    if (dialogOpen || !returnFocusTo.current) return
+    const target = returnFocusTo.current
+    returnFocusTo.current = null
+    // After the closing transition (200 ms), when the dialog no longer traps focus.
+    const timer = setTimeout(() => target.isConnected && target.focus(), 250)
+    return () => clearTimeout(timer)
+  }, [dialogOpen])
+  const fromMenu =
+    (open: (endpoint: EndpointView) => void) =>
+    (endpoint: EndpointView) => {
+      returnFocusTo.current = document.querySelector<HTMLElement>(`[data-endpoint-id="${CSS.escape(endpoint.id)}"] [aria-haspopup="menu"]`)
+      open(endpoint)
+    }
   const endpoints = useQuery({
     queryKey: queryKeys.endpoints,
     queryFn: () => api.listEndpoints({}),
@@ -100,7 +118,13 @@ export function EndpointsPage() {
               </Table.Thead>
               <Table.Tbody>
                 {endpoints.data.endpoints.map((e) => (
-                  <EndpointRow key={e.id} endpoint={e} onEdit={setEditing} onRotate={setRotating} onDelete={setDeleting} />
+                  <EndpointRow
+                    key={e.id}
+                    endpoint={e}
+                    onEdit={fromMenu(setEditing)}
+                    onRotate={fromMenu(setRotating)}
+                    onDelete={fromMenu(setDeleting)}
+                  />
                 ))}
               </Table.Tbody>
             </Table>
@@ -185,7 +209,7 @@ function SettingsLine({ endpoint }: { endpoint: EndpointView }) {
         </Stack>
       }
     >
-      <Text size="xs" c="dimmed" mt={4} lineClamp={2} data-testid="endpoint-settings" data-recipients={recipients ?? undefined}>
+      <Text size="xs" c="dimmed" mt={4} lineClamp={2} tabIndex={0} data-testid="endpoint-settings" data-recipients={recipients ?? undefined}>
         {summary}
       </Text>
     </Tooltip>
@@ -246,7 +270,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
         <>
           {' · '}
           <Tooltip label={`Last delivered ${formatDateTime(last_success_at)}`}>
-            <span>ok {formatAgo(last_success_at)}</span>
+            <span tabIndex={0}>ok {formatAgo(last_success_at)}</span>
           </Tooltip>
         </>
       )}
@@ -254,7 +278,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
         <>
           {' · '}
           <Tooltip label={`Last failure ${formatDateTime(last_failure_at)}`}>
-            <span>failed {formatAgo(last_failure_at)}</span>
+            <span tabIndex={0}>failed {formatAgo(last_failure_at)}</span>
           </Tooltip>
         </>
       )}
@@ -278,7 +302,7 @@ function Health({ endpoint, onClear }: { endpoint: EndpointView; onClear: () => 
       <Tooltip
         label={endpoint.needs_attention_at ? `since ${formatDateTime(endpoint.needs_attention_at)}` : 'needs attention'}
       >
-        <Badge color="orange" variant="filled">
+        <Badge color="orange" variant="filled" tabIndex={0}>
           Needs attention
         </Badge>
       </Tooltip>

@@ -1,6 +1,6 @@
 // "Send test": sends one sample event to one endpoint now and says how it went, inline.
 import { useState } from 'react'
-import { Button, Group, Select, Stack, Text } from '@mantine/core'
+import { Button, Group, Select, Stack, Text, VisuallyHidden } from '@mantine/core'
 import type { EndpointView } from '../../../../shared/contracts'
 import { EVENT_LABELS, EVENT_TYPES, type EventType } from '../../../../shared/events'
 import { useTestEndpoint } from './endpointMutations'
@@ -32,31 +32,42 @@ export function SendTestControl({ endpoint }: { endpoint: EndpointView }) {
           Send test
         </Button>
       </Group>
-      <TestOutcome test={test} />
+      {/* Always in the page, so a screen reader hears each result as it replaces the last. */}
+      <div role="status" aria-live="polite">
+        <TestOutcome test={test} endpointName={endpoint.name} />
+      </div>
     </Stack>
   )
 }
 
-function TestOutcome({ test }: { test: ReturnType<typeof useTestEndpoint> }) {
-  if (test.isIdle || test.isPending) return null
+function TestOutcome({ test, endpointName }: { test: ReturnType<typeof useTestEndpoint>; endpointName: string }) {
+  if (test.isIdle) return null
+  if (test.isPending) {
+    return (
+      <Text size="xs" c="dimmed">
+        <VisuallyHidden>Test to {endpointName}: </VisuallyHidden>sending…
+      </Text>
+    )
+  }
   if (test.isError) {
     return (
-      <Text size="xs" c="red" role="status">
-        ✗ {test.error.message}
+      <Text size="xs" c="red">
+        <VisuallyHidden>Test to {endpointName}: </VisuallyHidden>✗ {test.error.message}
       </Text>
     )
   }
   const r = test.data
   if (r.ok) {
     return (
-      <Text size="xs" c="teal" role="status">
-        ✓ delivered in {r.duration_ms} ms
+      <Text size="xs" c="teal">
+        <VisuallyHidden>Test to {endpointName}: </VisuallyHidden>✓ delivered in {r.duration_ms} ms
       </Text>
     )
   }
   const detail = r.error ?? `status ${r.status}`
   return (
-    <Text size="xs" c="red" role="status">
+    <Text size="xs" c="red">
+      <VisuallyHidden>Test to {endpointName}: </VisuallyHidden>
       ✗ {r.status_code ? `HTTP ${r.status_code}: ` : ''}
       {detail}
     </Text>

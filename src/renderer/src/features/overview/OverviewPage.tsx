@@ -9,6 +9,7 @@ import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { CardsSkeleton } from '../../Skeletons'
 import { useUpdateSettings } from '../sources/settingsMutations'
 import { formatAgo, formatDateTime, formatDuration } from '../../time'
+import { count } from '../../wording'
 import { DeliveriesChart } from './DeliveriesChart'
 
 type Stats = AdminOutput<'getStats'>
@@ -125,14 +126,19 @@ function AttentionBanner({ endpoint }: { endpoint: EndpointView }) {
       <Text size="sm">{endpoint.needs_attention}</Text>
       <Text size="xs">
         {endpoint.needs_attention_at ? `Since ${formatDateTime(endpoint.needs_attention_at)}. ` : ''}
-        Its {endpoint.queue.pending} waiting {endpoint.queue.pending === 1 ? 'notification is' : 'notifications are'} held
-        until it is fixed.{' '}
+        {heldUntilFixed(endpoint.queue.pending)}{' '}
         <Anchor href="#/endpoints" c="inherit" fz="inherit" underline="always">
           Open endpoints
         </Anchor>
       </Text>
     </Alert>
   )
+}
+
+/** What waits for an endpoint that needs attention, said right when nothing waits. */
+function heldUntilFixed(pending: number): string {
+  if (pending === 0) return 'Nothing is waiting for it yet; new notifications for it are held until it is fixed.'
+  return `Its ${count(pending, 'waiting notification')} ${pending === 1 ? 'is' : 'are'} held until it is fixed.`
 }
 
 function StatCard({
@@ -187,21 +193,24 @@ function EndpointHealthTable({ endpoints }: { endpoints: EndpointView[] | null }
           {endpoints.map((e) => (
             <Table.Tr key={e.id}>
               <Table.Td>
-                <Group gap={6} wrap="nowrap">
-                  <Text c={KIND_COLORS[e.kind]} lh={0} component="span">
-                    <KindIcon kind={e.kind} labelled />
-                  </Text>
-                  <Text size="sm" fw={500}>
-                    {e.name}
-                  </Text>
+                {/* The badges wrap under a long name rather than shrink to "ATTENTI…". */}
+                <Group gap={6} wrap="wrap">
+                  <Group gap={6} wrap="nowrap">
+                    <Text c={KIND_COLORS[e.kind]} lh={0} component="span">
+                      <KindIcon kind={e.kind} labelled />
+                    </Text>
+                    <Text size="sm" fw={500}>
+                      {e.name}
+                    </Text>
+                  </Group>
                   {!e.enabled && (
-                    <Badge size="xs" color="gray" variant="light">
+                    <Badge size="xs" color="gray" variant="light" style={{ flexShrink: 0 }}>
                       off
                     </Badge>
                   )}
                   {e.needs_attention && (
-                    <Badge size="xs" color="orange">
-                      attention
+                    <Badge size="xs" color="orange" style={{ flexShrink: 0 }}>
+                      needs attention
                     </Badge>
                   )}
                 </Group>
@@ -229,7 +238,9 @@ function When({ at }: { at: number | null }) {
   if (at === null) return <Text size="sm" c="dimmed">never</Text>
   return (
     <Tooltip label={formatDateTime(at)}>
-      <Text size="sm">{formatAgo(at)}</Text>
+      <Text size="sm" tabIndex={0} style={{ width: 'fit-content' }}>
+        {formatAgo(at)}
+      </Text>
     </Tooltip>
   )
 }

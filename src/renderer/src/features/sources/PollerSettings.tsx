@@ -10,6 +10,7 @@ import { POLL_INTERVAL_LIMITS } from '../../../../shared/pollers'
 import { useApi } from '../../auth'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { formatAgo, formatDateTime, formatDuration } from '../../time'
+import { count } from '../../wording'
 import { errorFor, fieldErrors } from '../endpoints/targetForms/fieldErrors'
 
 export const POLLERS_QUERY_KEY = ['pollers'] as const
@@ -206,7 +207,7 @@ function PollerStatus({ poller }: { poller: PollerView }) {
       <Text size="sm" c="dimmed">
         {s.events_emitted} new event{s.events_emitted === 1 ? '' : 's'} so far
         {poller.id === 'machines' &&
-          (s.machines_known === null ? ' · the first poll records the machines as they are' : ` · ${s.machines_known} machines known`)}
+          (s.machines_known === null ? ' · the first poll records the machines as they are' : ` · ${count(s.machines_known, 'machine')} known`)}
         {poller.id === 'event_feed' && (s.has_cursor ? ' · continues where the last read stopped' : ' · reads the feed from its start')}
       </Text>
     </Stack>
