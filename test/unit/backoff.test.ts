@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideRetry, FAILURE_BACKOFF_MS, formatTtl, NETWORK_BACKOFF_MS } from '../../src/main/core/delivery/retryPolicy'
+import { decideRetry, FAILURE_BACKOFF_MS, formatTtl, NETWORK_BACKOFF_MS } from '../../src/main/core/delivery/backoff'
 
 const mid = () => 0.5 // no jitter
 const DAY = 24 * 3600_000
