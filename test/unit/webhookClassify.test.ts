@@ -3,8 +3,8 @@
 import type { LookupAddress } from 'node:dns'
 import { Agent, request } from 'undici'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { describeSendError } from '../../src/main/core/channels/http/postJson'
-import { isPrivateHost } from '../../src/main/core/channels/http/targetUrl'
+import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
+import { isPrivateHost } from '../../src/main/core/channels/outbound/targetUrl'
 import type { ResponseSnapshot, SendContext, SendResult } from '../../src/main/core/channels/types'
 import { webhookChannel } from '../../src/main/core/channels/webhook'
 import {

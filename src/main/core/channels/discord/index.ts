@@ -1,8 +1,8 @@
 // The Discord channel: parse a pasted webhook URL, post an embed, and turn Discord's answer
 // into an Outcome for the delivery engine. The webhook URL is a secret: it never appears in
 // an error message, a log line or a stored response.
-import { describeSendError, postJson } from '../http/postJson'
-import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
+import { describeSendError, postJson } from '../outbound/postJson'
+import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import {
   TargetError,
   type Channel,

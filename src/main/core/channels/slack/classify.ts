@@ -1,6 +1,6 @@
 // Slack's answer → what the engine should do. Incoming webhooks answer in plain text: "ok"
 // on success, otherwise an error code ("no_service", "invalid_blocks" …). Pure.
-import { retryAfterMs } from '../http/postJson'
+import { retryAfterMs } from '../outbound/postJson'
 import type { Outcome, RateLimitHint, SendResult } from '../types'
 
 /** When Slack leaves Retry-After out of a 429 (it normally sends one). */

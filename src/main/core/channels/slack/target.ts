@@ -1,6 +1,6 @@
 // A pasted Slack incoming-webhook URL, checked and normalised. The URL's last part is a
 // secret: errors never quote it and redactTarget shows only its last 4 characters.
-import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
+import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import { TargetError } from '../types'
 
 export interface SlackTarget {

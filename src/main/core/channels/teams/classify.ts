@@ -1,6 +1,6 @@
 // Workflows' answer → what the engine should do. Pure. Workflows says 202 when the run is
 // queued (not when Teams shows the card), and reports problems as {"error":{"code","message"}}.
-import { retryAfterMs } from '../http/postJson'
+import { retryAfterMs } from '../outbound/postJson'
 import type { Outcome, RateLimitHint, SendResult } from '../types'
 
 interface WorkflowsError {

@@ -1,7 +1,7 @@
 // A webhook receiver's answer → what the engine does next. Pure. Receivers are arbitrary
 // servers, so only the status code and Retry-After are trusted; their bodies (which may echo
 // our headers) never go into a message.
-import { retryAfterMs } from '../http/postJson'
+import { retryAfterMs } from '../outbound/postJson'
 import type { Outcome, SendResult } from '../types'
 import { PRIVATE_ADDRESS } from './privateAddressGuard'
 

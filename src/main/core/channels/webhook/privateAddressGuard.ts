@@ -5,7 +5,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
 import { isIP } from 'node:net'
 import { Agent, buildConnector } from 'undici'
-import { isPrivateHost } from '../http/targetUrl'
+import { isPrivateHost } from '../outbound/targetUrl'
 
 /** The error code postJson's describeSendError turns into a clear message. */
 export const PRIVATE_ADDRESS = 'PRIVATE_ADDRESS'

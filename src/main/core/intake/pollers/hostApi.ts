@@ -4,7 +4,7 @@
 // (HTML from a captive portal, a 500 page, JSON of the wrong shape). Messages are built from
 // status codes and error codes, never from the request: the API key never appears in them.
 import { request, type Dispatcher } from 'undici'
-import { describeSendError, USER_AGENT } from '../../channels/http/postJson'
+import { describeSendError, USER_AGENT } from '../../channels/outbound/postJson'
 import { redactText } from '../../log/redact'
 import { oneLine, truncateChars } from '../../text/markdownLinks'
 

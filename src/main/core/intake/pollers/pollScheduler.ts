@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici'
 import type { PollerId } from '../../../../shared/pollers'
 import { TargetError } from '../../channels/types'
-import { parseTargetUrl } from '../../channels/http/targetUrl'
+import { parseTargetUrl } from '../../channels/outbound/targetUrl'
 import { guardedAgent } from '../../channels/webhook/privateAddressGuard'
 import type { Clock } from '../../clock'
 import type { PollerRecord, PollersRepo } from '../../db/pollersRepo'
