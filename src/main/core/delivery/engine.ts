@@ -13,7 +13,7 @@ import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { attempt } from './attempt'
 import type { AttentionAlerts } from './attentionAlerts'
-import { Backoff } from './backoff'
+import { Backoff, withWait } from './backoff'
 import { Claim } from './claim'
 import { Connectivity, type OfflineState } from './connectivity'
 import { EndpointHealth } from './endpointHealth'
@@ -166,7 +166,7 @@ export class DeliveryEngine {
     this.backoff.observe(run.endpointId, run.kind, out.outcome, now)
 
     const scrub = secretScrubber(run.target !== null && channel.secretValues ? channel.secretValues(run.target) : [])
-    const outcome = cleanOutcome(out.outcome, scrub)
+    const outcome = withWait(cleanOutcome(out.outcome, scrub))
     const ttlHours = this.ttlHours()
     const networkRetry = outcome.result === 'retry' && (outcome.errorClass === 'network' || outcome.errorClass === 'timeout')
     const updates = run.items.map((item) =>
