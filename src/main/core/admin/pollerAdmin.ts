@@ -18,7 +18,7 @@ export interface PollerAdminDeps {
   clock: Clock
 }
 
-export function pollerView(record: PollerRecord): PollerView {
+function pollerView(record: PollerRecord): PollerView {
   const info = POLLER_INFO[record.id]
   const configured = record.baseUrl !== null && record.hasApiKey
   const failing = record.enabled && record.consecutiveFailures > 0

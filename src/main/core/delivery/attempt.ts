@@ -6,7 +6,7 @@ import { redactText } from '../log/redact'
 import type { AttemptOutput, ClaimedRun, MessageItem } from './handoffs'
 
 /** The request for a run: its digest, Knocker's own alert, or the one event's message. */
-export function prepareRequest(channel: Channel<unknown>, run: ClaimedRun): PreparedRequest {
+function prepareRequest(channel: Channel<unknown>, run: ClaimedRun): PreparedRequest {
   if (run.digest) return run.digest
   if (run.items.length !== 1) throw new Error(`${run.items.length} deliveries claimed without a digest`)
   const [item] = run.items

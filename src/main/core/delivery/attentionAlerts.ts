@@ -11,7 +11,7 @@ import { events } from '../db/schema'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
-import { truncateChars } from '../text/markdownLinks'
+import { truncateChars } from '../text/truncate'
 import { routeAttentionAlert } from '../routing/router'
 import type { Outbox } from './outbox'
 

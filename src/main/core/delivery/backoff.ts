@@ -25,7 +25,7 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 60 * SECOND
 /** No server-given wait is followed for longer than this; a ban without an end lasts this long. */
 export const MAX_SERVER_WAIT_MS = HOUR
 
-export const JITTER = 0.2
+const JITTER = 0.2
 
 export interface RetryInput {
   errorClass: ErrorClass

@@ -13,7 +13,7 @@ import type { ThreadStore } from './threads'
 /** A backlog: this many messages due for one endpoint, the oldest waiting at least this long.
  * It goes as digests where the service allows one; a fresh burst within the service's pace
  * still goes one by one. */
-export const DIGEST_MIN_BACKLOG = 3
+const DIGEST_MIN_BACKLOG = 3
 export const DIGEST_AFTER_WAIT_MS = 10_000
 /** A claim's lease outlives the send's timeout by this much. */
 const LEASE_MARGIN_MS = 30_000

@@ -8,7 +8,7 @@ import type { Outbox } from './outbox'
 import type { ThreadStore } from './threads'
 
 /** How much of a response body is kept with an attempt. */
-export const RESPONSE_BODY_LIMIT = 4096
+const RESPONSE_BODY_LIMIT = 4096
 
 /** Replaces every occurrence of the given secrets (and their base64 forms, as in Basic auth). */
 export function secretScrubber(secrets: string[]): (text: string) => string {

@@ -3,7 +3,8 @@
 // parts typed alongside (for classify) and written out as a short text body (for the
 // history); an error without a reply (connection, DNS, TLS handshake, timeout) becomes
 // ok:false with its code. Texts are scrubbed of the SMTP password before they leave here.
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import type { SendResult, SmtpReply } from '../types'
 
 /** The parts of a nodemailer error or info we read (typed loosely: errors are `unknown`). */

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { request } from 'undici'
 import { redactText } from '../../log/redact'
-import { cutChars } from '../../text/markdownLinks'
+import { cutChars } from '../../text/truncate'
 import type { ResponseSnapshot, SendContext, SendResult } from '../types'
 
 export const USER_AGENT = 'Knocker/0.1 (+notification relay)'

@@ -25,7 +25,7 @@ const PAYLOAD_PROBLEMS: Record<string, string> = {
 }
 
 /** The error code at the start of Slack's plain-text body, if it looks like one. */
-export function slackErrorCode(body: string): string | undefined {
+function slackErrorCode(body: string): string | undefined {
   return /^\s*([a-z][a-z0-9_]{1,60})\s*$/.exec(body)?.[1]
 }
 

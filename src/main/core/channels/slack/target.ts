@@ -11,7 +11,7 @@ export interface SlackTarget {
   webhookId: string
 }
 
-export const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com']
+const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com']
 const EXPECTED = 'Not a Slack incoming webhook URL: expected https://hooks.slack.com/services/T…/B…/…'
 const WEBHOOK_PATH = /^\/services\/(T[A-Z0-9]{2,20})\/(B[A-Z0-9]{2,20})\/([A-Za-z0-9]{8,64})\/?$/
 // Workflow Builder webhooks look alike but take the workflow's own variables, not messages.

@@ -6,10 +6,11 @@
 import { request, type Dispatcher } from 'undici'
 import { describeSendError, USER_AGENT } from '../../channels/outbound/postJson'
 import { redactText } from '../../log/redact'
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 
 /** A machine list of a few hundred machines is ~200 KB; anything much larger isn't it. */
-export const MAX_HOST_BODY_BYTES = 5 * 1024 * 1024
+const MAX_HOST_BODY_BYTES = 5 * 1024 * 1024
 
 export type HostFailureKind = 'unreachable' | 'refused' | 'bad_response'
 

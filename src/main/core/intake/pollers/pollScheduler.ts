@@ -24,7 +24,7 @@ const MAX_BACKOFF_MS = 3_600_000
 
 export const HOST_URL_EXPECTED = "Enter the host app's address, e.g. https://flipfix.theflip.museum"
 
-export const POLLERS: Record<PollerId, Poller> = { machines: machinesPoller, event_feed: eventFeedPoller }
+const POLLERS: Record<PollerId, Poller> = { machines: machinesPoller, event_feed: eventFeedPoller }
 
 /** The wait after `failures` failed polls in a row: the interval doubled per failure, at most an
  * hour (or the interval, when that is longer). */
