@@ -2,16 +2,11 @@
 // as the engine would, before anything is sent. The body holds no secret (the target is added
 // at send time), so it is safe to show.
 import type { Preview } from '../../../shared/contracts'
-import type { EndpointKind } from '../../../shared/endpointKinds'
+import { SAMPLE_SETTINGS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { EventType } from '../../../shared/events'
 import { SAMPLE_EVENTS } from '../../../shared/samples'
 import type { ChannelRegistry } from '../channels/registry'
 import { formatContext } from '../delivery/formatContext'
-
-/** What a kind's message shows when no endpoint gives its settings (email sender, recipients). */
-const EXAMPLE_SETTINGS: Partial<Record<EndpointKind, Record<string, unknown>>> = {
-  email: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
-}
 
 export interface PreviewSource {
   kind: EndpointKind
@@ -26,7 +21,7 @@ export function previewMessage(channels: ChannelRegistry, source: PreviewSource,
     event,
     test: false,
     options: source.options,
-    settings: source.settings ?? EXAMPLE_SETTINGS[source.kind] ?? {},
+    settings: source.settings ?? SAMPLE_SETTINGS[source.kind],
     delivery: { id: 0, eventId: event.event_id, endpointId: source.endpointId ?? 'preview', createdAt: now },
   })
   const prepared = channels[source.kind].format(event, ctx)
