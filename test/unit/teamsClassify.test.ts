@@ -2,8 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pauseAfter } from './delivery/fakes'
 import { CONNECTOR_RETIRED, MISSING_SIG, teamsChannel } from '../../src/main/core/channels/teams'
-import { DEFAULT_RATE_LIMIT_WAIT_MS, pauseOf, withWait } from '../../src/main/core/delivery/backoff'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { formatCtx } from './formatContext'
@@ -167,7 +168,7 @@ describe('classify', () => {
     const unsaid = teamsChannel.classify(reply(429, ''))
     expect(unsaid).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Teams Workflows: rate limited (429).' })
     // Like every destination's 429, it pauses the endpoint for the one default wait.
-    expect(pauseOf(unsaid)).toEqual({ waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, global: false })
+    expect(pauseAfter(unsaid)).toEqual({ waitMs: 60_000, global: false })
   })
 
   it('5xx retries (with Retry-After when given); 408 is a timeout', () => {

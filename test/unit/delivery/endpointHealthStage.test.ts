@@ -1,7 +1,7 @@
 // The endpoint health stage: refusal streaks, flags, fallback alerts, cleared flags.
 import { describe, expect, it } from 'vitest'
 import type { Outcome } from '../../../src/main/core/channels/types'
-import { EndpointHealth, PERMANENT_FAILURES_TO_PAUSE } from '../../../src/main/core/delivery/endpointHealth'
+import { EndpointHealth } from '../../../src/main/core/delivery/endpointHealth'
 import { T0 } from './fakes'
 
 function health() {
@@ -23,6 +23,8 @@ function health() {
   })
   return { stage, calls }
 }
+/** Refused messages in a row that flag an endpoint. */
+const PERMANENT_FAILURES_TO_PAUSE = 3
 const endpoint = { id: 'ep_1', name: 'Front desk' }
 const refused: Outcome = { result: 'permanent', errorClass: 'rejected', message: 'Discord rejected the message.', flagEndpoint: false }
 

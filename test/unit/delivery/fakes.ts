@@ -1,5 +1,6 @@
 // Stand-ins for the stages' ports: rows, runs and a clock, no SQLite.
 import type { Channel, Outcome, SendResult } from '../../../src/main/core/channels/types'
+import { Backoff } from '../../../src/main/core/delivery/backoff'
 import type { ClaimedRun, DeliveryRow, MessageItem } from '../../../src/main/core/delivery/handoffs'
 import { SAMPLE_EVENTS } from '../../../src/shared/samples'
 import { formatCtx } from '../formatContext'
@@ -76,4 +77,13 @@ export function fakeChannel(send: () => Promise<SendResult>, classify: (r: SendR
     send,
     classify,
   }
+}
+
+/** The pause the backoff stage sets after this outcome: how long, and for the whole kind or not. */
+export function pauseAfter(outcome: Outcome): { waitMs: number; global: boolean } | null {
+  const backoff = new Backoff()
+  backoff.observe('ep_1', 'kind_1', outcome, T0)
+  const endpoint = backoff.pauseRemainingMs('ep_1', 'kind_2', T0)
+  const kind = backoff.pauseRemainingMs('ep_2', 'kind_1', T0)
+  return endpoint > 0 ? { waitMs: endpoint, global: false } : kind > 0 ? { waitMs: kind, global: true } : null
 }

@@ -1,10 +1,11 @@
 // The format context stage: the one builder of a FormatContext and its late notice.
 import { describe, expect, it } from 'vitest'
-import { formatContext, LATE_AFTER_MS, lateNotice, messageItem } from '../../../src/main/core/delivery/formatContext'
+import { formatContext, lateNotice, messageItem } from '../../../src/main/core/delivery/formatContext'
 import { ATTENTION_ALERT_TYPE } from '../../../src/shared/attentionAlert'
 import { SAMPLE_EVENTS } from '../../../src/shared/samples'
 import { row, T0 } from './fakes'
 
+const LATE_AFTER_MS = 5 * 60_000
 const late = (patch: Partial<Parameters<typeof lateNotice>[0]> = {}) =>
   lateNotice({ delivery: row(), trigger: 'scheduled', kind: 'discord', wasOffline: false, now: T0 + LATE_AFTER_MS, ...patch })
 

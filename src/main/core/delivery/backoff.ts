@@ -12,22 +12,22 @@ const HOUR = 60 * MINUTE
 
 /** Wait after the 1st, 2nd, … counted failure (Svix's schedule), then every 10 hours. The
  * budget is time, not a count: a delivery is retried until its event's time to live is up. */
-export const FAILURE_BACKOFF_MS = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR]
+const FAILURE_BACKOFF_MS = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR]
 
 /** Network errors and timeouts (DNS, refused, reset, no answer) usually mean the museum PC
  * itself is offline. They don't count as the receiver failing: retry on this short schedule,
  * capped at 5 minutes, so the queue drains within minutes of the connection coming back. */
-export const NETWORK_BACKOFF_MS = [2 * SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE]
+const NETWORK_BACKOFF_MS = [2 * SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE]
 
 /** A server that says "slow down" without saying for how long (a 429 without Retry-After, an
  * empty rate-limit bucket without a reset time) is left alone this long (Svix waits ≥ 60 s). */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 60 * SECOND
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60 * SECOND
 /** No server-given wait is followed for longer than this; a ban without an end lasts this long. */
-export const MAX_SERVER_WAIT_MS = HOUR
+const MAX_SERVER_WAIT_MS = HOUR
 
 const JITTER = 0.2
 
-export interface RetryInput {
+interface RetryInput {
   errorClass: ErrorClass
   /** Counted failures so far, including this one. */
   failureCount: number
@@ -42,9 +42,9 @@ export interface RetryInput {
   threadGone?: boolean
 }
 
-export type RetryDecision = { action: 'retry'; delayMs: number; countsAsFailure: boolean } | { action: 'give_up'; reason: string }
+type RetryDecision = { action: 'retry'; delayMs: number; countsAsFailure: boolean } | { action: 'give_up'; reason: string }
 
-export function jitter(ms: number, random: () => number): number {
+function jitter(ms: number, random: () => number): number {
   return Math.round(ms * (1 - JITTER + 2 * JITTER * random()))
 }
 
@@ -53,7 +53,7 @@ function capped(ms: number): number {
   return Math.min(Math.max(ms, 0), MAX_SERVER_WAIT_MS)
 }
 
-export function decideRetry(input: RetryInput, random: () => number = Math.random): RetryDecision {
+function decideRetry(input: RetryInput, random: () => number = Math.random): RetryDecision {
   if (input.ageMs >= input.ttlMs) {
     return { action: 'give_up', reason: `not delivered within its time to live (${formatTtl(input.ttlMs)})` }
   }
@@ -81,7 +81,7 @@ export function formatTtl(ms: number): string {
 
 /** How long an outcome pauses its endpoint (or, global, every endpoint of its kind): a 429 or
  * an empty bucket for as long as the server said, else the default; a ban for the cap. */
-export function pauseOf(outcome: Outcome): { waitMs: number; global: boolean } | null {
+function pauseOf(outcome: Outcome): { waitMs: number; global: boolean } | null {
   const hint = outcome.rateLimit
   const rateLimited = outcome.result !== 'delivered' && outcome.errorClass === 'rate_limited'
   if (!hint && !rateLimited) return null

@@ -14,7 +14,7 @@ import type { ThreadStore } from './threads'
  * It goes as digests where the service allows one; a fresh burst within the service's pace
  * still goes one by one. */
 const DIGEST_MIN_BACKLOG = 3
-export const DIGEST_AFTER_WAIT_MS = 10_000
+const DIGEST_AFTER_WAIT_MS = 10_000
 /** A claim's lease outlives the send's timeout by this much. */
 const LEASE_MARGIN_MS = 30_000
 

@@ -9,7 +9,7 @@ import type { FlagResult } from './attentionAlerts'
 import type { Trigger } from './handoffs'
 
 /** Consecutive refused messages (each a permanent error) that pause an endpoint. */
-export const PERMANENT_FAILURES_TO_PAUSE = 3
+const PERMANENT_FAILURES_TO_PAUSE = 3
 
 export interface HealthPorts {
   /** Whether the endpoint is flagged now (it may have changed since the attempt began). */

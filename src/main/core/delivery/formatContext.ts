@@ -8,7 +8,7 @@ import type { FormatContext, LateNotice } from '../channels/types'
 import type { DeliveryRow, MessageItem, StoredEvent, Trigger } from './handoffs'
 
 /** A message going out later than this after Knocker received its event says so. */
-export const LATE_AFTER_MS = 5 * 60_000
+const LATE_AFTER_MS = 5 * 60_000
 
 export interface ContextInput {
   event: KnockerEvent | null
