@@ -18,6 +18,8 @@ const DIGEST_AFTER_WAIT_MS = 10_000
 /** A claim's lease outlives the send's timeout by this much. */
 const LEASE_MARGIN_MS = 30_000
 
+type EndpointPart = Pick<ClaimedRun, 'endpointId' | 'kind' | 'endpoint' | 'target'>
+
 export interface ClaimOptions {
   outbox: Outbox
   threads: ThreadStore
@@ -38,17 +40,20 @@ export class Claim {
   /** Claims the endpoint's head (and the digest run behind it); null when someone else did. */
   next(head: QueueHead, now: number): ClaimedRun | null {
     const lease = now + this.o.timeoutMs + LEASE_MARGIN_MS
-    const digest = this.digestRun(head, now)
+    const part = this.endpointPart(head.endpointId)
+    const digest = this.digestRun(head, part, now)
     if (digest) {
       const claimed = this.o.outbox.claim(digest.items.map((item) => item.delivery.id), this.o.owner, lease, now)
       if (claimed.length > 0) {
         // The claimed rows (attempt count and all), with the contexts the digest was built from.
         const items = digest.items.map((item, i) => ({ ...item, delivery: claimed[i] }))
-        return { ...this.endpointPart(head.endpointId), trigger: digest.trigger, items, digest: digest.prepared }
+        return { ...part, trigger: digest.trigger, items, digest: digest.prepared }
       }
     }
     const [single] = this.o.outbox.claim([head.id], this.o.owner, lease, now)
-    return single ? this.prepare([single], single.nextTrigger === 'manual' ? 'manual' : 'scheduled', now) : null
+    if (!single) return null
+    const trigger: Trigger = single.nextTrigger === 'manual' ? 'manual' : 'scheduled'
+    return { ...part, trigger, items: this.items([single], part, trigger, now), digest: null }
   }
 
   /** Claimed deliveries of one endpoint as a run, each with its format context. */
@@ -58,9 +63,9 @@ export class Claim {
   }
 
   /** The due run behind the head, when it is a backlog and fits a digest of two or more. */
-  private digestRun(head: QueueHead, now: number): { items: MessageItem[]; prepared: PreparedRequest; trigger: Trigger } | null {
+  private digestRun(head: QueueHead, part: EndpointPart, now: number): { items: MessageItem[]; prepared: PreparedRequest; trigger: Trigger } | null {
     const { digest } = this.o.channels[head.kind]
-    const endpoint = this.o.endpoints.get(head.endpointId)
+    const endpoint = part.endpoint
     if (!digest || !endpoint || endpoint.options.forum === true || endpoint.options.digests === false || this.o.offline()) return null
     const run = this.o.outbox.dueRun(head.endpointId, head.id, now, digest.maxItems)
     // Knocker's own alerts always go alone: the run stops before the first one.
@@ -68,7 +73,7 @@ export class Claim {
     const due = firstAlert === -1 ? run : run.slice(0, firstAlert)
     if (due.length < DIGEST_MIN_BACKLOG || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
     const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'
-    const items = this.items(due, this.endpointPart(head.endpointId), trigger, now)
+    const items = this.items(due, part, trigger, now)
     try {
       const { included, ...prepared } = digest.format(items.map((item) => ({ event: item.event!, ctx: item.ctx })))
       return included >= 2 ? { items: items.slice(0, included), prepared, trigger } : null
@@ -78,13 +83,13 @@ export class Claim {
     }
   }
 
-  private endpointPart(endpointId: string): Pick<ClaimedRun, 'endpointId' | 'kind' | 'endpoint' | 'target'> {
+  private endpointPart(endpointId: string): EndpointPart {
     const endpoint = this.o.endpoints.get(endpointId) ?? null
     const kind = endpoint?.kind ?? this.o.endpoints.nameOf(endpointId)!.kind
     return { endpointId, kind, endpoint, target: endpoint ? this.o.endpoints.target(endpointId) : null }
   }
 
-  private items(batch: DeliveryRow[], part: Pick<ClaimedRun, 'endpointId' | 'kind' | 'endpoint' | 'target'>, trigger: Trigger, now: number): MessageItem[] {
+  private items(batch: DeliveryRow[], part: EndpointPart, trigger: Trigger, now: number): MessageItem[] {
     const channel = this.o.channels[part.kind]
     const settings = part.target !== null && channel.publicSettings ? channel.publicSettings(part.target) : {}
     return batch.map((delivery) =>
