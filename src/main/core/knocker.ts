@@ -95,7 +95,7 @@ export class KnockerCore {
       // Offline or back: the tray and the window show it; waiting deliveries were rescheduled.
       onConnectivity: () => this.changes.emit('state', 'deliveries'),
     })
-    this.pruner = new HistoryPruner({ db: this.db, settings: this.settings, clock, logger: options.logger })
+    this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
       outbox,

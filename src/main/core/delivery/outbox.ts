@@ -1,6 +1,7 @@
 // The outbox: the one owner of delivery rows. Every insert (intake, fallback alerts, test
-// sends), claim, finish, requeue and expiry of a delivery goes through here, so the rules of
-// the queue (order per endpoint, leases, what a person's retry resets) live in one file.
+// sends), claim, finish, requeue, expiry and pruning of a delivery goes through here, so the
+// rules of the queue (order per endpoint, leases, what a person's retry resets) live in one
+// file. Read-only views for the admin UI are in admin/deliveryViews.ts.
 import type { Statement } from 'better-sqlite3'
 import { and, desc, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/openDb'
@@ -216,6 +217,17 @@ export class Outbox {
       .set({ status: 'failed', lastError: reason, updatedAt: now })
       .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, WAITING)))
       .run().changes
+  }
+
+  /** Deletes up to `limit` deliveries (with their attempts) last touched before `before` that
+   * nobody needs any more: delivered, suppressed, and failed test sends. */
+  deleteFinished(before: number, limit: number): number {
+    return this.db.$client
+      .prepare(
+        `delete from deliveries where id in (select id from deliveries
+           where updated_at < ? and (status in ('delivered', 'suppressed') or (is_test = 1 and status = 'failed')) limit ?)`,
+      )
+      .run(before, limit).changes
   }
 
   private requeue(where: SQL, now: number): number {
