@@ -316,7 +316,7 @@ export const adminContracts = {
   previewMessage: contract({ method: 'POST', path: '/api/preview', input: PreviewInputSchema, output: PreviewSchema }),
   getIntakeInfo: contract({ method: 'GET', path: '/api/intake', input: Empty, output: IntakeInfoSchema }),
   getSystemInfo: contract({ method: 'GET', path: '/api/system', input: Empty, output: SystemInfoSchema }),
-  // Pollers (issue 6): the host app's machines list and event feed.
+  // Pollers: the host app's machines list and event feed.
   getPollers: contract({
     method: 'GET',
     path: '/api/pollers',
