@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { DeliveryEventTypeSchema } from './attentionAlert'
 import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
-import { KIND_OPTIONS, TARGET_FIELDS } from './endpointKinds'
+import { KIND_OPTIONS, TARGET_FIELDS, type EndpointKind } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
 import { PollerIdSchema, PollerUpdateSchema, PollerViewSchema } from './pollers'
 
@@ -47,13 +47,14 @@ const common = {
 }
 
 /** One variant per kind, with that kind's target fields and options. */
-export const EndpointCreateSchema = z.discriminatedUnion('kind', [
-  z.object({ ...common, kind: z.literal('discord'), ...TARGET_FIELDS.discord, options: KIND_OPTIONS.discord.default({}) }),
-  z.object({ ...common, kind: z.literal('slack'), ...TARGET_FIELDS.slack, options: KIND_OPTIONS.slack.default({}) }),
-  z.object({ ...common, kind: z.literal('teams'), ...TARGET_FIELDS.teams, options: KIND_OPTIONS.teams.default({}) }),
-  z.object({ ...common, kind: z.literal('email'), ...TARGET_FIELDS.email, options: KIND_OPTIONS.email.default({}) }),
-  z.object({ ...common, kind: z.literal('webhook'), ...TARGET_FIELDS.webhook, options: KIND_OPTIONS.webhook.default({}) }),
-])
+type CreateVariant<K extends EndpointKind> = z.ZodObject<
+  typeof common & { kind: z.ZodLiteral<K>; options: z.ZodDefault<(typeof KIND_OPTIONS)[K]> } & (typeof TARGET_FIELDS)[K]
+>
+type AnyCreateVariant = { [K in EndpointKind]: CreateVariant<K> }[EndpointKind]
+function createVariant<K extends EndpointKind>(kind: K): CreateVariant<K> {
+  return z.object({ ...common, kind: z.literal(kind), ...TARGET_FIELDS[kind], options: KIND_OPTIONS[kind].default({}) }) as unknown as CreateVariant<K>
+}
+export const EndpointCreateSchema = z.discriminatedUnion('kind', ENDPOINT_KINDS.map(createVariant) as [AnyCreateVariant, ...AnyCreateVariant[]])
 export type EndpointCreate = z.input<typeof EndpointCreateSchema>
 
 /** Any field may change; target fields must belong to the endpoint's kind (checked by the core). */
@@ -317,7 +318,7 @@ export const adminContracts = {
   previewMessage: contract({ method: 'POST', path: '/api/preview', input: PreviewInputSchema, output: PreviewSchema }),
   getIntakeInfo: contract({ method: 'GET', path: '/api/intake', input: Empty, output: IntakeInfoSchema }),
   getSystemInfo: contract({ method: 'GET', path: '/api/system', input: Empty, output: SystemInfoSchema }),
-  // Pollers (issue 6): the host app's machines list and event feed.
+  // Pollers: the host app's machines list and event feed.
   getPollers: contract({
     method: 'GET',
     path: '/api/pollers',

@@ -10,6 +10,7 @@ export const DELIVERY_STATUSES = ['pending', 'retrying', 'sending', 'delivered',
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES)
 
-/** Why an attempt did not deliver. */
-export const ERROR_CLASSES = ['network', 'timeout', 'rate_limited', 'server_error', 'rejected', 'expired'] as const
+/** Why an attempt did not deliver. internal: an error in Knocker's own code (a formatter
+ * crash), not the destination's and not the network's. */
+export const ERROR_CLASSES = ['network', 'timeout', 'rate_limited', 'server_error', 'rejected', 'expired', 'internal'] as const
 export type ErrorClass = (typeof ERROR_CLASSES)[number]

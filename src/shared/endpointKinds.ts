@@ -1,17 +1,10 @@
-// What each kind of endpoint is configured with. The shapes are checked here; each channel
-// module then checks the meaning (a Discord URL must look like a Discord webhook …).
+// Every kind of destination, described once: its label, the target fields the API accepts
+// (shapes only; each channel module checks the meaning: a Discord URL must look like a
+// Discord webhook …), its options, which pasted URLs are its, what a preview shows without
+// an endpoint, and how its secrets look in free text. The contract's variants, the "Add
+// endpoint" form's URL recognition, the message preview and redaction all derive from here.
+// No Node, no DOM: the renderer reads it too.
 import { z } from 'zod'
-
-export const ENDPOINT_KINDS = ['discord', 'slack', 'teams', 'email', 'webhook'] as const
-export type EndpointKind = (typeof ENDPOINT_KINDS)[number]
-
-export const KIND_LABELS: Record<EndpointKind, string> = {
-  discord: 'Discord',
-  slack: 'Slack',
-  teams: 'Microsoft Teams',
-  email: 'Email (SMTP)',
-  webhook: 'Signed webhook',
-}
 
 const url = z.string().trim().min(1, 'url is required').max(2000)
 
@@ -35,42 +28,110 @@ export const WebhookAuthSchema = z.discriminatedUnion('type', [
   }),
 ])
 
-/** The secret fields of each kind, as the API accepts them. */
-export const TARGET_FIELDS = {
-  discord: { url },
-  slack: { url },
-  teams: { url },
-  email: {
-    smtp: SmtpSchema,
-    /** "Knocker <knocker@museum.example>" */
-    from: z.string().trim().min(3, 'from is required').max(320),
-    to: z
-      .array(z.email('must be an email address'))
-      .min(1, 'an email endpoint needs at least one recipient')
-      .max(50),
-  },
-  webhook: {
-    url,
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a header name'), z.string().max(2000)).optional(),
-    auth: WebhookAuthSchema.optional(),
-    /** Your own signing secret (whsec_…); generated when left out. */
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64').optional(),
-  },
-} as const
-
 /** Backlogs (after an outage, or a burst) go as one digest message; false sends one each. */
 const digests = z.boolean().optional()
 /** Another endpoint told when this one gets flagged "needs attention" (checked by the core:
  * it must exist and not be this one). */
 const fallback_endpoint_id = z.string().trim().min(1, 'pick an endpoint').max(100).optional()
 
-export const KIND_OPTIONS = {
-  discord: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id }).strict(),
-  slack: z.object({ digests, fallback_endpoint_id }).strict(),
-  teams: z.object({ digests, fallback_endpoint_id }).strict(),
-  email: z.object({ digests, fallback_endpoint_id }).strict(),
-  webhook: z.object({ fallback_endpoint_id }).strict(),
-} as const
+const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/
+const TEAMS_HOSTS = /(?:\.logic\.azure\.com|\.api\.powerplatform\.com|\.webhook\.office\.com|^outlook\.office(?:365)?\.com)$/
+
+interface Description {
+  label: string
+  /** The secret fields, as the API accepts them. */
+  target: z.ZodRawShape
+  options: z.ZodObject
+  /** Whether a pasted URL is this kind's (checked in the table's order; host and path only). */
+  recognises?: (url: URL) => boolean
+  /** What a message preview shows when no endpoint gives its settings (email sender …). */
+  sampleSettings: Record<string, unknown>
+  /** This kind's secrets as they appear in free text, and what replaces them. */
+  secretPatterns: ReadonlyArray<readonly [RegExp, string]>
+}
+
+const DESTINATIONS = {
+  discord: {
+    label: 'Discord',
+    target: { url },
+    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id }).strict(),
+    recognises: (u: URL) => DISCORD_HOSTS.test(u.hostname.toLowerCase()) && /^\/api\/(?:v\d+\/)?webhooks\//.test(u.pathname),
+    sampleSettings: {},
+    // Webhook tokens: /webhooks/<id>/<token>
+    secretPatterns: [[/(\/webhooks\/\d+\/)[A-Za-z0-9_.-]+/g, '$1[redacted]']],
+  },
+  slack: {
+    label: 'Slack',
+    target: { url },
+    options: z.object({ digests, fallback_endpoint_id }).strict(),
+    recognises: (u: URL) => u.hostname.toLowerCase() === 'hooks.slack.com',
+    sampleSettings: {},
+    // Incoming webhooks: /services/T…/B…/<secret>
+    secretPatterns: [[/(\/services\/[A-Z0-9]+\/[A-Z0-9]+\/)[A-Za-z0-9]+/g, '$1[redacted]']],
+  },
+  teams: {
+    label: 'Microsoft Teams',
+    target: { url },
+    options: z.object({ digests, fallback_endpoint_id }).strict(),
+    recognises: (u: URL) => TEAMS_HOSTS.test(u.hostname.toLowerCase()),
+    sampleSettings: {},
+    // Workflows signatures, and any sig= query parameter
+    secretPatterns: [[/([?&]sig=)[^&\s"']+/gi, '$1[redacted]']],
+  },
+  email: {
+    label: 'Email (SMTP)',
+    target: {
+      smtp: SmtpSchema,
+      /** "Knocker <knocker@museum.example>" */
+      from: z.string().trim().min(3, 'from is required').max(320),
+      to: z
+        .array(z.email('must be an email address'))
+        .min(1, 'an email endpoint needs at least one recipient')
+        .max(50),
+    },
+    options: z.object({ digests, fallback_endpoint_id }).strict(),
+    sampleSettings: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
+    // The password is scrubbed by value (see secretValues in the channel).
+    secretPatterns: [],
+  },
+  webhook: {
+    label: 'Signed webhook',
+    target: {
+      url,
+      headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a header name'), z.string().max(2000)).optional(),
+      auth: WebhookAuthSchema.optional(),
+      /** Your own signing secret (whsec_…); generated when left out. */
+      secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64').optional(),
+    },
+    options: z.object({ fallback_endpoint_id }).strict(),
+    // Any other web address is a receiver of signed webhooks.
+    recognises: () => true,
+    sampleSettings: {},
+    // Standard Webhooks secrets
+    secretPatterns: [[/whsec_[A-Za-z0-9+/=]+/g, 'whsec_[redacted]']],
+  },
+} as const satisfies Record<string, Description>
+
+type Table = typeof DESTINATIONS
+export type EndpointKind = keyof Table
+export const ENDPOINT_KINDS = Object.keys(DESTINATIONS) as [EndpointKind, ...EndpointKind[]]
+
+function byKind<T>(pick: (description: Description) => T): Record<EndpointKind, T> {
+  return Object.fromEntries(ENDPOINT_KINDS.map((kind) => [kind, pick(DESTINATIONS[kind])])) as Record<EndpointKind, T>
+}
+
+export const KIND_LABELS: Record<EndpointKind, string> = byKind((d) => d.label)
+/** The secret fields of each kind, as the API accepts them. */
+export const TARGET_FIELDS = byKind((d) => d.target) as { [K in EndpointKind]: Table[K]['target'] }
+export const KIND_OPTIONS = byKind((d) => d.options) as { [K in EndpointKind]: Table[K]['options'] }
+export const SAMPLE_SETTINGS: Record<EndpointKind, Record<string, unknown>> = byKind((d) => d.sampleSettings)
+/** Every kind's secret patterns, for redacting free text. */
+export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = ENDPOINT_KINDS.flatMap<readonly [RegExp, string]>((kind) => DESTINATIONS[kind].secretPatterns)
+
+/** The kind a pasted URL belongs to (first match in the table's order), or null if it isn't one. */
+export function kindOfUrl(url: URL): EndpointKind | null {
+  return ENDPOINT_KINDS.find((kind) => (DESTINATIONS[kind] as Description).recognises?.(url)) ?? null
+}
 
 export const targetFieldNames = (kind: EndpointKind): string[] => Object.keys(TARGET_FIELDS[kind])
 export const ALL_TARGET_FIELD_NAMES = [...new Set(ENDPOINT_KINDS.flatMap(targetFieldNames))]

@@ -2,12 +2,14 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pauseAfter } from './delivery/fakes'
 import {
-  describeSendError,
   discordChannel,
   redactWebhookPaths,
   summarizeErrorTree,
 } from '../../src/main/core/channels/discord/index'
+import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { formatCtx } from './formatContext'
@@ -154,10 +156,19 @@ describe('classify', () => {
     expect(out).toEqual({
       result: 'retry',
       errorClass: 'rate_limited',
-      message: 'Discord: rate limited; retrying in 1.2 s.',
+      message: 'Discord: rate limited.',
       retryAfterMs: 1234,
       rateLimit: { waitMs: 1234 },
     })
+    // The backoff stage turns that into the pause and the message.
+    expect(pauseAfter(out)).toEqual({ waitMs: 1234, global: false })
+    expect(withWait(out)).toMatchObject({ message: 'Discord: rate limited. Retrying in 1.2 s.' })
+  })
+
+  it('429 without any wait says so, and backoff picks the one default wait', () => {
+    const out = discordChannel.classify(reply(429, { message: 'You are being rate limited.' }, {}))
+    expect(out).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Discord: rate limited.', rateLimit: {} })
+    expect(pauseAfter(out)).toEqual({ waitMs: 60_000, global: false })
   })
 
   it('429 falls back to the Retry-After header', () => {
@@ -168,28 +179,29 @@ describe('classify', () => {
   it('429 global (body or header) pauses every Discord endpoint', () => {
     const viaBody = discordChannel.classify(reply(429, { retry_after: 0.5, global: true }, bucket))
     expect(viaBody).toMatchObject({ retryAfterMs: 500, rateLimit: { waitMs: 500, global: true } })
-    expect(viaBody.result === 'retry' && viaBody.message).toBe('Discord: rate limited (global); retrying in 0.5 s.')
+    expect(withWait(viaBody)).toMatchObject({ message: 'Discord: rate limited (global). Retrying in 0.5 s.' })
+    expect(pauseAfter(viaBody)).toEqual({ waitMs: 500, global: true })
     const viaHeader = discordChannel.classify(
       reply(429, { retry_after: 2 }, { ...bucket, 'x-ratelimit-global': 'true', 'retry-after': '2' }),
     )
     expect(viaHeader).toMatchObject({ rateLimit: { waitMs: 2000, global: true } })
   })
 
-  it('429 with an absurd (v6 milliseconds-style) retry_after is clamped to one hour', () => {
+  it('429 with an absurd (v6 milliseconds-style) retry_after is reported as said, and backoff clamps it to one hour', () => {
     const out = discordChannel.classify(reply(429, { retry_after: 120_000 }, bucket))
-    expect(out).toMatchObject({ retryAfterMs: 3_600_000, rateLimit: { waitMs: 3_600_000 } })
+    expect(out).toMatchObject({ retryAfterMs: 120_000_000, rateLimit: { waitMs: 120_000_000 } })
+    expect(pauseAfter(out)).toEqual({ waitMs: 3_600_000, global: false })
+    expect(3_600_000).toBe(3_600_000)
   })
 
   it.each([429, 403])('%i without rate-limit headers and an HTML 1015 page is a Cloudflare ban', (status) => {
     const html = '<!DOCTYPE html><html><head><title>Access denied | discord.com used Cloudflare</title></head><body>error code: 1015</body></html>'
     const out = discordChannel.classify(reply(status, html, { 'content-type': 'text/html', 'cf-ray': 'abc' }))
-    expect(out).toMatchObject({
-      result: 'retry',
-      errorClass: 'rate_limited',
-      retryAfterMs: 3_600_000,
-      rateLimit: { waitMs: 3_600_000, global: true },
-    })
-    expect(out.result === 'retry' && out.message).toMatch(/Cloudflare.*1015.*1 hour/)
+    expect(out).toMatchObject({ result: 'retry', errorClass: 'rate_limited', rateLimit: { global: true, banned: true } })
+    expect(out).not.toHaveProperty('retryAfterMs')
+    // A ban has no stated end: backoff pauses every Discord endpoint for its longest wait, an hour.
+    expect(pauseAfter(out)).toEqual({ waitMs: 3_600_000, global: true })
+    expect(withWait(out)).toMatchObject({ message: expect.stringMatching(/Cloudflare.*1015.*Retrying in 60 min/) })
   })
 
   it('401 invalid token flags the endpoint', () => {
@@ -259,7 +271,7 @@ describe('classify', () => {
 
   it('10003 Unknown Channel (a deleted forum thread) is retried at once with a new thread, not flagged', () => {
     const out = discordChannel.classify(reply(400, { message: 'Unknown Channel', code: 10003 }))
-    expect(out).toMatchObject({ result: 'retry', errorClass: 'rejected', retryAfterMs: 0, threadGone: true })
+    expect(out).toMatchObject({ result: 'retry', errorClass: 'rejected', threadGone: true })
     expect(out).not.toHaveProperty('flagEndpoint')
   })
 
@@ -326,12 +338,14 @@ describe('send errors never carry the URL', () => {
   it('maps undici timeout codes to timeout and socket errors to network', () => {
     expect(describeSendError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toEqual({
       errorClass: 'timeout',
+      code: 'UND_ERR_HEADERS_TIMEOUT',
       message: 'UND_ERR_HEADERS_TIMEOUT: no response in time',
     })
     expect(describeSendError(Object.assign(new Error('x'), { code: 'UND_ERR_BODY_TIMEOUT' })).errorClass).toBe('timeout')
     expect(describeSendError(Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' })).errorClass).toBe('timeout')
     expect(describeSendError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toEqual({
       errorClass: 'network',
+      code: 'ECONNRESET',
       message: 'ECONNRESET: connection reset',
     })
     expect(describeSendError(Object.assign(new Error('x'), { code: 'EAI_AGAIN' })).errorClass).toBe('network')

@@ -3,12 +3,10 @@
 import { describe, expect, it } from 'vitest'
 import { classifyEmail } from '../../src/main/core/channels/email/classify'
 import {
-  readReplyBody,
   refused,
   resultFromError,
   resultFromInfo,
   scrubSecret,
-  writeReplyBody,
 } from '../../src/main/core/channels/email/smtpResult'
 import type { SendResult } from '../../src/main/core/channels/types'
 
@@ -39,6 +37,7 @@ describe('email result mapping', () => {
       ok: true,
       response: { status: 250, headers: {}, body: '250 2.0.0 Ok: queued as 4Xy1\nmessage-id: <m1@knocker>\naccepted: a@x.test, b@x.test' },
       durationMs: 30,
+      smtp: { reply: '250 2.0.0 Ok: queued as 4Xy1', messageId: '<m1@knocker>', accepted: ['a@x.test', 'b@x.test'], rejected: [] },
     })
     expect(classifyEmail(result)).toEqual({ result: 'delivered', remoteId: '<m1@knocker>' })
   })
@@ -65,14 +64,25 @@ describe('email result mapping', () => {
     })
   })
 
-  it('reads back what it wrote', () => {
-    const parts = {
-      reply: '550 5.1.1 nope',
-      error: { code: 'EENVELOPE', command: 'RCPT TO' },
-      accepted: [],
-      rejected: [{ address: 'a@x.test', reply: '550 5.1.1 nope — really' }],
-    }
-    expect(readReplyBody(writeReplyBody(parts))).toEqual(parts)
+  it('hands classify the reply typed, and keeps it as readable text for the history', () => {
+    const result = resultFromError(
+      Object.assign(rcptError('a@x.test', '550 5.1.1 nope'), { rejected: ['a@x.test'], rejectedErrors: [rcptError('a@x.test', '550 5.1.1 nope — really')] }),
+      4,
+      scrub,
+    )
+    expect(result).toMatchObject({
+      ok: true,
+      response: { status: 550, body: '550 5.1.1 nope\nerror: EENVELOPE (RCPT TO)\nrejected: a@x.test — 550 5.1.1 nope — really' },
+      smtp: {
+        reply: '550 5.1.1 nope',
+        error: { code: 'EENVELOPE', command: 'RCPT TO' },
+        accepted: [],
+        rejected: [{ address: 'a@x.test', reply: '550 5.1.1 nope — really' }],
+      },
+    })
+    // The typed reply decides, whatever the text body says.
+    const tampered = { ...result, response: { ...(result as { response: object }).response, body: 'error: EAUTH (AUTH PLAIN)' } } as SendResult
+    expect(classifyEmail(tampered)).toMatchObject({ result: 'permanent', message: expect.stringContaining('every recipient was refused') })
   })
 })
 
@@ -168,6 +178,7 @@ describe('email classify', () => {
     expect(refusedConn).toEqual({
       ok: false,
       errorClass: 'network',
+      code: 'ESOCKET',
       message: 'ESOCKET: could not reach the SMTP server [ECONNREFUSED] (connect ECONNREFUSED 127.0.0.1:25)',
       durationMs: 12,
     })

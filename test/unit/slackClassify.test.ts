@@ -1,5 +1,7 @@
+import { pauseAfter } from './delivery/fakes'
 import { describe, expect, it } from 'vitest'
 import { slackChannel, SLACK_PACING } from '../../src/main/core/channels/slack/index'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 
 const TEAM = 'T024BE7LD'
@@ -133,15 +135,18 @@ describe('classify', () => {
     expect(classify(reply(429, 'rate_limited', { 'retry-after': '1' }))).toEqual({
       result: 'retry',
       errorClass: 'rate_limited',
-      message: 'Slack: rate limited; retrying in 1.0 s.',
+      message: 'Slack: rate limited.',
       retryAfterMs: 1000,
       rateLimit: { waitMs: 1000 },
     })
+    expect(withWait(classify(reply(429, 'rate_limited', { 'retry-after': '1' })))).toMatchObject({ message: 'Slack: rate limited. Retrying in 1.0 s.' })
     expect(classify(reply(429, '', { 'retry-after': '30' }))).toMatchObject({ retryAfterMs: 30_000, rateLimit: { waitMs: 30_000 } })
-    // an HTTP date works too, and a missing header falls back to 5 s
+    // an HTTP date works too; without the header Slack said no wait, and backoff uses its default
     const date = new Date(NOW + 7000).toUTCString()
     expect(classify(reply(429, '', { 'retry-after': date }))).toMatchObject({ retryAfterMs: 7000 })
-    expect(classify(reply(429, ''))).toMatchObject({ retryAfterMs: 5000, rateLimit: { waitMs: 5000 } })
+    const unsaid = classify(reply(429, ''))
+    expect(unsaid).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Slack: rate limited.' })
+    expect(pauseAfter(unsaid)).toEqual({ waitMs: 60_000, global: false })
   })
 
   it.each([

@@ -2,7 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pauseAfter } from './delivery/fakes'
 import { CONNECTOR_RETIRED, MISSING_SIG, teamsChannel } from '../../src/main/core/channels/teams'
+import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { formatCtx } from './formatContext'
@@ -152,17 +154,21 @@ describe('classify', () => {
     expect(outcome).toEqual({
       result: 'retry',
       errorClass: 'rate_limited',
-      message: 'Teams Workflows: rate limited (429); retrying in 7.0 s.',
+      message: 'Teams Workflows: rate limited (429).',
       retryAfterMs: 7000,
       rateLimit: { waitMs: 7000 },
     })
+    expect(withWait(outcome)).toMatchObject({ message: 'Teams Workflows: rate limited (429). Retrying in 7.0 s.' })
   })
 
   it('429 with an HTTP-date Retry-After, and without one (the engine waits its default)', () => {
     const now = Date.parse('2026-07-18T19:00:00Z')
     const dated = teamsChannel.classify(reply(429, '', { 'retry-after': 'Sat, 18 Jul 2026 19:00:30 GMT' }), now)
     expect(dated).toMatchObject({ result: 'retry', retryAfterMs: 30_000, rateLimit: { waitMs: 30_000 } })
-    expect(teamsChannel.classify(reply(429, ''))).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Teams Workflows: rate limited (429).' })
+    const unsaid = teamsChannel.classify(reply(429, ''))
+    expect(unsaid).toEqual({ result: 'retry', errorClass: 'rate_limited', message: 'Teams Workflows: rate limited (429).' })
+    // Like every destination's 429, it pauses the endpoint for the one default wait.
+    expect(pauseAfter(unsaid)).toEqual({ waitMs: 60_000, global: false })
   })
 
   it('5xx retries (with Retry-After when given); 408 is a timeout', () => {

@@ -3,8 +3,10 @@
 import type { LookupAddress } from 'node:dns'
 import { Agent, request } from 'undici'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { describeSendError } from '../../src/main/core/channels/http/postJson'
-import { isPrivateHost } from '../../src/main/core/channels/http/targetUrl'
+import { pauseAfter } from './delivery/fakes'
+import { withWait } from '../../src/main/core/delivery/backoff'
+import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
+import { isPrivateHost } from '../../src/main/core/channels/outbound/targetUrl'
 import type { ResponseSnapshot, SendContext, SendResult } from '../../src/main/core/channels/types'
 import { webhookChannel } from '../../src/main/core/channels/webhook'
 import {
@@ -55,14 +57,19 @@ describe('classify', () => {
     expect(classify(reply(429, { 'retry-after': '7' }), NOW)).toEqual({
       result: 'retry',
       errorClass: 'rate_limited',
-      message: 'Webhook: the receiver is rate limiting (429); retrying in 7.0 s.',
+      message: 'Webhook: the receiver is rate limiting (429).',
       retryAfterMs: 7000,
       rateLimit: { waitMs: 7000 },
     })
+    expect(withWait(classify(reply(429, { 'retry-after': '7' }), NOW))).toMatchObject({ message: 'Webhook: the receiver is rate limiting (429). Retrying in 7.0 s.' })
     const date = new Date(NOW + 90_000).toUTCString()
     expect(classify(reply(429, { 'retry-after': date }), NOW)).toMatchObject({ retryAfterMs: 90_000, rateLimit: { waitMs: 90_000 } })
-    expect(classify(reply(429), NOW)).toMatchObject({ retryAfterMs: 60_000, rateLimit: { waitMs: 60_000 } })
-    expect(classify(reply(429, { 'retry-after': '999999' }), NOW)).toMatchObject({ retryAfterMs: 3600_000 })
+    // Without Retry-After, or with an absurd one, backoff decides: the default wait, the 1-hour cap.
+    expect(pauseAfter(classify(reply(429), NOW))).toEqual({ waitMs: 60_000, global: false })
+    expect(60_000).toBe(60_000)
+    const absurd = classify(reply(429, { 'retry-after': '999999' }), NOW)
+    expect(absurd).toMatchObject({ retryAfterMs: 999_999_000 })
+    expect(pauseAfter(absurd)).toEqual({ waitMs: 3_600_000, global: false })
   })
 
   it('502/503/504 and other 5xx retry as server errors, honouring Retry-After', () => {
@@ -188,6 +195,7 @@ describe('private address guard', () => {
     expect((error as NodeJS.ErrnoException)?.code).toBe('PRIVATE_ADDRESS')
     expect(describeSendError(error)).toEqual({
       errorClass: 'network',
+      code: 'PRIVATE_ADDRESS',
       message: 'PRIVATE_ADDRESS: the host resolves to a private address; enable "allow private targets" to send there',
     })
     // A private IP literal (no DNS involved) is refused too.

@@ -13,9 +13,10 @@ import { HistoryPruner } from './db/historyPruner'
 import { openDb, type Db } from './db/openDb'
 import { PollersRepo } from './db/pollersRepo'
 import { SettingsRepo } from './db/settingsRepo'
-import { DeliveryQueue, ThreadStore } from './delivery/deliveryQueue'
 import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
+import { Outbox } from './delivery/outbox'
+import { ThreadStore } from './delivery/threads'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
 import { PollScheduler } from './intake/pollers/pollScheduler'
 import type { Logger } from './log/logger'
@@ -83,12 +84,13 @@ export class KnockerCore {
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8, connect: { timeout: 10_000 } })
     const channels = options.channels ?? defaultChannels
+    const outbox = new Outbox(this.db)
     this.engine = new DeliveryEngine({
-      queue: new DeliveryQueue(this.db),
+      outbox,
       threads: new ThreadStore(this.db),
       endpoints: this.endpoints,
       settings: this.settings,
-      alerts: new AttentionAlerts({ db: this.db, endpoints: this.endpoints, settings: this.settings, logger: options.logger }),
+      alerts: new AttentionAlerts({ db: this.db, outbox, endpoints: this.endpoints, settings: this.settings, logger: options.logger }),
       channels,
       clock,
       logger: options.logger,
@@ -101,9 +103,10 @@ export class KnockerCore {
       // Offline or back: the tray and the window show it; waiting deliveries were rescheduled.
       onConnectivity: () => this.changes.emit('state', 'deliveries'),
     })
-    this.pruner = new HistoryPruner({ db: this.db, settings: this.settings, clock, logger: options.logger })
+    this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
+      outbox,
       endpoints: this.endpoints,
       settings: this.settings,
       clock,
@@ -123,6 +126,7 @@ export class KnockerCore {
     })
     this.admin = announceAdminChanges(createAdminService({
       db: this.db,
+      outbox,
       endpoints: this.endpoints,
       settings: this.settings,
       channels,

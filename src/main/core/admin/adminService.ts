@@ -1,7 +1,6 @@
 // The AdminApi implementation both shells use. Every call parses its input with the
 // contract, so the HTTP API, IPC and direct callers get the same validation and errors.
 import { statSync } from 'node:fs'
-import { and, eq, gte, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import { adminContracts, type AdminApi, type AdminCallName, type EndpointView } from '../../../shared/contracts'
 import { ALL_TARGET_FIELD_NAMES, KIND_OPTIONS, targetFieldNames, type EndpointKind } from '../../../shared/endpointKinds'
@@ -10,10 +9,9 @@ import { TargetError } from '../channels/types'
 import type { Clock } from '../clock'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
-import { deliveries } from '../db/schema'
 import type { SettingsRepo } from '../db/settingsRepo'
-import { requeue } from '../delivery/deliveryQueue'
 import type { DeliveryEngine } from '../delivery/engine'
+import type { Outbox } from '../delivery/outbox'
 import { sendTest } from '../delivery/testSend'
 import { ApiError, conflict, invalidRequest, notFound } from './apiError'
 import { deliveriesCsv } from './deliveriesCsv'
@@ -23,6 +21,7 @@ import { pollerHandlers, type PollerAdminDeps } from './pollerAdmin'
 
 export interface AdminDeps {
   db: Db
+  outbox: Outbox
   endpoints: EndpointsRepo
   settings: SettingsRepo
   channels: ChannelRegistry
@@ -54,7 +53,7 @@ const DAY = 24 * 60 * 60 * 1000
 const EXPORT_MAX_ROWS = 50_000
 
 export function createAdminService(deps: AdminDeps): AdminApi {
-  const { db, endpoints, settings, channels, engine, clock, system } = deps
+  const { db, outbox, endpoints, settings, channels, engine, clock, system } = deps
   const views = new DeliveryViews(db)
 
   const view = (record: EndpointRecord, counts = views.queueCountsByEndpoint()): EndpointView => {
@@ -197,11 +196,16 @@ export function createAdminService(deps: AdminDeps): AdminApi {
 
     deleteEndpoint: ({ id }) => {
       endpointOr404(id)
-      endpoints.delete(id, clock.now())
+      const now = clock.now()
+      // Nothing silently vanishes: what it still had waiting fails, saying why.
+      db.transaction(() => {
+        endpoints.delete(id, now)
+        outbox.failWaiting(id, 'The endpoint was deleted before this was delivered', now)
+      })
       return { ok: true as const }
     },
 
-    testEndpoint: ({ id, event }) => sendTest({ db, engine, clock }, endpointOr404(id), event),
+    testEndpoint: ({ id, event }) => sendTest({ db, outbox, engine, clock }, endpointOr404(id), event),
 
     getSettings: () => settings.get(),
 
@@ -225,19 +229,14 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       if (current.is_test) throw conflict('Test sends are not retried: send a new test instead')
       if (current.status === 'delivered') throw conflict('This delivery was already delivered')
       if (current.status === 'sending') throw conflict('This delivery is being sent right now')
-      requeue(db, eq(deliveries.id, id), clock.now())
+      outbox.requeueOne(id, clock.now())
       endpoints.clearFlag(current.endpoint_id)
       engine.kick()
       return views.get(id)!
     },
 
     retryFailed: ({ endpoint_id, since }) => {
-      const conditions = [eq(deliveries.status, 'failed')]
-      if (endpoint_id) conditions.push(eq(deliveries.endpointId, endpoint_id))
-      if (since !== undefined) conditions.push(gte(deliveries.createdAt, since))
-      // Deliveries of deleted endpoints cannot be sent again.
-      conditions.push(sql`${deliveries.endpointId} in (select id from endpoints where deleted_at is null)`)
-      const retried = requeue(db, and(...conditions)!, clock.now())
+      const retried = outbox.requeueFailed({ endpointId: endpoint_id, since }, clock.now())
       if (endpoint_id) endpoints.clearFlag(endpoint_id)
       engine.kick()
       return { retried }

@@ -2,17 +2,11 @@
 // as the engine would, before anything is sent. The body holds no secret (the target is added
 // at send time), so it is safe to show.
 import type { Preview } from '../../../shared/contracts'
-import { conversationKey } from '../../../shared/conversation'
-import type { EndpointKind } from '../../../shared/endpointKinds'
+import { SAMPLE_SETTINGS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { EventType } from '../../../shared/events'
 import { SAMPLE_EVENTS } from '../../../shared/samples'
 import type { ChannelRegistry } from '../channels/registry'
-import type { FormatContext } from '../channels/types'
-
-/** What a kind's message shows when no endpoint gives its settings (email sender, recipients). */
-const EXAMPLE_SETTINGS: Partial<Record<EndpointKind, Record<string, unknown>>> = {
-  email: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
-}
+import { formatContext } from '../delivery/formatContext'
 
 export interface PreviewSource {
   kind: EndpointKind
@@ -23,14 +17,13 @@ export interface PreviewSource {
 
 export function previewMessage(channels: ChannelRegistry, source: PreviewSource, eventType: EventType, now: number): Preview {
   const event = { ...SAMPLE_EVENTS[eventType], occurred_at: new Date(now).toISOString() }
-  const ctx: FormatContext = {
+  const ctx = formatContext({
+    event,
     test: false,
     options: source.options,
-    settings: source.settings ?? EXAMPLE_SETTINGS[source.kind] ?? {},
+    settings: source.settings ?? SAMPLE_SETTINGS[source.kind],
     delivery: { id: 0, eventId: event.event_id, endpointId: source.endpointId ?? 'preview', createdAt: now },
-    conversation: conversationKey(event),
-    threadId: null,
-  }
+  })
   const prepared = channels[source.kind].format(event, ctx)
   return { kind: source.kind, event: eventType, summary: prepared.summary, body: prepared.body }
 }

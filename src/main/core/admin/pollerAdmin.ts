@@ -3,7 +3,7 @@
 // "allow private targets" is on, and a poller can only be switched on with an address and a key.
 import type { AdminInput, AdminOutput } from '../../../shared/contracts'
 import { POLLER_INFO, type PollerId, type PollerView } from '../../../shared/pollers'
-import { parseTargetUrl } from '../channels/http/targetUrl'
+import { parseTargetUrl } from '../channels/outbound/targetUrl'
 import { TargetError } from '../channels/types'
 import type { Clock } from '../clock'
 import type { PollerRecord, PollersRepo } from '../db/pollersRepo'
@@ -18,7 +18,7 @@ export interface PollerAdminDeps {
   clock: Clock
 }
 
-export function pollerView(record: PollerRecord): PollerView {
+function pollerView(record: PollerRecord): PollerView {
   const info = POLLER_INFO[record.id]
   const configured = record.baseUrl !== null && record.hasApiKey
   const failing = record.enabled && record.consecutiveFailures > 0

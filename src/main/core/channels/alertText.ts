@@ -3,7 +3,8 @@
 // Knocker → Endpoints." Plain text; each channel escapes the name and the reason its own way.
 import type { AttentionAlert } from '../../../shared/attentionAlert'
 import { KIND_LABELS } from '../../../shared/endpointKinds'
-import { oneLine, truncateChars } from '../text/markdownLinks'
+import { oneLine } from '../text/cleanText'
+import { truncateChars } from '../text/truncate'
 
 export const ALERT_ACTION = 'Open Knocker → Endpoints.'
 /** Orange: something to fix, nothing lost. */

@@ -1,7 +1,8 @@
 // What every digest says about itself, whatever the destination: how many notifications, how
 // late (once, for the whole message), and the line for the history list.
 import { lateLine } from '../text/lateNotice'
-import { oneLine, truncateChars } from '../text/markdownLinks'
+import { oneLine } from '../text/cleanText'
+import { truncateChars } from '../text/truncate'
 import type { DigestItem, LateNotice } from './types'
 
 const SUMMARY_MAX_CHARS = 200

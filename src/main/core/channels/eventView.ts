@@ -2,7 +2,9 @@
 // part, link, colour, fields and text. Each channel renders it in its own syntax (Discord
 // Markdown, Slack mrkdwn, Adaptive Card text, HTML email) through a MessageSyntax.
 import { machineDisplayName, type KnockerEvent, type LogEntry, type Machine } from '../../../shared/events'
-import { oneLine, renderLinkMarkup, stripControls, truncateChars, truncateWords } from '../text/markdownLinks'
+import { oneLine, stripControls } from '../text/cleanText'
+import { renderLinkMarkup } from '../text/linkMarkup'
+import { truncateChars, truncateWords } from '../text/truncate'
 
 export interface MessageSyntax {
   /** Make a name inert: it must not restyle, link or mention anything. */

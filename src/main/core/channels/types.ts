@@ -67,17 +67,43 @@ export interface ResponseSnapshot {
   body: string
 }
 
-export type SendResult =
-  | { ok: true; response: ResponseSnapshot; durationMs: number }
-  | { ok: false; errorClass: 'network' | 'timeout'; message: string; durationMs: number }
-
-export interface RateLimitHint {
-  /** Don't send to this endpoint before now + waitMs (X-RateLimit-Remaining: 0, 429 …). */
-  waitMs: number
-  /** The wait applies to every endpoint of this kind (Discord's global limit). */
-  global?: boolean
+/** An SMTP server's answer, as nodemailer reports it (email only). */
+export interface SmtpReply {
+  /** The server's reply, one line. */
+  reply: string
+  /** Nodemailer's error code and the command it failed on ("EAUTH", "AUTH PLAIN"). */
+  error?: { code: string; command?: string }
+  messageId?: string
+  accepted: string[]
+  rejected: Array<{ address: string; reply: string }>
 }
 
+/** What a send saw: an answer (HTTP, or an SMTP reply with its code as status), a failure before
+ * any answer, or an exception in Knocker's own code (never taken for a network failure). */
+export type SendResult =
+  | { ok: true; response: ResponseSnapshot; durationMs: number; smtp?: SmtpReply }
+  | {
+      ok: false
+      errorClass: 'network' | 'timeout'
+      /** The error's code ("ECONNREFUSED", "PRIVATE_ADDRESS"), never its message. */
+      code?: string
+      message: string
+      durationMs: number
+    }
+  | { ok: false; errorClass: 'internal'; message: string; durationMs: number }
+
+/** The server asked for a pause before the next send. How long is the backoff stage's call
+ * when the server didn't say (see delivery/backoff.ts). */
+export interface RateLimitHint {
+  /** How long the server asked for (Retry-After, X-RateLimit-Reset-After), as it said it. */
+  waitMs?: number
+  /** The pause applies to every endpoint of this kind (Discord's global limit). */
+  global?: boolean
+  /** A ban without a stated end (Cloudflare's 1015): the longest pause. */
+  banned?: boolean
+}
+
+/** What the server said, classified. Channels report waits only as the server gave them. */
 export type Outcome =
   | {
       result: 'delivered'
@@ -92,6 +118,7 @@ export type Outcome =
       result: 'retry'
       errorClass: ErrorClass
       message: string
+      /** Retry-After as the server said it (uncapped). */
       retryAfterMs?: number
       rateLimit?: RateLimitHint
       /** The conversation's thread is gone (deleted by a moderator): forget it and send again

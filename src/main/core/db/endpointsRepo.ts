@@ -1,12 +1,12 @@
 // Endpoints and their event subscriptions. Targets (webhook URLs …) are sealed by the
 // SecretBox before they are written and only opened when a delivery is about to be sent.
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { eq, isNull, sql } from 'drizzle-orm'
 import { randomBytes } from 'node:crypto'
 import { EVENT_TYPES, type EventType } from '../../../shared/events'
 import type { EndpointKind } from '../../../shared/domain'
 import type { SecretBox } from '../secrets/secretBox'
 import type { Db } from './openDb'
-import { deliveries, endpoints, subscriptions } from './schema'
+import { endpoints, subscriptions } from './schema'
 
 export interface EndpointRecord {
   id: string
@@ -116,8 +116,8 @@ export class EndpointsRepo {
     return this.get(id)!
   }
 
-  /** Soft delete; its queued deliveries fail with a clear reason (nothing silently vanishes),
-   * and endpoints that named it as their fallback no longer do. */
+  /** Soft delete; endpoints that named it as their fallback no longer do. (Its queued
+   * deliveries are the outbox's to fail.) */
   delete(id: string, now: number): void {
     this.db.transaction((tx) => {
       tx.update(endpoints).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(endpoints.id, id)).run()
@@ -126,10 +126,6 @@ export class EndpointsRepo {
         .where(sql`json_extract(${endpoints.options}, '$.fallback_endpoint_id') = ${id}`)
         .run()
       tx.delete(subscriptions).where(eq(subscriptions.endpointId, id)).run()
-      tx.update(deliveries)
-        .set({ status: 'failed', lastError: 'The endpoint was deleted before this was delivered', updatedAt: now })
-        .where(and(eq(deliveries.endpointId, id), sql`${deliveries.status} in ('pending','retrying')`))
-        .run()
     })
     this.invalidate()
   }

@@ -4,6 +4,7 @@
 // endpoint: they are the ones a person still has to look at. An event goes once none of its
 // deliveries is left (so its event_id is then forgotten by the duplicate check).
 import type { Clock } from '../clock'
+import type { Outbox } from '../delivery/outbox'
 import type { Logger } from '../log/logger'
 import type { Db } from './openDb'
 import type { SettingsRepo } from './settingsRepo'
@@ -15,7 +16,7 @@ const EVERY_MS = 3600_000
 export class HistoryPruner {
   private timer: NodeJS.Timeout | null = null
 
-  constructor(private readonly o: { db: Db; settings: SettingsRepo; clock: Clock; logger: Logger }) {}
+  constructor(private readonly o: { db: Db; outbox: Outbox; settings: SettingsRepo; clock: Clock; logger: Logger }) {}
 
   start(): void {
     this.runSoon(5_000)
@@ -42,12 +43,6 @@ export class HistoryPruner {
   prune(): { deliveries: number; events: number } {
     const cutoff = this.o.clock.now() - this.o.settings.get().retention_days * DAY
     const sqlite = this.o.db.$client
-    const deleteDeliveries = sqlite.prepare(
-      `delete from deliveries where id in (
-         select id from deliveries
-         where updated_at < ? and (status in ('delivered', 'suppressed') or (is_test = 1 and status = 'failed'))
-         limit ${BATCH})`,
-    )
     const deleteEvents = sqlite.prepare(
       `delete from events where seq in (
          select e.seq from events e
@@ -57,7 +52,7 @@ export class HistoryPruner {
     let deliveries = 0
     let events = 0
     for (let n = BATCH; n === BATCH; ) {
-      n = deleteDeliveries.run(cutoff).changes
+      n = this.o.outbox.deleteFinished(cutoff, BATCH)
       deliveries += n
     }
     for (let n = BATCH; n === BATCH; ) {

@@ -3,17 +3,17 @@
 // delivery, sent by the normal queue (retried, recorded, never digested). The flag and the
 // alert are one transaction and the alert's event_id is derived from the flag, so one flag
 // is never zero alerts nor two, whenever the process stops.
-import { and, eq, inArray, sql } from 'drizzle-orm'
 import { ATTENTION_ALERT_TYPE, attentionAlertEventId, type AttentionAlert } from '../../../shared/attentionAlert'
 import { ALERT_REASON_MAX_CHARS, alertSummary } from '../channels/alertText'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
-import { deliveries, events } from '../db/schema'
+import { events } from '../db/schema'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
-import { truncateChars } from '../text/markdownLinks'
+import { truncateChars } from '../text/truncate'
 import { routeAttentionAlert } from '../routing/router'
+import type { Outbox } from './outbox'
 
 export interface FlagResult {
   /** The endpoint was not flagged before: the desktop notification and the alert are due. */
@@ -24,7 +24,7 @@ export interface FlagResult {
 
 export class AttentionAlerts {
   constructor(
-    private readonly o: { db: Db; endpoints: EndpointsRepo; settings: SettingsRepo; logger: Logger },
+    private readonly o: { db: Db; outbox: Outbox; endpoints: EndpointsRepo; settings: SettingsRepo; logger: Logger },
   ) {}
 
   /**
@@ -57,7 +57,7 @@ export class AttentionAlerts {
       endpoint_name: flagged.name,
       endpoint_kind: flagged.kind,
       reason: truncateChars(redactText(reason), ALERT_REASON_MAX_CHARS),
-      waiting: this.waiting(flagged.id),
+      waiting: this.o.outbox.waitingCount(flagged.id),
       at: new Date(flaggedAt).toISOString(),
     }
     const route = routeAttentionAlert(this.o.settings.get(), fallback)
@@ -76,38 +76,11 @@ export class AttentionAlerts {
       .returning({ seq: events.seq })
       .get()
     if (!event) return null // this flag's alert was queued already
-    const delivery = db
-      .insert(deliveries)
-      .values({
-        eventSeq: event.seq,
-        endpointId: fallback.id,
-        status: route.status,
-        lastError: route.reason ?? null,
-        nextAttemptAt: flaggedAt,
-        createdAt: flaggedAt,
-        updatedAt: flaggedAt,
-      })
-      .returning({ id: deliveries.id })
-      .get()
+    const deliveryId = this.o.outbox.add(event.seq, fallback.id, route.status, route.reason ?? null, flaggedAt)
     this.o.logger.info(
-      { endpointId: flagged.id, fallbackId: fallback.id, deliveryId: delivery.id, status: route.status },
+      { endpointId: flagged.id, fallbackId: fallback.id, deliveryId, status: route.status },
       route.status === 'pending' ? 'alert queued at the fallback endpoint' : 'alert to the fallback endpoint suppressed',
     )
-    return delivery.id
-  }
-
-  /** Real deliveries still in the endpoint's queue: they go out once it is fixed. */
-  private waiting(endpointId: string): number {
-    return this.o.db
-      .select({ n: sql<number>`count(*)` })
-      .from(deliveries)
-      .where(
-        and(
-          eq(deliveries.endpointId, endpointId),
-          inArray(deliveries.status, ['pending', 'retrying', 'sending']),
-          eq(deliveries.isTest, false),
-        ),
-      )
-      .get()!.n
+    return deliveryId
   }
 }

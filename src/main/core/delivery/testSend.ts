@@ -7,15 +7,16 @@ import { SAMPLE_EVENTS } from '../../../shared/samples'
 import type { TestResult } from '../../../shared/contracts'
 import type { Clock } from '../clock'
 import type { Db } from '../db/openDb'
-import { deliveries, events } from '../db/schema'
+import { events } from '../db/schema'
 import type { DeliveryEngine } from './engine'
+import type { Outbox } from './outbox'
 
 export async function sendTest(
-  deps: { db: Db; engine: DeliveryEngine; clock: Clock },
+  deps: { db: Db; outbox: Outbox; engine: DeliveryEngine; clock: Clock },
   endpoint: { id: string; kind: string },
   eventType: EventType,
 ): Promise<TestResult> {
-  const { db, engine, clock } = deps
+  const { db, outbox, engine, clock } = deps
   const wait = engine.pauseRemainingMs(endpoint.id, endpoint.kind)
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 10_000)))
 
@@ -39,21 +40,7 @@ export async function sendTest(
       })
       .returning({ seq: events.seq })
       .get()
-    return tx
-      .insert(deliveries)
-      .values({
-        eventSeq: event.seq,
-        endpointId: endpoint.id,
-        status: 'sending',
-        isTest: true,
-        attemptCount: 1,
-        nextAttemptAt: now,
-        leaseOwner: engine.instanceId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get()
+    return outbox.addTestSend(event.seq, endpoint.id, engine.instanceId, now)
   })
   const result = await engine.attempt(delivery, 'test')
   const outcome = result.outcome

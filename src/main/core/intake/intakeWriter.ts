@@ -1,4 +1,4 @@
-// Writes accepted events and their deliveries (the outbox) with group commit: every intake
+// Writes accepted events and their deliveries (through the outbox) with group commit: every intake
 // request that arrives while a commit is in progress joins the next single transaction, so
 // one fsync covers many requests. A promise resolves only after its commit is on disk.
 import type { Statement } from 'better-sqlite3'
@@ -8,7 +8,8 @@ import { eventSummary } from '../../../shared/eventSummary'
 import type { Clock } from '../clock'
 import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
-import { deliveries, events } from '../db/schema'
+import { events } from '../db/schema'
+import type { Outbox } from '../delivery/outbox'
 import type { SettingsRepo } from '../db/settingsRepo'
 import { routeEvent } from '../routing/router'
 
@@ -34,14 +35,15 @@ interface Pending {
 export class IntakeWriter {
   private queue: Pending[] = []
   private scheduled = false
-  // Prepared once, and run by better-sqlite3 directly: building SQL per insert cost more than
-  // the inserts, and drizzle's per-call parameter mapping was a tenth of batch intake's CPU.
+  // Prepared once and run by better-sqlite3 directly: intake inserts in bulk, and building SQL
+  // or mapping parameters per insert would cost more than the insert itself.
   private readonly insertEvent: Statement<[string, string, string, number, string, string], number>
-  private readonly insertDelivery: Statement<[number, string, string, string | null, number, number, number], number>
 
   constructor(
     private readonly deps: {
       db: Db
+      /** Writes each routed delivery. */
+      outbox: Outbox
       endpoints: EndpointsRepo
       settings: SettingsRepo
       clock: Clock
@@ -56,13 +58,6 @@ export class IntakeWriter {
       .prepare<[string, string, string, number, string, string], number>(
         `insert into ${quote(getTableName(events))} (${e.eventId}, ${e.eventType}, ${e.occurredAt}, ${e.receivedAt}, ${e.payload}, ${e.summary})
          values (?, ?, ?, ?, ?, ?) on conflict (${e.eventId}) do nothing returning ${e.seq}`,
-      )
-      .pluck()
-    const d = columnsOf(deliveries)
-    this.insertDelivery = client
-      .prepare<[number, string, string, string | null, number, number, number], number>(
-        `insert into ${quote(getTableName(deliveries))} (${d.eventSeq}, ${d.endpointId}, ${d.status}, ${d.lastError}, ${d.nextAttemptAt}, ${d.createdAt}, ${d.updatedAt})
-         values (?, ?, ?, ?, ?, ?, ?) returning ${d.id}`,
       )
       .pluck()
   }
@@ -111,7 +106,7 @@ export class IntakeWriter {
 
     const routed = routeEvent(event.event, this.deps.settings.get(), this.deps.endpoints.list())
     const written = routed.map((route) => {
-      const id = this.insertDelivery.get(seq, route.endpointId, route.status, route.reason ?? null, now, now, now)!
+      const id = this.deps.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now)
       return { id, endpoint_id: route.endpointId, status: route.status }
     })
     return { event_id: event.event_id, duplicate: false, deliveries: written }

@@ -1,7 +1,8 @@
 // "⏱ 2 h 11 min late — the museum was offline": what a message says when it goes out long
 // after the event. Destination-neutral plain text; each channel escapes it in its own syntax.
 import type { LateNotice } from '../channels/types'
-import { oneLine, truncateChars } from './markdownLinks'
+import { oneLine } from './cleanText'
+import { truncateChars } from './truncate'
 
 const MINUTE_MS = 60_000
 const MINUTES_PER_DAY = 24 * 60

@@ -3,7 +3,8 @@
 // report text; nothing in them may ping anyone.
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
-import { neutralizeDiscordMentions, truncateChars } from '../../text/markdownLinks'
+import { neutralizeDiscordMentions } from './mentions'
+import { truncateChars } from '../../text/truncate'
 import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
 import type { FormatContext, PreparedRequest } from '../types'
 import { escapeMarkdown, FORUM_THREAD_NAME_MAX } from './format'

@@ -2,7 +2,8 @@
 // own message would carry (minus the late line: the content line says it once for all), as
 // many as fit Discord's 10 embeds and 6,000 characters across them.
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
-import { neutralizeDiscordMentions, truncateChars } from '../../text/markdownLinks'
+import { neutralizeDiscordMentions } from './mentions'
+import { truncateChars } from '../../text/truncate'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { describeEvent, TEST_NOTICE, viewSummary } from '../eventView'
 import type { DigestFormat, DigestItem, PreparedRequest } from '../types'
@@ -17,7 +18,7 @@ function contentLine(count: number, items: DigestItem[]): string {
   return truncateChars(neutralizeDiscordMentions(test + line), MESSAGE_LIMITS.content)
 }
 
-export function formatDiscordDigest(items: DigestItem[]): PreparedRequest & { included: number } {
+function formatDiscordDigest(items: DigestItem[]): PreparedRequest & { included: number } {
   assertItems(items)
   const [first] = items
   // Forum channels open a thread per message, so they get no digests; if asked anyway, the

@@ -2,7 +2,9 @@
 // "message shows" table; limits are enforced last by fitEmbed.
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { neutralizeDiscordMentions, oneLine, truncateChars } from '../../text/markdownLinks'
+import { neutralizeDiscordMentions } from './mentions'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import {
   COLORS,
   describeEvent,
@@ -63,7 +65,7 @@ export function eventEmbed(event: KnockerEvent, view: EventView, test: boolean):
 }
 
 /** The late notice, as a Discord line: Knocker's own words, still made inert. */
-export function discordLateLine(late: LateNotice, options?: LateLineOptions): string {
+function discordLateLine(late: LateNotice, options?: LateLineOptions): string {
   return neutralizeDiscordMentions(escapeMarkdown(lateLine(late, options)))
 }
 
@@ -88,7 +90,7 @@ export function formatDiscord(event: KnockerEvent, ctx: FormatContext): Prepared
 }
 
 /** "Eight Ball Deluxe: #1 drop target spring missing" (Discord allows 100 characters). */
-export function forumThreadName(event: KnockerEvent, test: boolean): string {
+function forumThreadName(event: KnockerEvent, test: boolean): string {
   const machine = machineDisplayName(event.machine)
   const report = event.problem_report
   const topic = report

@@ -1,8 +1,9 @@
 // The Discord channel: parse a pasted webhook URL, post an embed, and turn Discord's answer
 // into an Outcome for the delivery engine. The webhook URL is a secret: it never appears in
 // an error message, a log line or a stored response.
-import { describeSendError, postJson } from '../http/postJson'
-import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
+import { httpRung, noAnswer, permanent as refused, secondsToMs } from '../outbound/httpLadder'
+import { postJson } from '../outbound/postJson'
+import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import {
   TargetError,
   type Channel,
@@ -81,8 +82,6 @@ export function redactWebhookPaths(text: string): string {
     .replace(/\/webhooks\/\d+\/[A-Za-z0-9_-]+/gi, '/webhooks/<id>/<token>')
 }
 
-export { describeSendError }
-
 function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
   // ?wait=true: 200 with the message (its id, and the thread it opened) instead of a silent 204.
   const query = new URLSearchParams({ wait: 'true', ...prepared.query })
@@ -91,8 +90,6 @@ function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext
 
 // ─────────────────────────────────────── classify ───────────────────────────────────────
 
-const HOUR_MS = 60 * 60 * 1000
-const DEFAULT_RETRY_MS = 5_000
 const CLOUDFLARE_BAN = /error code:\s*1015/i
 
 interface DiscordError {
@@ -113,23 +110,15 @@ function parseJson(body: string): DiscordError | undefined {
   }
 }
 
-function secondsToMs(value: unknown): number | undefined {
-  const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN
-  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(Math.min(seconds, 3600) * 1000) : undefined
-}
-
 function hasRateLimitHeaders(headers: Record<string, string>): boolean {
   return Object.keys(headers).some((name) => name.startsWith('x-ratelimit-'))
 }
 
-/** The bucket is empty (X-RateLimit-Remaining: 0): wait until it resets. */
+/** The bucket is empty (X-RateLimit-Remaining: 0): wait until it resets, if it says when. */
 function bucketHint(headers: Record<string, string>, now: number): RateLimitHint | undefined {
   if (headers['x-ratelimit-remaining'] !== '0') return undefined
-  const waitMs =
-    secondsToMs(headers['x-ratelimit-reset-after']) ??
-    secondsToMs(Number(headers['x-ratelimit-reset']) - now / 1000) ??
-    DEFAULT_RETRY_MS
-  return { waitMs }
+  const waitMs = secondsToMs(headers['x-ratelimit-reset-after']) ?? secondsToMs(Number(headers['x-ratelimit-reset']) - now / 1000)
+  return waitMs !== undefined ? { waitMs } : {}
 }
 
 /** "embeds.0.title: Must be 256 or fewer in length." from Discord's nested `errors` tree. */
@@ -167,34 +156,27 @@ function cloudflareBan(): Outcome {
   return {
     result: 'retry',
     errorClass: 'rate_limited',
-    message:
-      'Discord (Cloudflare) has temporarily banned this connection after too many invalid requests (error 1015); waiting 1 hour.',
-    retryAfterMs: HOUR_MS,
-    rateLimit: { waitMs: HOUR_MS, global: true },
+    message: 'Discord (Cloudflare) has temporarily banned this connection after too many invalid requests (error 1015).',
+    rateLimit: { global: true, banned: true },
   }
 }
 
 function rateLimited(response: ResponseSnapshot, error: DiscordError | undefined): Outcome {
   const h = response.headers
-  // v10 sends float seconds; a v6-style millisecond value is clamped to 1 h, not guessed at.
-  const waitMs =
-    secondsToMs(error?.retry_after) ??
-    secondsToMs(h['retry-after']) ??
-    secondsToMs(h['x-ratelimit-reset-after']) ??
-    DEFAULT_RETRY_MS
+  // v10 sends float seconds; a v6-style millisecond value is left to backoff's cap, not guessed at.
+  const waitMs = secondsToMs(error?.retry_after) ?? secondsToMs(h['retry-after']) ?? secondsToMs(h['x-ratelimit-reset-after'])
   const global = error?.global === true || h['x-ratelimit-global']?.toLowerCase() === 'true'
-  const rateLimit: RateLimitHint = global ? { waitMs, global: true } : { waitMs }
   return {
     result: 'retry',
     errorClass: 'rate_limited',
-    message: `Discord: rate limited${global ? ' (global)' : ''}; retrying in ${(waitMs / 1000).toFixed(1)} s.`,
-    retryAfterMs: waitMs,
-    rateLimit,
+    message: `Discord: rate limited${global ? ' (global)' : ''}.`,
+    ...(waitMs !== undefined && { retryAfterMs: waitMs }),
+    rateLimit: { ...(waitMs !== undefined && { waitMs }), ...(global && { global: true }) },
   }
 }
 
 function permanent(message: string, flagEndpoint: boolean, rateLimit?: RateLimitHint): Outcome {
-  return { result: 'permanent', errorClass: 'rejected', message, flagEndpoint, ...(rateLimit && { rateLimit }) }
+  return { ...refused(message, flagEndpoint), ...(rateLimit && { rateLimit }) }
 }
 
 // Answers that mean the webhook itself is broken: a person must fix the endpoint.
@@ -218,14 +200,15 @@ const FORUM_PROBLEMS: Partial<Record<number, string>> = {
  * X-RateLimit-Reset fallback when Discord leaves out X-RateLimit-Reset-After.
  */
 function classify(result: SendResult, now: number = Date.now()): Outcome {
-  if (!result.ok) return { result: 'retry', errorClass: result.errorClass, message: result.message }
+  if (!result.ok) return noAnswer(result)
   const { response } = result
   const { status, headers, body } = response
   const error = parseJson(body)
   const hint = bucketHint(headers, now)
   const hintPart = hint ? { rateLimit: hint } : {}
+  const rung = httpRung(response, now)
 
-  if (status >= 200 && status < 300) {
+  if (rung.rung === 'delivered') {
     const remoteId = typeof error?.id === 'string' ? error.id : undefined
     // The channel the message landed in: for a new forum post, the thread it opened.
     const threadId = typeof (error as { channel_id?: unknown })?.channel_id === 'string' ? (error as { channel_id: string }).channel_id : undefined
@@ -234,8 +217,8 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
   if ((status === 429 || status === 403) && !hasRateLimitHeaders(headers) && CLOUDFLARE_BAN.test(body)) {
     return cloudflareBan()
   }
-  if (status === 429) return rateLimited(response, error)
-  if (status >= 500) {
+  if (rung.rung === 'rate_limited') return rateLimited(response, error)
+  if (rung.rung === 'server_error') {
     const retryAfterMs = secondsToMs(headers['retry-after'])
     return {
       result: 'retry',
@@ -249,7 +232,7 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
   // Only a ?thread_id= post can name an unknown channel (a gone webhook is 10015): the
   // report's forum thread was deleted. Open a new one instead of halting the endpoint.
   if (error?.code === UNKNOWN_CHANNEL) {
-    return { result: 'retry', errorClass: 'rejected', message: `Discord: ${says} — the thread is gone; opening a new one.`, retryAfterMs: 0, threadGone: true, ...hintPart }
+    return { result: 'retry', errorClass: 'rejected', message: `Discord: ${says} — the thread is gone; opening a new one.`, threadGone: true, ...hintPart }
   }
   const endpointProblem = ENDPOINT_PROBLEMS[status]
   if (endpointProblem) return permanent(`Discord: ${says} — ${endpointProblem}.`, true, hint)
@@ -261,7 +244,7 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
     const details = summarizeErrorTree(error?.errors)
     return permanent(sentence(`Discord rejected the message: ${says}${details ? `: ${details}` : ''}`), false, hint)
   }
-  if (status >= 300 && status < 400) {
+  if (rung.rung === 'redirect') {
     const message = `Discord answered ${status} (a redirect); redirects are not followed — check the webhook URL.`
     return permanent(message, true, hint)
   }

@@ -1,7 +1,7 @@
 // Discord's embed limits and the one function that makes any embed fit them.
 // Discord rejects the whole message (400/50035) if one limit is broken, so we cut instead.
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10'
-import { truncateChars } from '../../text/markdownLinks'
+import { truncateChars } from '../../text/truncate'
 import { commonCap } from '../../text/commonCap'
 
 export const EMBED_LIMITS = {
@@ -18,7 +18,7 @@ export const EMBED_LIMITS = {
 
 export const MESSAGE_LIMITS = { content: 2000, username: 80, embeds: 10 } as const
 
-export const MAX_COLOR = 0xffffff
+const MAX_COLOR = 0xffffff
 
 // A field must keep a little text to stay meaningful ("Diana", "Anonymous" survive whole).
 const FIELD_FLOOR = 16

@@ -3,7 +3,7 @@
 // so a retried alert is recognisably the same mail.
 import { createHash } from 'node:crypto'
 import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
-import { truncateChars } from '../../text/markdownLinks'
+import { truncateChars } from '../../text/truncate'
 import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
 import type { FormatContext, PreparedRequest } from '../types'
 import { escapeHtml, htmlDocument, MACHINE_MAIL_HEADERS, textDocument, type EmailMessage } from './format'
@@ -18,7 +18,7 @@ function alertMessageId(ctx: FormatContext): string {
   return `<alert-${id}.${hash}@knocker>`
 }
 
-export function alertSubject(alert: AttentionAlert): string {
+function alertSubject(alert: AttentionAlert): string {
   return truncateChars(`Knocker: ${alertEndpointName(alert)} needs attention`, SUBJECT_MAX_CHARS)
 }
 

@@ -2,8 +2,7 @@
 // refused are kept as a note: the others already have the mail, so it is not sent again).
 // 4xx and connection trouble: try again. 5xx: give up on this message; when the cause is the
 // endpoint's settings (login, TLS, sender, every recipient) flag it so a person fixes them.
-import type { Outcome, SendResult } from '../types'
-import { errorCodeOf, readReplyBody, type Rejection, type SmtpReplyParts } from './smtpResult'
+import type { Outcome, SendResult, SmtpReply } from '../types'
 
 const NOTE_MAX_REJECTIONS = 10
 const SEND_AS_DENIED = /SendAsDenied|\b5\.7\.60\b/i
@@ -12,11 +11,11 @@ function permanent(message: string, flagEndpoint: boolean): Outcome {
   return { result: 'permanent', errorClass: 'rejected', message, flagEndpoint }
 }
 
-function said(parts: SmtpReplyParts): string {
+function said(parts: SmtpReply): string {
   return parts.reply ? ` (${parts.reply})` : ''
 }
 
-function listRejections(rejected: Rejection[]): string {
+function listRejections(rejected: SmtpReply['rejected']): string {
   const shown = rejected.slice(0, NOTE_MAX_REJECTIONS).map((r) => (r.reply ? `${r.address} (${r.reply})` : r.address))
   const more = rejected.length - shown.length
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '')
@@ -24,7 +23,7 @@ function listRejections(rejected: Rejection[]): string {
 
 /** Errors that never reached the server's reply stage. */
 function classifyFailure(result: Extract<SendResult, { ok: false }>): Outcome {
-  const code = errorCodeOf(result.message)
+  const code = result.errorClass === 'internal' ? undefined : result.code
   const message = `SMTP: ${result.message}`
   switch (code) {
     case 'EAUTH':
@@ -50,7 +49,7 @@ function classifyFailure(result: Extract<SendResult, { ok: false }>): Outcome {
 }
 
 /** The server answered with an error reply. */
-function classifyReply(status: number, parts: SmtpReplyParts): Outcome {
+function classifyReply(status: number, parts: SmtpReply): Outcome {
   const code = parts.error?.code
   const command = parts.error?.command ?? ''
   const transient = status >= 400 && status < 500
@@ -86,7 +85,7 @@ function classifyReply(status: number, parts: SmtpReplyParts): Outcome {
 export function classifyEmail(result: SendResult): Outcome {
   if (!result.ok) return classifyFailure(result)
   const { status, body } = result.response
-  const parts = readReplyBody(body)
+  const parts: SmtpReply = result.smtp ?? { reply: body, accepted: [], rejected: [] }
   if (status >= 200 && status < 300 && !parts.error) {
     const note = parts.rejected.length ? `Not delivered to ${listRejections(parts.rejected)}.` : undefined
     return { result: 'delivered', ...(parts.messageId && { remoteId: parts.messageId }), ...(note && { note }) }

@@ -22,7 +22,7 @@ import {
 import { digestMessageId, SUBJECT_PREFIX } from './threading'
 
 /** A mail has no size limit worth the name here; 50 events is still a mail one reads. */
-export const EMAIL_DIGEST_MAX = 50
+const EMAIL_DIGEST_MAX = 50
 
 const CARD_GAP = '\n<div style="height:16px;line-height:16px;font-size:1px">&nbsp;</div>\n'
 const TEXT_RULE = '-'.repeat(40)
@@ -47,7 +47,7 @@ function headLines({ title, late, test }: DigestHead): string[] {
   return [title, ...(late ? [late] : []), ...(test ? ['', TEST_NOTICE] : [])]
 }
 
-export function formatEmailDigest(items: DigestItem[]): PreparedRequest & { included: number } {
+function formatEmailDigest(items: DigestItem[]): PreparedRequest & { included: number } {
   assertItems(items)
   const batch = items.slice(0, EMAIL_DIGEST_MAX)
   const [first] = batch

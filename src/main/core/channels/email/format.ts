@@ -2,7 +2,7 @@
 // every other destination (describeEvent). All text from the event is HTML-escaped; links
 // are absolute http(s) URLs only. The result is stored with the attempt: no secrets in it.
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { oneLine } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
 import { describeEvent, TEST_NOTICE, viewSummary, type EventView, type MessageSyntax } from '../eventView'
 import { lateLine } from '../../text/lateNotice'
 import type { FormatContext, PreparedRequest } from '../types'
@@ -42,7 +42,7 @@ function isWebUrl(url: string): boolean {
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' })
 
 /** "Jul 21, 2026" in the Knocker machine's time zone (the museum's). */
-export function formatDate(iso: string): string {
+function formatDate(iso: string): string {
   const time = Date.parse(iso)
   return Number.isFinite(time) ? dateFormat.format(time) : iso
 }

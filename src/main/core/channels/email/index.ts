@@ -24,7 +24,7 @@ export type { EmailTarget } from './target'
  * pool's own 10-per-20-s limiter, which guards accounts shared by several endpoints) and at
  * most 20 a minute.
  */
-export const EMAIL_PACING: Pacing = { burst: 5, perSecond: 0.25 }
+const EMAIL_PACING: Pacing = { burst: 5, perSecond: 0.25 }
 
 export interface EmailChannelOptions {
   /** Extra TLS options for tests (accept a mock's self-signed certificate). Not reachable from the API. */

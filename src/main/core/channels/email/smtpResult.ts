@@ -1,10 +1,11 @@
 // Turns what nodemailer reports (a sent-message info or an error) into the engine's
-// SendResult, and back into parts for classify. An SMTP reply becomes a "response" with the
-// reply code as status and a short text body (the reply, the error code, the recipients);
-// an error without a reply (connection, DNS, TLS handshake, timeout) becomes ok:false with
-// "CODE: what happened". Texts are scrubbed of the SMTP password before they leave here.
-import { oneLine, truncateChars } from '../../text/markdownLinks'
-import type { SendResult } from '../types'
+// SendResult. An SMTP reply becomes a "response" with the reply code as status, the reply's
+// parts typed alongside (for classify) and written out as a short text body (for the
+// history); an error without a reply (connection, DNS, TLS handshake, timeout) becomes
+// ok:false with its code. Texts are scrubbed of the SMTP password before they leave here.
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
+import type { SendResult, SmtpReply } from '../types'
 
 /** The parts of a nodemailer error or info we read (typed loosely: errors are `unknown`). */
 interface SmtpErrorLike {
@@ -27,21 +28,7 @@ export interface SentInfo {
   rejectedErrors?: SmtpErrorLike[]
 }
 
-export interface Rejection {
-  address: string
-  reply: string
-}
-
-/** What the response body says, read back by classify. */
-export interface SmtpReplyParts {
-  /** The server's reply, one line. */
-  reply: string
-  /** Nodemailer's error code and the command it failed on ("EAUTH", "AUTH PLAIN"). */
-  error?: { code: string; command?: string }
-  messageId?: string
-  accepted: string[]
-  rejected: Rejection[]
-}
+type Rejection = SmtpReply['rejected'][number]
 
 const REPLY_MAX_CHARS = 300
 
@@ -113,9 +100,8 @@ function replyCode(reply: string | undefined): number | undefined {
   return Number.isFinite(code) ? code : undefined
 }
 
-// ─────────────────────────────── body: write and read ───────────────────────────────
-
-export function writeReplyBody(parts: SmtpReplyParts): string {
+/** The reply as the text body stored with the attempt. */
+function replyBody(parts: SmtpReply): string {
   const lines = [parts.reply]
   if (parts.error) lines.push(`error: ${parts.error.code}${parts.error.command ? ` (${parts.error.command})` : ''}`)
   if (parts.messageId) lines.push(`message-id: ${parts.messageId}`)
@@ -124,38 +110,18 @@ export function writeReplyBody(parts: SmtpReplyParts): string {
   return lines.join('\n')
 }
 
-export function readReplyBody(body: string): SmtpReplyParts {
-  const [reply = '', ...rest] = body.split('\n')
-  const parts: SmtpReplyParts = { reply, accepted: [], rejected: [] }
-  for (const line of rest) {
-    const match = /^(error|message-id|accepted|rejected): (.*)$/.exec(line)
-    if (!match) continue
-    const [, key, value] = match
-    if (key === 'error') {
-      const error = /^(\S+)(?: \((.*)\))?$/.exec(value)
-      if (error) parts.error = { code: error[1], ...(error[2] && { command: error[2] }) }
-    } else if (key === 'message-id') parts.messageId = value
-    else if (key === 'accepted') parts.accepted = value.split(', ').filter(Boolean)
-    else {
-      const [address, ...said] = value.split(' — ')
-      parts.rejected.push({ address, reply: said.join(' — ') })
-    }
-  }
-  return parts
-}
-
 // ─────────────────────────────── nodemailer → SendResult ───────────────────────────────
 
 /** The server took the message (possibly not for every recipient). */
 export function resultFromInfo(info: SentInfo, durationMs: number, scrub: Scrub): SendResult {
   const reply = cleanReply(info.response, scrub)
-  const body = writeReplyBody({
+  const smtp: SmtpReply = {
     reply,
     ...(info.messageId && { messageId: info.messageId }),
     accepted: (info.accepted ?? []).map(addressOf),
     rejected: rejectionsOf(info.rejected, info.rejectedErrors, scrub),
-  })
-  return { ok: true, response: { status: replyCode(reply) ?? 250, headers: {}, body }, durationMs }
+  }
+  return { ok: true, response: { status: replyCode(reply) ?? 250, headers: {}, body: replyBody(smtp) }, durationMs, smtp }
 }
 
 /** A failed send or verify: a reply code makes it a response, anything else a network/timeout error. */
@@ -164,28 +130,23 @@ export function resultFromError(error: unknown, durationMs: number, scrub: Scrub
   const code = codeOf(err.code) ?? 'Error'
   const status = typeof err.responseCode === 'number' ? err.responseCode : replyCode(text(err.response))
   if (status !== undefined && status >= 200 && status < 600) {
-    const body = writeReplyBody({
+    const smtp: SmtpReply = {
       reply: cleanReply(err.response ?? `${status}`, scrub),
       error: { code, ...(text(err.command) && { command: oneLine(String(err.command)) }) },
       accepted: [],
       rejected: rejectionsOf(err.rejected, err.rejectedErrors, scrub),
-    })
-    return { ok: true, response: { status, headers: {}, body }, durationMs }
+    }
+    return { ok: true, response: { status, headers: {}, body: replyBody(smtp) }, durationMs, smtp }
   }
   const original = codeOf(err.originalCode)
   const timeout = TIMEOUT_CODES.has(code) || original === 'ETIMEDOUT'
   const detail = truncateChars(oneLine(scrub(text(err.message) ?? '')), 200)
   const what = ERROR_TEXT[code] ?? (timeout ? 'timed out' : 'sending failed')
   const message = `${code}: ${what}${original && original !== code ? ` [${original}]` : ''}${detail ? ` (${detail})` : ''}`
-  return { ok: false, errorClass: timeout ? 'timeout' : 'network', message, durationMs }
+  return { ok: false, errorClass: timeout ? 'timeout' : 'network', code, message, durationMs }
 }
 
 /** A check of ours that refuses to send at all (policy, not the server). */
 export function refused(code: 'PRIVATE_ADDRESS' | 'PLAINTEXT_REFUSED'): SendResult {
-  return { ok: false, errorClass: 'network', message: `${code}: ${ERROR_TEXT[code]}`, durationMs: 0 }
-}
-
-/** The leading "CODE" of an ok:false message built above. */
-export function errorCodeOf(message: string): string | undefined {
-  return /^([A-Za-z0-9_]{1,60}):/.exec(message)?.[1]
+  return { ok: false, errorClass: 'network', code, message: `${code}: ${ERROR_TEXT[code]}`, durationMs: 0 }
 }

@@ -6,7 +6,7 @@ import { isIP } from 'node:net'
 import addressparser from 'nodemailer/lib/addressparser'
 import { z } from 'zod'
 import { TARGET_FIELDS } from '../../../../shared/endpointKinds'
-import { isPrivateHost } from '../http/targetUrl'
+import { isPrivateHost } from '../outbound/targetUrl'
 import { TargetError } from '../types'
 
 export type SmtpSecurity = 'tls' | 'starttls' | 'none'

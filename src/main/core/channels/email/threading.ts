@@ -5,7 +5,8 @@
 // receiver that sees both copies can tell they are one message.
 import { createHash } from 'node:crypto'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import { TEST_TITLE_PREFIX } from '../eventView'
 import type { FormatContext } from '../types'
 
@@ -33,18 +34,18 @@ function siteHost(siteUrl: string): string {
 }
 
 /** The report a conversation key ("problem:412") is about, or null. */
-export function conversationReportId(conversation: string | null): number | null {
+function conversationReportId(conversation: string | null): number | null {
   const match = conversation ? CONVERSATION.exec(conversation) : null
   return match ? Number(match[1]) : null
 }
 
 /** `<problem-412.flipfix.theflip.museum@knocker>`: the root of report 412's conversation. */
-export function conversationRootId(reportId: number, siteUrl: string): string {
+function conversationRootId(reportId: number, siteUrl: string): string {
   return `<problem-${reportId}.${siteHost(siteUrl)}@knocker>`
 }
 
 /** Stable for one delivery (all its retries), different for every other delivery. */
-export function deliveryMessageId(ctx: FormatContext, siteUrl: string): string {
+function deliveryMessageId(ctx: FormatContext, siteUrl: string): string {
   const { id, eventId, endpointId } = ctx.delivery
   // The hash keeps ids unique even if delivery ids restart (a new database).
   const hash = createHash('sha256').update(`${eventId}\n${endpointId}`).digest('hex').slice(0, 16)

@@ -10,9 +10,9 @@ import type { EmailTarget } from './target'
 export type PooledMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>
 
 /** At most this many connections per target: enough for a send and a test's verify at once. */
-export const MAX_CONNECTIONS = 2
+const MAX_CONNECTIONS = 2
 /** Reconnect after this many messages; servers limit messages per session (often 100). */
-export const MAX_MESSAGES_PER_CONNECTION = 50
+const MAX_MESSAGES_PER_CONNECTION = 50
 /** Pool-wide cap, shared by every endpoint with the same target (one SMTP account): 10 per
  * 20 s = 30 a minute, Microsoft 365's per-mailbox submission limit. A short window keeps a
  * message's wait in the limiter well inside the engine's lease on the delivery. */
@@ -34,7 +34,7 @@ interface Entry {
   lastUsed: number
 }
 
-export function transportOptions(target: EmailTarget, timeoutMs: number, tls?: ConnectionOptions): SMTPPoolOptions {
+function transportOptions(target: EmailTarget, timeoutMs: number, tls?: ConnectionOptions): SMTPPoolOptions {
   const { host, port, security, user, password } = target.smtp
   return {
     pool: true,

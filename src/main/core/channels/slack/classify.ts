@@ -1,10 +1,7 @@
 // Slack's answer → what the engine should do. Incoming webhooks answer in plain text: "ok"
 // on success, otherwise an error code ("no_service", "invalid_blocks" …). Pure.
-import { retryAfterMs } from '../http/postJson'
-import type { Outcome, RateLimitHint, SendResult } from '../types'
-
-/** When Slack leaves Retry-After out of a 429 (it normally sends one). */
-const DEFAULT_RATE_LIMIT_MS = 5_000
+import { httpRung, noAnswer, permanent } from '../outbound/httpLadder'
+import type { Outcome, SendResult } from '../types'
 
 // The webhook itself is broken or gone: a person must fix the endpoint (its queue is held).
 const ENDPOINT_PROBLEMS: Record<string, string> = {
@@ -28,13 +25,8 @@ const PAYLOAD_PROBLEMS: Record<string, string> = {
 }
 
 /** The error code at the start of Slack's plain-text body, if it looks like one. */
-export function slackErrorCode(body: string): string | undefined {
-  const code = /^\s*([a-z][a-z0-9_]{1,60})\s*$/.exec(body)?.[1]
-  return code
-}
-
-function permanent(message: string, flagEndpoint: boolean): Outcome {
-  return { result: 'permanent', errorClass: 'rejected', message, flagEndpoint }
+function slackErrorCode(body: string): string | undefined {
+  return /^\s*([a-z][a-z0-9_]{1,60})\s*$/.exec(body)?.[1]
 }
 
 function said(code: string | undefined, status: number): string {
@@ -42,12 +34,13 @@ function said(code: string | undefined, status: number): string {
 }
 
 export function classifySlack(result: SendResult, now: number = Date.now()): Outcome {
-  if (!result.ok) return { result: 'retry', errorClass: result.errorClass, message: result.message }
-  const { status, headers, body } = result.response
+  if (!result.ok) return noAnswer(result)
+  const { status, body } = result.response
   const code = slackErrorCode(body)
+  const rung = httpRung(result.response, now)
 
-  if (status === 200 && body.trim() === 'ok') return { result: 'delivered' }
-  if (status >= 200 && status < 300) {
+  if (rung.rung === 'delivered') {
+    if (status === 200 && body.trim() === 'ok') return { result: 'delivered' }
     // Not Slack's answer (a proxy or captive portal page, say): nothing says it was posted.
     return {
       result: 'retry',
@@ -55,33 +48,20 @@ export function classifySlack(result: SendResult, now: number = Date.now()): Out
       message: `Slack answered ${status} without "ok"; will retry (a proxy or captive portal in the way?).`,
     }
   }
-  if (status === 429 || code === 'rate_limited') {
-    const waitMs = retryAfterMs(headers['retry-after'], now) ?? DEFAULT_RATE_LIMIT_MS
-    const rateLimit: RateLimitHint = { waitMs }
-    return {
-      result: 'retry',
-      errorClass: 'rate_limited',
-      message: `Slack: rate limited; retrying in ${(waitMs / 1000).toFixed(1)} s.`,
-      retryAfterMs: waitMs,
-      rateLimit,
-    }
+  if (rung.rung === 'rate_limited' || code === 'rate_limited') {
+    const retryAfterMs = 'retryAfterMs' in rung ? rung.retryAfterMs : undefined
+    return { result: 'retry', errorClass: 'rate_limited', message: 'Slack: rate limited.', ...(retryAfterMs && { retryAfterMs, rateLimit: { waitMs: retryAfterMs } }) }
   }
-  if (status >= 500) {
-    const retryAfter = retryAfterMs(headers['retry-after'], now)
-    return {
-      result: 'retry',
-      errorClass: 'server_error',
-      message: `Slack: server error ${said(code, status)}; will retry.`,
-      ...(retryAfter && { retryAfterMs: retryAfter }),
-    }
+  if (rung.rung === 'server_error') {
+    return { result: 'retry', errorClass: 'server_error', message: `Slack: server error ${said(code, status)}; will retry.`, ...(rung.retryAfterMs && { retryAfterMs: rung.retryAfterMs }) }
   }
   if (code && ENDPOINT_PROBLEMS[code]) return permanent(`Slack: ${said(code, status)} — ${ENDPOINT_PROBLEMS[code]}.`, true)
   if (code && PAYLOAD_PROBLEMS[code]) return permanent(`Slack rejected the message: ${said(code, status)} — ${PAYLOAD_PROBLEMS[code]}.`, false)
-  if (status >= 300 && status < 400) {
+  if (rung.rung === 'redirect') {
     return permanent(`Slack answered ${status} (a redirect); redirects are not followed — check the webhook URL.`, true)
   }
   // An unknown code: 401/403/404/410 still say the webhook is unusable; other 4xx are about this message.
-  if ([401, 403, 404, 410].includes(status)) {
+  if (rung.rung === 'endpoint' || status === 410) {
     return permanent(`Slack: ${said(code, status)} — the webhook cannot be used; check the endpoint's webhook URL.`, true)
   }
   return permanent(`Slack rejected the message: ${said(code, status)}.`, false)

@@ -5,7 +5,8 @@
 import type { KnownBlock } from '@slack/types'
 import { machineDisplayName } from '../../../../shared/events'
 import { largestFitting } from '../../text/largestFitting'
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import { fitDigest } from '../digestFit'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary } from '../eventView'
@@ -15,7 +16,7 @@ import { BLOCK_LIMITS, BLOCKS_JSON_BUDGET, blocksJsonLength, cutMrkdwn, repairCu
 import { escapeEntities, escapeName, neutralizeSlack, slackSyntax, slackUrl } from './syntax'
 
 /** header + late line + test notice + 20 × (divider + section) = 43 blocks of the 50 allowed. */
-export const SLACK_DIGEST_MAX = 20
+const SLACK_DIGEST_MAX = 20
 /** Each event's text keeps at least this much before an event is left for the next message. */
 const TEXT_FLOOR = 300
 /** Field values on the one facts line ("Maintainers: a, b and 12 more" stays whole). */
@@ -81,7 +82,7 @@ function withinLimits(blocks: KnownBlock[]): boolean {
   return blocks.length <= BLOCK_LIMITS.blocks && blocksJsonLength(blocks) <= BLOCKS_JSON_BUDGET
 }
 
-export function formatSlackDigest(items: DigestItem[]): PreparedRequest & { included: number } {
+function formatSlackDigest(items: DigestItem[]): PreparedRequest & { included: number } {
   assertItems(items)
   const events = items.slice(0, SLACK_DIGEST_MAX).map(compactEvent)
   const headFor = (count: number): DigestHead => ({

@@ -2,7 +2,8 @@
 // header (machine + what happened), fields, description, a who/when context line and a link
 // to the record, plus the `text` fallback Slack shows in notifications. Limits: fitParts.
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type Tone } from '../eventView'
 import { lateLine, type LateLineOptions } from '../../text/lateNotice'
 import type { FormatContext, LateNotice, PreparedRequest } from '../types'
@@ -67,7 +68,7 @@ export function contextLine(event: KnockerEvent, test: boolean): string {
 }
 
 /** The late notice in mrkdwn: Knocker's own words, still made inert. */
-export function slackLateLine(late: LateNotice, options?: LateLineOptions): string {
+function slackLateLine(late: LateNotice, options?: LateLineOptions): string {
   return escapeName(lateLine(late, options))
 }
 

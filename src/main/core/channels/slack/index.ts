@@ -1,7 +1,7 @@
 // The Slack channel (incoming webhooks): parse a pasted webhook URL, post a Block Kit
 // message, and turn Slack's plain-text answer into an Outcome. The webhook URL is a secret:
 // it never appears in an error message, a log line or a stored request.
-import { postJson } from '../http/postJson'
+import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { formatSlackAlert } from './alert'
 import { classifySlack } from './classify'

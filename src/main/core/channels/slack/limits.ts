@@ -1,7 +1,7 @@
 // Block Kit's limits and the one function that makes a message fit them. Slack rejects the
 // whole message (400 invalid_blocks) when one limit is broken, so we cut instead.
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types'
-import { cutChars, truncateChars } from '../../text/markdownLinks'
+import { cutChars, truncateChars } from '../../text/truncate'
 import { commonCap } from '../../text/commonCap'
 
 export const BLOCK_LIMITS = {

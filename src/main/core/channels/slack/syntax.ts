@@ -1,7 +1,8 @@
 // Slack mrkdwn: how names, free text, links and dates are written, and how text written by
 // the public is kept from pinging anyone. Slack's own rule does most of it: &, < and > become
 // entities, so <!channel>, <!here>, <@U…>, <#C…>, <!subteam^…> and <url|…> cannot form.
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import type { MessageSyntax } from '../eventView'
 
 const ZWSP = '\u200b'
@@ -34,7 +35,7 @@ export function escapeName(text: string): string {
 
 /** For plain_text (the header): nothing is parsed there, but a "<" is still kept from
  * touching what follows, so no mention or link syntax survives even if Slack changed that. */
-export function plainTextSafe(text: string): string {
+function plainTextSafe(text: string): string {
   return text.replace(/</g, `<${ZWSP}`).replace(AT_MENTION, (match) => `@${ZWSP}${match.slice(1)}`)
 }
 

@@ -1,6 +1,6 @@
 // A pasted Slack incoming-webhook URL, checked and normalised. The URL's last part is a
 // secret: errors never quote it and redactTarget shows only its last 4 characters.
-import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
+import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import { TargetError } from '../types'
 
 export interface SlackTarget {
@@ -11,7 +11,7 @@ export interface SlackTarget {
   webhookId: string
 }
 
-export const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com']
+const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com']
 const EXPECTED = 'Not a Slack incoming webhook URL: expected https://hooks.slack.com/services/T…/B…/…'
 const WEBHOOK_PATH = /^\/services\/(T[A-Z0-9]{2,20})\/(B[A-Z0-9]{2,20})\/([A-Za-z0-9]{8,64})\/?$/
 // Workflow Builder webhooks look alike but take the workflow's own variables, not messages.

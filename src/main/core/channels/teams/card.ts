@@ -3,14 +3,15 @@
 // title, optional TEST notice, FactSet, description, footer, "Open …" buttons. Size is
 // enforced last by fitCard.
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
 import { lateLine } from '../../text/lateNotice'
 import type { FormatContext, PreparedRequest } from '../types'
 import { fitCard, TEAMS_LIMITS } from './limits'
 
-export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive'
-export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json'
+const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive'
+const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json'
 
 /** Adaptive Cards have a fixed palette; the event's tone picks from it. */
 export const TONE_COLORS: Record<Tone, 'attention' | 'good' | 'warning' | 'accent'> = {

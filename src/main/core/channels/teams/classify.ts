@@ -1,7 +1,7 @@
 // Workflows' answer → what the engine should do. Pure. Workflows says 202 when the run is
 // queued (not when Teams shows the card), and reports problems as {"error":{"code","message"}}.
-import { retryAfterMs } from '../http/postJson'
-import type { Outcome, RateLimitHint, SendResult } from '../types'
+import { httpRung, noAnswer, permanent } from '../outbound/httpLadder'
+import type { Outcome, SendResult } from '../types'
 
 interface WorkflowsError {
   code?: string
@@ -50,48 +50,34 @@ function says(error: WorkflowsError | undefined, status: number): string {
   return error?.code ?? message ?? `HTTP ${status}`
 }
 
-function permanent(message: string, flagEndpoint: boolean): Outcome {
-  return { result: 'permanent', errorClass: 'rejected', message, flagEndpoint }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`
-}
-
 export function classifyTeams(result: SendResult, now: number = Date.now()): Outcome {
-  if (!result.ok) return { result: 'retry', errorClass: result.errorClass, message: `${LABEL}: ${result.message}` }
+  if (!result.ok) return noAnswer(result, LABEL)
   const { status, headers, body } = result.response
+  const rung = httpRung(result.response, now)
 
-  if (status >= 200 && status < 300) {
+  if (rung.rung === 'delivered') {
     // 202 = the run was queued; its id is what to look for in the flow's run history.
     const runId = headers['x-ms-workflow-run-id']
     return { result: 'delivered', ...(runId && { remoteId: runId.slice(0, 200) }) }
   }
   const error = parseError(body)
-  const waitMs = retryAfterMs(headers['retry-after'], now)
-
-  if (status === 429) {
-    const rateLimit: RateLimitHint | undefined = waitMs ? { waitMs } : undefined
-    return {
-      result: 'retry',
-      errorClass: 'rate_limited',
-      message: `${LABEL}: rate limited (429)${waitMs ? `; retrying in ${seconds(waitMs)}` : ''}.`,
-      ...(waitMs && { retryAfterMs: waitMs }),
-      ...(rateLimit && { rateLimit }),
-    }
+  if (rung.rung === 'rate_limited') {
+    const waitMs = rung.retryAfterMs
+    return { result: 'retry', errorClass: 'rate_limited', message: `${LABEL}: rate limited (429).`, ...(waitMs && { retryAfterMs: waitMs, rateLimit: { waitMs } }) }
   }
-  if (status >= 500 || status === 408) {
+  if (rung.rung === 'server_error' || rung.rung === 'timeout') {
+    const timeout = rung.rung === 'timeout'
     return {
       result: 'retry',
-      errorClass: status === 408 ? 'timeout' : 'server_error',
-      message: `${LABEL}: ${status === 408 ? 'request timeout' : 'server error'} ${status} (${says(error, status)}); will retry.`,
-      ...(waitMs && { retryAfterMs: waitMs }),
+      errorClass: timeout ? 'timeout' : 'server_error',
+      message: `${LABEL}: ${timeout ? 'request timeout' : 'server error'} ${status} (${says(error, status)}); will retry.`,
+      ...(rung.retryAfterMs && { retryAfterMs: rung.retryAfterMs }),
     }
   }
   const known = error?.code ? ENDPOINT_PROBLEMS[error.code] : undefined
-  const endpointProblem = known ?? STATUS_PROBLEMS[status]
+  const endpointProblem = known ?? (rung.rung === 'endpoint' ? STATUS_PROBLEMS[status] : undefined)
   if (endpointProblem) return permanent(`${LABEL}: ${says(error, status)} — ${endpointProblem}.`, true)
-  if (status >= 300 && status < 400) {
+  if (rung.rung === 'redirect') {
     return permanent(`${LABEL} answered ${status} (a redirect); redirects are not followed — check the Workflows URL.`, true)
   }
   // Anything else (400 InvalidRequestContent, 413 …) is about this message, not the workflow.

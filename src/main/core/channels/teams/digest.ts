@@ -2,7 +2,7 @@
 // heading, the late line once, then a Container per event holding what its own card shows
 // (title, facts, text, footer, its "Open …" buttons). As many events as fit the ~28 KB the
 // single card is measured against; texts are shortened before an event waits for the next.
-import { truncateChars } from '../../text/markdownLinks'
+import { truncateChars } from '../../text/truncate'
 import { fitDigest } from '../digestFit'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { TEST_NOTICE } from '../eventView'

@@ -2,7 +2,7 @@
 // their MessageCards are retired). Parse the pasted Workflows URL, post an Adaptive Card 1.4
 // within Teams' size limit, and turn Workflows' answer into an Outcome. The URL carries the
 // secret sig=: it never appears in an error message, a log line or a stored request body.
-import { postJson } from '../http/postJson'
+import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { formatTeamsAlert } from './alert'
 import { formatTeams } from './card'

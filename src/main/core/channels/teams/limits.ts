@@ -3,7 +3,7 @@
 // message is measured (serialised, in UTF-8 bytes) before sending and shortened until it
 // fits. A message that cannot be made to fit is never sent.
 import { largestFitting } from '../../text/largestFitting'
-import { truncateChars } from '../../text/markdownLinks'
+import { truncateChars } from '../../text/truncate'
 
 export const TEAMS_LIMITS = {
   /** The whole POST body, in UTF-8 bytes. Teams takes messages up to ~28 KB; 28,000 stays

@@ -1,7 +1,7 @@
 // What a Teams endpoint points at: a Power Automate "Workflows" webhook URL. The URL is an
 // opaque secret (its sig= parameter is the only credential), so it is kept as pasted and
 // POSTed verbatim; error messages describe what is wrong without ever quoting it.
-import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
+import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import { TargetError } from '../types'
 
 export interface TeamsTarget {

@@ -2,7 +2,7 @@
 // the Standard Webhooks way (webhook-id / webhook-timestamp / webhook-signature), with
 // optional custom headers and authentication. The URL, headers, auth and secrets are all
 // secret: they stay in the sealed target and are added at send time only.
-import { postJson } from '../http/postJson'
+import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { formatWebhookAlert } from './alert'
 import { classifyWebhook } from './classify'

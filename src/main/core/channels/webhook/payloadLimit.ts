@@ -2,7 +2,7 @@
 // the event is bigger, its longest free texts (report description, log text) are cut with
 // an ellipsis, then, only if that is not enough, its other texts (names, labels); links,
 // ids and enum values are never cut. The envelope lists every cut field in `truncated`.
-import { truncateChars } from '../../text/markdownLinks'
+import { truncateChars } from '../../text/truncate'
 
 export const MAX_BODY_BYTES = 20_000
 /** Free texts keep at least this many characters before names are cut too. */

@@ -5,7 +5,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
 import { isIP } from 'node:net'
 import { Agent, buildConnector } from 'undici'
-import { isPrivateHost } from '../http/targetUrl'
+import { isPrivateHost } from '../outbound/targetUrl'
 
 /** The error code postJson's describeSendError turns into a clear message. */
 export const PRIVATE_ADDRESS = 'PRIVATE_ADDRESS'
@@ -13,7 +13,7 @@ export const PRIVATE_ADDRESS = 'PRIVATE_ADDRESS'
 export type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
 export type LookupFunction = (hostname: string, options: LookupOptions, callback: LookupCallback) => void
 
-export function privateAddressError(): NodeJS.ErrnoException {
+function privateAddressError(): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error('refused: the host is a private, loopback or link-local address')
   error.code = PRIVATE_ADDRESS
   return error

@@ -18,9 +18,9 @@ const MAX_BYTES = 64
 /** Rotating faster than the grace period piles up secrets; keep the newest few. */
 export const MAX_SECRETS = 5
 
-export const SECRET_RULE = `a Standard Webhooks secret: whsec_ followed by base64 (with padding) of ${MIN_BYTES}–${MAX_BYTES} random bytes`
+const SECRET_RULE = `a Standard Webhooks secret: whsec_ followed by base64 (with padding) of ${MIN_BYTES}–${MAX_BYTES} random bytes`
 
-export function generateSecret(): string {
+function generateSecret(): string {
   return PREFIX + randomBytes(GENERATED_BYTES).toString('base64')
 }
 

@@ -1,7 +1,6 @@
 // A webhook endpoint's target: the receiver URL, custom headers, authentication and signing
 // secrets. All of it is stored sealed; redactTarget/publicSettings show only what is not secret.
-import { hostAndTail, parseTargetUrl } from '../http/targetUrl'
-import { TargetError } from '../types'
+import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import { parseAuth, parseCustomHeaders, type WebhookAuth } from './extraHeaders'
 import { liveSecrets, parseSecrets, rotateSecrets, type SigningSecret } from './secrets'
 

@@ -8,10 +8,10 @@ import { issuesFromZod } from '../../admin/apiError'
 import { getHostJson } from './hostApi'
 import { hostUrl, type Poller } from './poller'
 
-export const FEED_PATH = '/api/v1/notification-events/'
-export const FEED_PAGE_SIZE = 100
+const FEED_PATH = '/api/v1/notification-events/'
+const FEED_PAGE_SIZE = 100
 /** Pages read in one poll; the rest waits for the next (a backlog of days drains over a few polls). */
-export const FEED_PAGES_PER_POLL = 20
+const FEED_PAGES_PER_POLL = 20
 
 const FeedPageSchema = z.object({
   events: z.array(z.unknown()).max(MAX_BATCH),

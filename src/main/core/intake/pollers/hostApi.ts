@@ -4,12 +4,13 @@
 // (HTML from a captive portal, a 500 page, JSON of the wrong shape). Messages are built from
 // status codes and error codes, never from the request: the API key never appears in them.
 import { request, type Dispatcher } from 'undici'
-import { describeSendError, USER_AGENT } from '../../channels/http/postJson'
+import { describeSendError, USER_AGENT } from '../../channels/outbound/postJson'
 import { redactText } from '../../log/redact'
-import { oneLine, truncateChars } from '../../text/markdownLinks'
+import { oneLine } from '../../text/cleanText'
+import { truncateChars } from '../../text/truncate'
 
 /** A machine list of a few hundred machines is ~200 KB; anything much larger isn't it. */
-export const MAX_HOST_BODY_BYTES = 5 * 1024 * 1024
+const MAX_HOST_BODY_BYTES = 5 * 1024 * 1024
 
 export type HostFailureKind = 'unreachable' | 'refused' | 'bad_response'
 

@@ -11,7 +11,7 @@ const STATUSES = ['good', 'fixing', 'broken', 'unknown'] as const
 const STATUS_LABELS: Record<(typeof STATUSES)[number], string> = { good: 'Good', fixing: 'Fixing', broken: 'Broken', unknown: 'Unknown' }
 
 /** One machine as GET /api/v1/machines/ lists it (serial number and model are ignored). */
-export const HostMachineSchema = z.object({
+const HostMachineSchema = z.object({
   asset_id: z.string().trim().min(1).max(50),
   name: z.string().min(1).max(200),
   short_name: z.string().max(30).nullable().optional(),
@@ -46,7 +46,7 @@ export function snapshotOf(machines: HostMachine[]): MachineSnapshot {
 }
 
 /** Who did it is not in the machine list: the events say so instead of naming anyone. */
-export const POLL_ACTOR = { username: '', display_name: 'someone in Flipfix (seen by polling)', is_shared_account: false }
+const POLL_ACTOR = { username: '', display_name: 'someone in Flipfix (seen by polling)', is_shared_account: false }
 
 /** Django's slugify, near enough: the location's slug is not in the list, its name is. */
 export function slugify(name: string): string {

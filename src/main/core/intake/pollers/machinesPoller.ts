@@ -6,7 +6,7 @@ import { getHostJson } from './hostApi'
 import { machineEvents, MachineListSchema, snapshotOf, SnapshotSchema, type MachineSnapshot } from './machinesDiff'
 import { hostUrl, type Poller } from './poller'
 
-export const MACHINES_PATH = '/api/v1/machines/'
+const MACHINES_PATH = '/api/v1/machines/'
 
 export const machinesPoller: Poller = {
   id: 'machines',

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici'
 import type { PollerId } from '../../../../shared/pollers'
 import { TargetError } from '../../channels/types'
-import { parseTargetUrl } from '../../channels/http/targetUrl'
+import { parseTargetUrl } from '../../channels/outbound/targetUrl'
 import { guardedAgent } from '../../channels/webhook/privateAddressGuard'
 import type { Clock } from '../../clock'
 import type { PollerRecord, PollersRepo } from '../../db/pollersRepo'
@@ -25,7 +25,7 @@ const MAX_BACKOFF_MS = 3_600_000
 
 export const HOST_URL_EXPECTED = "Enter the host app's address, e.g. https://flipfix.theflip.museum"
 
-export const POLLERS: Record<PollerId, Poller> = { machines: machinesPoller, event_feed: eventFeedPoller }
+const POLLERS: Record<PollerId, Poller> = { machines: machinesPoller, event_feed: eventFeedPoller }
 
 /** The wait after `failures` failed polls in a row: the interval doubled per failure, at most an
  * hour (or the interval, when that is longer). */

@@ -1,12 +1,8 @@
+// The text helpers: link markup, truncation, Discord mention neutralising.
 import { describe, expect, it } from 'vitest'
-import {
-  cutChars,
-  neutralizeDiscordMentions,
-  renderLinkMarkup,
-  siteLink,
-  truncateChars,
-  truncateWords,
-} from '../../src/main/core/text/markdownLinks'
+import { neutralizeDiscordMentions } from '../../src/main/core/channels/discord/mentions'
+import { renderLinkMarkup } from '../../src/main/core/text/linkMarkup'
+import { cutChars, truncateChars, truncateWords } from '../../src/main/core/text/truncate'
 
 const SITE = 'https://flipfix.theflip.museum'
 const md = (label: string, url: string) => `[${label}](${url})`
@@ -53,7 +49,6 @@ describe('renderLinkMarkup', () => {
   })
 
   it('keeps a path prefix of site_url and drops a trailing slash', () => {
-    expect(siteLink('https://example.org/flipfix/', '/logs/1/')).toBe('https://example.org/flipfix/logs/1/')
     expect(renderLinkMarkup('[[log:1]]', { siteUrl: 'https://example.org/flipfix/', link: md })).toBe(
       '[Log #1](https://example.org/flipfix/logs/1/)',
     )

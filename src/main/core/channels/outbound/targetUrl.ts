@@ -5,7 +5,7 @@ import { TargetError } from '../types'
 
 const PRIVATE_HOST_SUFFIXES = ['.localhost', '.local', '.lan', '.internal', '.home.arpa']
 
-export function isPrivateIPv4(ip: string): boolean {
+function isPrivateIPv4(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number)
   return (
     a === 0 ||

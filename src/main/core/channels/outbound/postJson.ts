@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { request } from 'undici'
 import { redactText } from '../../log/redact'
-import { cutChars } from '../../text/markdownLinks'
+import { cutChars } from '../../text/truncate'
 import type { ResponseSnapshot, SendContext, SendResult } from '../types'
 
 export const USER_AGENT = 'Knocker/0.1 (+notification relay)'
@@ -39,11 +39,11 @@ function errorCode(err: unknown): string {
 }
 
 /** Map a thrown request error to the engine's network/timeout classes, with a safe message. */
-export function describeSendError(err: unknown): { errorClass: 'network' | 'timeout'; message: string } {
+export function describeSendError(err: unknown): { errorClass: 'network' | 'timeout'; code: string; message: string } {
   const code = errorCode(err)
   const errorClass = TIMEOUT_CODES.has(code) || /Timeout/.test(code) ? 'timeout' : 'network'
   const text = ERROR_TEXT[code] ?? (errorClass === 'timeout' ? 'timed out' : 'request failed')
-  return { errorClass, message: redactText(`${code}: ${text}`) }
+  return { errorClass, code, message: redactText(`${code}: ${text}`) }
 }
 
 async function readCapped(body: AsyncIterable<Buffer>, maxChars: number): Promise<string> {
@@ -92,15 +92,4 @@ export async function postJson(
   } catch (err) {
     return { ok: false, ...describeSendError(err), durationMs: elapsed() }
   }
-}
-
-/** Retry-After as milliseconds: delta seconds (float allowed) or an HTTP date; capped at 1 h. */
-export function retryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined
-  const seconds = typeof value === 'number' ? value : Number(value)
-  if (Number.isFinite(seconds)) return seconds > 0 ? Math.ceil(Math.min(seconds, 3600) * 1000) : undefined
-  const date = Date.parse(String(value))
-  if (!Number.isFinite(date)) return undefined
-  const ms = date - now
-  return ms > 0 ? Math.min(ms, 3600_000) : undefined
 }

@@ -1,5 +1,35 @@
+// The retry policy, through the backoff stage's next state for one delivery.
 import { describe, expect, it } from 'vitest'
-import { decideRetry, FAILURE_BACKOFF_MS, formatTtl, NETWORK_BACKOFF_MS } from '../../src/main/core/delivery/retryPolicy'
+import type { ErrorClass } from '../../src/shared/domain'
+import { Backoff, formatTtl } from '../../src/main/core/delivery/backoff'
+import { row, T0 } from './delivery/fakes'
+
+interface RetryCase {
+  errorClass: ErrorClass
+  /** Counted failures so far, including this one. */
+  failureCount: number
+  /** Consecutive network failures so far, including this one. */
+  networkFailureCount: number
+  retryAfterMs?: number
+  ageMs: number
+  ttlMs: number
+  threadGone?: boolean
+}
+
+/** What the backoff stage decides for a retryable outcome, as retry-or-give-up. */
+function decideRetry(c: RetryCase, random: () => number) {
+  const update = new Backoff(random).nextState({
+    delivery: row({ failureCount: c.failureCount - 1, createdAt: T0 - c.ageMs }),
+    outcome: { result: 'retry', errorClass: c.errorClass, message: 'm', ...(c.retryAfterMs !== undefined && { retryAfterMs: c.retryAfterMs }), ...(c.threadGone && { threadGone: true }) },
+    trigger: 'scheduled',
+    hadThread: true,
+    networkFailures: c.networkFailureCount - 1,
+    ttlHours: c.ttlMs / 3600_000,
+    now: T0,
+  })
+  if (update.status === 'failed') return { action: 'give_up' as const, reason: /^m \((.*)\)$/.exec(update.lastError ?? '')?.[1] }
+  return { action: 'retry' as const, delayMs: update.nextAttemptAt! - T0, countsAsFailure: update.failureCount === c.failureCount }
+}
 
 const mid = () => 0.5 // no jitter
 const DAY = 24 * 3600_000
@@ -7,7 +37,7 @@ const base = { networkFailureCount: 0, ageMs: 0, ttlMs: 2 * DAY }
 
 describe('retry policy', () => {
   it('follows the documented schedule for server errors: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then every 10 h', () => {
-    const delays = [...FAILURE_BACKOFF_MS, 0, 0].map((_, i) => {
+    const delays = Array.from({ length: 9 }, (_, i) => {
       const d = decideRetry({ ...base, errorClass: 'server_error', failureCount: i + 1 }, mid)
       return d.action === 'retry' ? d.delayMs : -1
     })
@@ -68,6 +98,7 @@ describe('retry policy', () => {
       })
       expect(delays).toEqual([2_000, 5_000, 15_000, 300_000, 300_000])
     }
-    expect(Math.max(...NETWORK_BACKOFF_MS)).toBe(300_000)
+    const longest = decideRetry({ ...base, errorClass: 'network', failureCount: 1, networkFailureCount: 1000 }, mid)
+    expect(longest).toMatchObject({ delayMs: 300_000 })
   })
 })

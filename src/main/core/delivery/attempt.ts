@@ -1,0 +1,43 @@
+// Attempt: format → send → classify, for one claimed run. No database, no state: what was
+// sent, what came back and what it means. An exception in Knocker's own code (a formatter
+// crash) is Knocker's error: it fails this message and never counts as a network failure.
+import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../channels/types'
+import { redactText } from '../log/redact'
+import type { AttemptOutput, ClaimedRun, MessageItem } from './handoffs'
+
+/** The request for a run: its digest, Knocker's own alert, or the one event's message. */
+function prepareRequest(channel: Channel<unknown>, run: ClaimedRun): PreparedRequest {
+  if (run.digest) return run.digest
+  if (run.items.length !== 1) throw new Error(`${run.items.length} deliveries claimed without a digest`)
+  const [item] = run.items
+  return item.alert ? channel.formatAlert(item.alert, item.ctx) : channel.format(eventOf(item), item.ctx)
+}
+
+export async function attempt(channel: Channel<unknown>, run: ClaimedRun, send: SendContext): Promise<AttemptOutput> {
+  const startedAt = send.now()
+  if (!run.endpoint || run.target === null) {
+    const message = 'The endpoint was deleted before this was sent'
+    return {
+      prepared: null,
+      result: { ok: false, errorClass: 'internal', message, durationMs: 0 },
+      outcome: { result: 'permanent', errorClass: 'rejected', message, flagEndpoint: false },
+      startedAt,
+    }
+  }
+  let prepared: PreparedRequest | null = null
+  try {
+    prepared = prepareRequest(channel, run)
+    const failedCheck = run.trigger === 'test' && channel.verify ? await channel.verify(run.target, send) : null
+    const result: SendResult = failedCheck ?? (await channel.send(run.target, prepared, send))
+    return { prepared, result, outcome: channel.classify(result, send.now()), startedAt }
+  } catch (error) {
+    const message = `Knocker could not build or send this message: ${redactText(String((error as Error)?.message ?? error))}`
+    const outcome: Outcome = { result: 'permanent', errorClass: 'internal', message, flagEndpoint: false }
+    return { prepared, result: { ok: false, errorClass: 'internal', message, durationMs: send.now() - startedAt }, outcome, startedAt }
+  }
+}
+
+function eventOf(item: MessageItem) {
+  if (!item.event) throw new Error('a delivery without its event')
+  return item.event
+}

@@ -1,0 +1,108 @@
+// Claim: the head delivery of an endpoint, or (after an outage, or a burst faster than the
+// service takes) the run of due deliveries behind it as one digest, formatted once here to
+// learn how many fit. Also prepares a delivery claimed elsewhere (a test send).
+import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import type { ChannelRegistry } from '../channels/registry'
+import type { PreparedRequest } from '../channels/types'
+import type { EndpointsRepo } from '../db/endpointsRepo'
+import { messageItem } from './formatContext'
+import type { ClaimedRun, DeliveryRow, MessageItem, QueueHead, Trigger } from './handoffs'
+import type { Outbox } from './outbox'
+import type { ThreadStore } from './threads'
+
+/** A backlog: this many messages due for one endpoint, the oldest waiting at least this long.
+ * It goes as digests where the service allows one; a fresh burst within the service's pace
+ * still goes one by one. */
+const DIGEST_MIN_BACKLOG = 3
+const DIGEST_AFTER_WAIT_MS = 10_000
+/** A claim's lease outlives the send's timeout by this much. */
+const LEASE_MARGIN_MS = 30_000
+
+type EndpointPart = Pick<ClaimedRun, 'endpointId' | 'kind' | 'endpoint' | 'target'>
+
+export interface ClaimOptions {
+  outbox: Outbox
+  threads: ThreadStore
+  endpoints: EndpointsRepo
+  channels: ChannelRegistry
+  /** Who holds the lease (this process). */
+  owner: string
+  timeoutMs: number
+  /** Knocker is offline: only single probes go out, never digests. */
+  offline: () => boolean
+  /** Whether Knocker was offline at some point since then (for late notices). */
+  wasOfflineSince: (since: number) => boolean
+}
+
+export class Claim {
+  constructor(private readonly o: ClaimOptions) {}
+
+  /** Claims the endpoint's head (and the digest run behind it); null when someone else did. */
+  next(head: QueueHead, now: number): ClaimedRun | null {
+    const lease = now + this.o.timeoutMs + LEASE_MARGIN_MS
+    const part = this.endpointPart(head.endpointId)
+    const digest = this.digestRun(head, part, now)
+    if (digest) {
+      const claimed = this.o.outbox.claim(digest.items.map((item) => item.delivery.id), this.o.owner, lease, now)
+      if (claimed.length > 0) {
+        // The claimed rows (attempt count and all), with the contexts the digest was built from.
+        const items = digest.items.map((item, i) => ({ ...item, delivery: claimed[i] }))
+        return { ...part, trigger: digest.trigger, items, digest: digest.prepared }
+      }
+    }
+    const [single] = this.o.outbox.claim([head.id], this.o.owner, lease, now)
+    if (!single) return null
+    const trigger: Trigger = single.nextTrigger === 'manual' ? 'manual' : 'scheduled'
+    return { ...part, trigger, items: this.items([single], part, trigger, now), digest: null }
+  }
+
+  /** Claimed deliveries of one endpoint as a run, each with its format context. */
+  prepare(batch: DeliveryRow[], trigger: Trigger, now: number, digest: PreparedRequest | null = null): ClaimedRun {
+    const part = this.endpointPart(batch[0].endpointId)
+    return { ...part, trigger, items: this.items(batch, part, trigger, now), digest }
+  }
+
+  /** The due run behind the head, when it is a backlog and fits a digest of two or more. */
+  private digestRun(head: QueueHead, part: EndpointPart, now: number): { items: MessageItem[]; prepared: PreparedRequest; trigger: Trigger } | null {
+    const { digest } = this.o.channels[head.kind]
+    const endpoint = part.endpoint
+    if (!digest || !endpoint || endpoint.options.forum === true || endpoint.options.digests === false || this.o.offline()) return null
+    const run = this.o.outbox.dueRun(head.endpointId, head.id, now, digest.maxItems)
+    // Knocker's own alerts always go alone: the run stops before the first one.
+    const firstAlert = run.findIndex((d) => d.eventType === ATTENTION_ALERT_TYPE)
+    const due = firstAlert === -1 ? run : run.slice(0, firstAlert)
+    if (due.length < DIGEST_MIN_BACKLOG || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
+    const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'
+    const items = this.items(due, part, trigger, now)
+    try {
+      const { included, ...prepared } = digest.format(items.map((item) => ({ event: item.event!, ctx: item.ctx })))
+      return included >= 2 ? { items: items.slice(0, included), prepared, trigger } : null
+    } catch {
+      // The single attempt formats it again and records what went wrong.
+      return null
+    }
+  }
+
+  private endpointPart(endpointId: string): EndpointPart {
+    const endpoint = this.o.endpoints.get(endpointId) ?? null
+    const kind = endpoint?.kind ?? this.o.endpoints.nameOf(endpointId)!.kind
+    return { endpointId, kind, endpoint, target: endpoint ? this.o.endpoints.target(endpointId) : null }
+  }
+
+  private items(batch: DeliveryRow[], part: EndpointPart, trigger: Trigger, now: number): MessageItem[] {
+    const channel = this.o.channels[part.kind]
+    const settings = part.target !== null && channel.publicSettings ? channel.publicSettings(part.target) : {}
+    return batch.map((delivery) =>
+      messageItem({
+        delivery,
+        stored: this.o.outbox.event(delivery.eventSeq),
+        trigger,
+        endpoint: { kind: part.kind, options: part.endpoint?.options ?? {} },
+        settings,
+        threadOf: (conversation) => this.o.threads.get(part.endpointId, conversation),
+        wasOffline: this.o.wasOfflineSince,
+        now,
+      }),
+    )
+  }
+}

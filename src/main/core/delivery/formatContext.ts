@@ -1,0 +1,92 @@
+// The only builder of a FormatContext (what a channel's formatter knows besides the event) and
+// of its late notice. The engine's claim stage and the admin's message preview both use it.
+import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../shared/attentionAlert'
+import { conversationKey } from '../../../shared/conversation'
+import { KIND_LABELS, type EndpointKind } from '../../../shared/endpointKinds'
+import type { KnockerEvent } from '../../../shared/events'
+import type { FormatContext, LateNotice } from '../channels/types'
+import type { DeliveryRow, MessageItem, StoredEvent, Trigger } from './handoffs'
+
+/** A message going out later than this after Knocker received its event says so. */
+const LATE_AFTER_MS = 5 * 60_000
+
+export interface ContextInput {
+  event: KnockerEvent | null
+  test: boolean
+  options: Record<string, unknown>
+  settings: Record<string, unknown>
+  delivery: FormatContext['delivery']
+  /** The destination's thread of a conversation, if an earlier delivery opened one. */
+  threadOf?: (conversation: string) => string | null
+  late?: LateNotice | null
+}
+
+export function formatContext(input: ContextInput): FormatContext {
+  const conversation = input.event ? conversationKey(input.event) : null
+  return {
+    test: input.test,
+    options: input.options,
+    settings: input.settings,
+    delivery: input.delivery,
+    conversation,
+    // Test sends never join (or open) a real report's thread.
+    threadId: conversation && !input.test && input.threadOf ? input.threadOf(conversation) : null,
+    ...(input.late !== undefined && { late: input.late }),
+  }
+}
+
+export interface LateInput {
+  delivery: Pick<DeliveryRow, 'createdAt' | 'lastErrorClass'>
+  trigger: Trigger
+  kind: EndpointKind | undefined
+  /** Knocker was offline at some point since the delivery was created. */
+  wasOffline: boolean
+  now: number
+}
+
+/** "2 h 11 min late — the museum was offline", when a message goes out well after arrival. */
+export function lateNotice({ delivery, trigger, kind, wasOffline, now }: LateInput): LateNotice | null {
+  const ms = now - delivery.createdAt
+  if (trigger === 'test' || ms < LATE_AFTER_MS) return null
+  const service = kind ? KIND_LABELS[kind] : 'the service'
+  const error = delivery.lastErrorClass
+  const reason =
+    trigger === 'manual'
+      ? 'sent again by hand'
+      : wasOffline || error === 'network' || error === 'timeout'
+        ? 'the museum was offline'
+        : error === 'rate_limited'
+          ? `${service} was busy`
+          : error === null
+            ? 'it waited in the queue'
+            : `${service} was not accepting messages`
+  return { ms, reason }
+}
+
+export interface ItemInput {
+  delivery: DeliveryRow
+  stored: StoredEvent
+  trigger: Trigger
+  endpoint: { kind: EndpointKind; options: Record<string, unknown> } | undefined
+  settings: Record<string, unknown>
+  threadOf: (conversation: string) => string | null
+  wasOffline: (since: number) => boolean
+  now: number
+}
+
+/** A claimed delivery with its event (or Knocker's own alert) and its format context. */
+export function messageItem(input: ItemInput): MessageItem {
+  const { delivery, stored, trigger, endpoint, now } = input
+  const alert = stored.eventType === ATTENTION_ALERT_TYPE ? (JSON.parse(stored.payload) as AttentionAlert) : null
+  const event = alert ? null : (JSON.parse(stored.payload) as KnockerEvent)
+  const ctx = formatContext({
+    event,
+    test: stored.isTest,
+    options: endpoint?.options ?? {},
+    settings: input.settings,
+    delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId, createdAt: delivery.createdAt },
+    threadOf: input.threadOf,
+    late: lateNotice({ delivery, trigger, kind: endpoint?.kind, wasOffline: input.wasOffline(delivery.createdAt), now }),
+  })
+  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, ctx }
+}

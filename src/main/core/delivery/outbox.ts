@@ -1,0 +1,246 @@
+// The outbox: the one owner of delivery rows. Every insert (intake, fallback alerts, test
+// sends), claim, finish, requeue, expiry and pruning of a delivery goes through here, so the
+// rules of the queue (order per endpoint, leases, what a person's retry resets) live in one
+// file. Read-only views for the admin UI are in admin/deliveryViews.ts.
+import type { Statement } from 'better-sqlite3'
+import { and, desc, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/openDb'
+import { attempts, deliveries, events } from '../db/schema'
+import { formatTtl } from './backoff'
+import type { AttemptRecord, DeliveryRow, DeliveryUpdate, QueueHead, StoredEvent } from './handoffs'
+
+/** Larger than any delivery id: stands in for "none in this status" when taking the minimum. */
+const NO_ID = Number.MAX_SAFE_INTEGER
+const WAITING = ['pending', 'retrying'] as const
+
+export class Outbox {
+  private readonly headsStatement: Statement<[], QueueHead>
+  private readonly insertStatement: Statement<[number, string, string, string | null, number, number, number], number>
+
+  constructor(private readonly db: Db) {
+    // Prepared once: the scheduler asks after every intake commit, so this must not grow with
+    // the backlog. Each status's first id is an O(log n) seek in (endpoint_id, status, id).
+    this.headsStatement = db.$client.prepare(`
+      select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt
+      from (
+        select e.id as endpoint_id, e.kind as kind,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'pending' and x.is_test = 0) as pending,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'retrying' and x.is_test = 0) as retrying,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'sending' and x.is_test = 0) as sending
+        from endpoints e
+        where e.enabled = 1 and e.needs_attention is null and e.deleted_at is null
+      ) f
+      join deliveries d on d.id = min(coalesce(f.pending, ${NO_ID}), coalesce(f.retrying, ${NO_ID}), coalesce(f.sending, ${NO_ID}))
+      where d.status in ('pending', 'retrying')`)
+    // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
+    // parameter mapping would cost more than the insert itself.
+    this.insertStatement = db.$client
+      .prepare<[number, string, string, string | null, number, number, number], number>(
+        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?) returning id`,
+      )
+      .pluck()
+  }
+
+  // ─────────────────────────────────────── inserts ───────────────────────────────────────
+
+  /** A new delivery of a stored event, due now (pending), or recorded but never sent (suppressed). */
+  add(eventSeq: number, endpointId: string, status: 'pending' | 'suppressed', reason: string | null, now: number): number {
+    return this.insertStatement.get(eventSeq, endpointId, status, reason, now, now, now)!
+  }
+
+  /** A test send: claimed by `owner` from the start, never in any queue. */
+  addTestSend(eventSeq: number, endpointId: string, owner: string, now: number): DeliveryRow {
+    return this.db
+      .insert(deliveries)
+      .values({ eventSeq, endpointId, status: 'sending', isTest: true, attemptCount: 1, nextAttemptAt: now, leaseOwner: owner, createdAt: now, updatedAt: now })
+      .returning()
+      .get()
+  }
+
+  // ─────────────────────────────────── the queue's order ───────────────────────────────────
+
+  /** The oldest unfinished delivery of every endpoint that may send now (enabled, not
+   * flagged), unless that endpoint already has one in flight. Order per endpoint is strict:
+   * a later delivery never overtakes one that is waiting for a retry. */
+  heads(): QueueHead[] {
+    return this.headsStatement.all()
+  }
+
+  /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping
+   * at the first that isn't, each with its event's type. */
+  dueRun(endpointId: string, headId: number, now: number, max: number): Array<DeliveryRow & { eventType: string }> {
+    const rows = this.db
+      .select({ delivery: deliveries, eventType: events.eventType })
+      .from(deliveries)
+      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
+      .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, WAITING), eq(deliveries.isTest, false), gte(deliveries.id, headId)))
+      .orderBy(deliveries.id)
+      .limit(max)
+      .all()
+    const run: Array<DeliveryRow & { eventType: string }> = []
+    for (const { delivery, eventType } of rows) {
+      if (delivery.nextAttemptAt > now) break
+      run.push({ ...delivery, eventType })
+    }
+    return run
+  }
+
+  /** Claims these deliveries (one message, or a digest) under a lease in one transaction: all,
+   * or none when any of them is no longer waiting. */
+  claim(ids: number[], owner: string, leaseUntil: number, now: number): DeliveryRow[] {
+    try {
+      return this.db.transaction((tx) => {
+        const claimed = tx
+          .update(deliveries)
+          .set({ status: 'sending', leaseOwner: owner, leaseExpiresAt: leaseUntil, attemptCount: sql`${deliveries.attemptCount} + 1`, updatedAt: now })
+          .where(and(inArray(deliveries.id, ids), inArray(deliveries.status, WAITING)))
+          .returning()
+          .all()
+        if (claimed.length !== ids.length) tx.rollback()
+        return claimed.sort((x, y) => x.id - y.id)
+      })
+    } catch (error) {
+      if (error instanceof TransactionRollbackError) return []
+      throw error
+    }
+  }
+
+  event(eventSeq: number): StoredEvent {
+    return this.db
+      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId, eventType: events.eventType })
+      .from(events)
+      .where(eq(events.seq, eventSeq))
+      .get()!
+  }
+
+  /** Consecutive network failures at the end of a delivery's attempts (for the offline schedule). */
+  trailingNetworkFailures(deliveryId: number): number {
+    const recent = this.db
+      .select({ errorClass: attempts.errorClass })
+      .from(attempts)
+      .where(eq(attempts.deliveryId, deliveryId))
+      .orderBy(desc(attempts.id))
+      .limit(20)
+      .all()
+    let n = 0
+    for (const a of recent) {
+      if (a.errorClass !== 'network' && a.errorClass !== 'timeout') break
+      n++
+    }
+    return n
+  }
+
+  /** Real deliveries still in the endpoint's queue (they go out once it is fixed). */
+  waitingCount(endpointId: string): number {
+    return this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(deliveries)
+      .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, ['pending', 'retrying', 'sending']), eq(deliveries.isTest, false)))
+      .get()!.n
+  }
+
+  // ──────────────────────────────── finishing and requeueing ────────────────────────────────
+
+  /** Records an attempt and the delivery's new state in one transaction. */
+  finish(attempt: AttemptRecord, update: DeliveryUpdate, now: number): void {
+    this.db.transaction((tx) => {
+      tx.insert(attempts).values(attempt).run()
+      tx.update(deliveries)
+        .set({ ...update, leaseOwner: null, leaseExpiresAt: null, nextTrigger: 'scheduled', updatedAt: now })
+        .where(eq(deliveries.id, attempt.deliveryId))
+        .run()
+    })
+  }
+
+  /** Deliveries left "sending" by a process that stopped mid-send. */
+  orphaned(): DeliveryRow[] {
+    return this.db.select().from(deliveries).where(eq(deliveries.status, 'sending')).all()
+  }
+
+  /** Back online: deliveries waiting out a network backoff are due now. */
+  resumeAfterOutage(now: number): number {
+    return this.db
+      .update(deliveries)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(deliveries.status, 'retrying'), inArray(deliveries.lastErrorClass, ['network', 'timeout']), sql`${deliveries.nextAttemptAt} > ${now}`))
+      .run().changes
+  }
+
+  /** Fails waiting deliveries older than their event type's time to live. */
+  expire(now: number, ttlHours: Record<string, number>): number {
+    let expired = 0
+    for (const [eventType, hours] of Object.entries(ttlHours)) {
+      const reason = `Not delivered within its time to live (${formatTtl(hours * 3600_000)} for ${eventType})`
+      expired += this.db
+        .update(deliveries)
+        .set({
+          status: 'failed',
+          lastError: sql`coalesce(${deliveries.lastError} || ' — ', '') || ${reason}`,
+          lastErrorClass: sql`coalesce(${deliveries.lastErrorClass}, 'expired')`,
+          nextTrigger: 'scheduled',
+          updatedAt: now,
+        })
+        .where(
+          and(
+            inArray(deliveries.status, WAITING),
+            eq(deliveries.isTest, false),
+            // A person's retry gets its attempt, however old the event.
+            eq(deliveries.nextTrigger, 'scheduled'),
+            sql`${deliveries.createdAt} < ${now - hours * 3600_000}`,
+            sql`${deliveries.eventSeq} in (select seq from events where event_type = ${eventType})`,
+          ),
+        )
+        .run().changes
+    }
+    return expired
+  }
+
+  /** A person asked to send this one again: back in the queue now, retry budget reset. */
+  requeueOne(id: number, now: number): number {
+    return this.requeue(eq(deliveries.id, id), now)
+  }
+
+  /** A person asked to send the failed ones again (of one endpoint, since a time). Deliveries
+   * of deleted endpoints cannot be sent again. */
+  requeueFailed(filter: { endpointId?: string; since?: number }, now: number): number {
+    const conditions = [eq(deliveries.status, 'failed'), sql`${deliveries.endpointId} in (select id from endpoints where deleted_at is null)`]
+    if (filter.endpointId) conditions.push(eq(deliveries.endpointId, filter.endpointId))
+    if (filter.since !== undefined) conditions.push(gte(deliveries.createdAt, filter.since))
+    return this.requeue(and(...conditions)!, now)
+  }
+
+  /** The endpoint was deleted: what it still had waiting fails, saying why. */
+  failWaiting(endpointId: string, reason: string, now: number): number {
+    return this.db
+      .update(deliveries)
+      .set({ status: 'failed', lastError: reason, updatedAt: now })
+      .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, WAITING)))
+      .run().changes
+  }
+
+  /** Deletes up to `limit` deliveries (with their attempts) last touched before `before` that
+   * nobody needs any more: delivered, suppressed, and failed test sends. */
+  deleteFinished(before: number, limit: number): number {
+    return this.db.$client
+      .prepare(
+        `delete from deliveries where id in (select id from deliveries
+           where updated_at < ? and (status in ('delivered', 'suppressed') or (is_test = 1 and status = 'failed')) limit ?)`,
+      )
+      .run(before, limit).changes
+  }
+
+  private requeue(where: SQL, now: number): number {
+    return this.db
+      .update(deliveries)
+      .set({
+        status: sql`case when ${deliveries.attemptCount} > 0 then 'retrying' else 'pending' end`,
+        nextAttemptAt: now,
+        failureCount: 0,
+        nextTrigger: 'manual',
+        updatedAt: now,
+      })
+      .where(and(where, inArray(deliveries.status, ['failed', 'suppressed', 'retrying', 'pending']), eq(deliveries.isTest, false)))
+      .run().changes
+  }
+}
