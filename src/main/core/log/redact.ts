@@ -2,15 +2,12 @@
 // secret names are censored by the logger, and free text is scrubbed of anything that looks
 // like a webhook token or signing secret.
 
-const PATTERNS: Array<[RegExp, string]> = [
-  // Discord webhook tokens: /webhooks/<id>/<token>
-  [/(\/webhooks\/\d+\/)[A-Za-z0-9_.-]+/g, '$1[redacted]'],
-  // Slack incoming webhooks: /services/T…/B…/<secret>
-  [/(\/services\/[A-Z0-9]+\/[A-Z0-9]+\/)[A-Za-z0-9]+/g, '$1[redacted]'],
-  // Teams Workflows signatures and any sig= query parameter
-  [/([?&]sig=)[^&\s"']+/gi, '$1[redacted]'],
-  // Standard Webhooks secrets
-  [/whsec_[A-Za-z0-9+/=]+/g, 'whsec_[redacted]'],
+import { SECRET_PATTERNS } from '../../../shared/endpointKinds'
+
+// Each destination's own secrets (webhook tokens, signatures, signing secrets) are described
+// with the destination in the kind table; these two can appear with any of them.
+const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  ...SECRET_PATTERNS,
   // Bearer tokens in echoed headers
   [/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]'],
   // user:password@ in URLs
