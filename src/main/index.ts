@@ -110,8 +110,8 @@ async function main(): Promise<void> {
       sqliteNativeBinding: sqliteBinding(),
       logLocation,
       version: app.getVersion(),
-      onAttention: notifyAttention,
     },
+    beforeStart: (created) => void shellDisposers.push(created.onAttention(notifyAttention)),
     host: '127.0.0.1',
     port,
     // Deliveries and the window still work without intake; only pushes from the museum app stop.

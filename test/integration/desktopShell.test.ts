@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { adminIpcChannel } from '../../src/shared/adminCallNames'
 import { adminContracts, type AdminCallName } from '../../src/shared/contracts'
 import type { ChangeTopic } from '../../src/shared/changes'
-import { ADMIN_CALL_CHANGES } from '../../src/main/core/changeFeed'
+import { ADMIN_CALL_CHANGES } from '../../src/main/core/coreEvents'
 import { createKnockerServer } from '../../src/main/core/http/server'
 import { KnockerCore } from '../../src/main/core/knocker'
 import { silentLogger } from '../../src/main/core/log/logger'
@@ -113,7 +113,7 @@ describe('tray and notifications follow the engine', () => {
   it('needs attention when a destination breaks (one notification), paused from the menu or the window, ok when fixed', async () => {
     const show = vi.fn()
     const onAttention = vi.fn(createAttentionNotifier({ show }))
-    h = await startHarness({ core: { onAttention } })
+    h = await startHarness({ onAttention })
     const core = h.core
     const knockerTray = createTray({
       iconDir: '/app/resources/tray',

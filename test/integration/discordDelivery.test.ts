@@ -137,7 +137,7 @@ describe('Discord delivery', () => {
 
   it('fails a 404 Unknown Webhook permanently, flags the endpoint and holds its queue', async () => {
     const flagged: Array<{ name: string; reason: string }> = []
-    h = await startHarness({ core: { onAttention: (e) => flagged.push(e) } })
+    h = await startHarness({ onAttention: (e) => flagged.push(e) })
     const { endpoint, webhook } = await h.addDiscordEndpoint()
     h.discord.removeWebhook(webhook.id)
     await h.post(sampleEvent('problem_report.created'))

@@ -10,6 +10,7 @@ import type { EventType } from '../../src/shared/events'
 import { startNetworkSwitch, type NetworkSwitch } from '../mocks/networkSwitch'
 import { startSmtpMock, type SmtpMock } from '../mocks/smtpMock'
 import { sampleEvent, startHarness, type Harness } from './harness'
+import type { AttentionListener } from '../../src/main/core/coreEvents'
 
 let h: Harness | undefined
 let mail: SmtpMock | undefined
@@ -36,10 +37,10 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined | fal
 }
 
 /** Knocker with its own email channel (own pools, quick pacing) and the SMTP mock. */
-async function start(core: Partial<KnockerOptions> = {}) {
+async function start(core: Partial<KnockerOptions> = {}, onAttention?: AttentionListener) {
   mail = await startSmtpMock()
   const email = createEmailChannel()
-  h = await startHarness({ core: { channels: { ...channels, email: { ...email, pacing: { burst: 50, perSecond: 50 } } }, ...core } })
+  h = await startHarness({ core: { channels: { ...channels, email: { ...email, pacing: { burst: 50, perSecond: 50 } } }, ...core }, onAttention })
   return h
 }
 
@@ -72,7 +73,7 @@ const alerts = async () => (await h!.admin('GET', `/api/deliveries?event=${ALERT
 describe('fallback endpoint alerts', () => {
   it('alerts the fallback once per flag, through the queue and the history', async () => {
     const flagged: Array<{ id: string }> = []
-    await start({ onAttention: (e) => flagged.push(e) })
+    await start({}, (e) => flagged.push(e))
     const ops = await addMail()
     const { endpoint: workshop, webhook } = await addDiscord('Workshop channel', { fallback_endpoint_id: ops.id })
     h!.discord.removeWebhook(webhook.id) // Discord answers 404 Unknown Webhook (10015)

@@ -12,6 +12,7 @@ import { AesGcmSecretBox } from '../../src/main/core/secrets/secretBox'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import type { EventType, KnockerEvent } from '../../src/shared/events'
 import { startDiscordMock, type DiscordMock, type DiscordMockOptions } from '../mocks/discordMock'
+import type { AttentionListener } from '../../src/main/core/coreEvents'
 
 export const MIGRATIONS = resolve(__dirname, '../../resources/migrations')
 export const INGEST_TOKEN = 'test-ingest-token-0123456789'
@@ -40,7 +41,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { discord?: DiscordMockOptions; core?: Partial<KnockerOptions> } = {},
+  opts: { discord?: DiscordMockOptions; core?: Partial<KnockerOptions>; onAttention?: AttentionListener } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'knocker-test-'))
   const clock = new TestClock()
@@ -66,6 +67,7 @@ export async function startHarness(
     stopGraceMs: 500,
     ...opts.core,
   })
+  if (opts.onAttention) core.onAttention(opts.onAttention) // before start: no flag goes unheard
   await core.start()
   const server = createKnockerServer(core, { logger })
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))

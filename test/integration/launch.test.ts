@@ -84,6 +84,21 @@ describe('launchKnocker', () => {
     expect(existsSync(join(dir, 'data', 'knocker.lock'))).toBe(false)
   })
 
+  it('hands the core over before it starts, so a shell hears its first events', async () => {
+    const order: string[] = []
+    launched = await launchKnocker(
+      options({
+        beforeStart: (core) => {
+          order.push('beforeStart')
+          core.onChange((topic) => order.push(`changed ${topic}`))
+        },
+      }),
+    )
+    expect(order[0]).toBe('beforeStart')
+    await launched.core.admin.updateSettings({ delivery_enabled: false })
+    expect(order).toContain('changed settings')
+  })
+
   it('one default port for both shells, and KNOCKER_PORT or --port must be a port', () => {
     expect(portFrom(undefined)).toBe(DEFAULT_PORT)
     expect(portFrom('0')).toBe(0)

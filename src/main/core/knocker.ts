@@ -5,7 +5,7 @@ import { Agent, type Dispatcher } from 'undici'
 import type { AdminApi } from '../../shared/contracts'
 import type { KnockerEvent } from '../../shared/events'
 import { createAdminService } from './admin/adminService'
-import { announceAdminChanges, ChangeFeed, type ChangeListener } from './changeFeed'
+import { announceAdminChanges, CoreEvents, type AttentionListener, type ChangeListener } from './coreEvents'
 import { channels as defaultChannels, type ChannelRegistry } from './channels/registry'
 import { systemClock, type Clock } from './clock'
 import { EndpointsRepo } from './db/endpointsRepo'
@@ -47,8 +47,6 @@ export interface KnockerOptions {
   sqliteNativeBinding?: string
   /** Where the log goes, in words a person can follow ("/home/…/logs/knocker.log"); errors that say "see the Knocker log" name it. */
   logLocation?: string
-  /** Called when an endpoint gets flagged "needs attention" (once per flag). */
-  onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
 }
 
 export class KnockerCore {
@@ -57,7 +55,7 @@ export class KnockerCore {
   readonly engine: DeliveryEngine
   readonly settings: SettingsRepo
   readonly endpoints: EndpointsRepo
-  private readonly changes = new ChangeFeed()
+  private readonly events = new CoreEvents()
   private readonly intake: IntakeWriter
   /** The host-app pollers (machines list, event feed) and their settings. */
   readonly pollers: PollScheduler
@@ -98,10 +96,7 @@ export class KnockerCore {
       timeoutMs: options.sendTimeoutMs ?? 15_000,
       stopGraceMs: options.stopGraceMs,
       random: options.random,
-      onAttention: options.onAttention,
-      onDeliveriesChanged: () => this.changes.emit('deliveries', 'endpoints', 'state'),
-      // Offline or back: the tray and the window show it; waiting deliveries were rescheduled.
-      onConnectivity: () => this.changes.emit('state', 'deliveries'),
+      events: this.events,
     })
     this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
@@ -121,7 +116,7 @@ export class KnockerCore {
       logger: options.logger,
       dispatcher: this.dispatcher,
       timeoutMs: options.sendTimeoutMs ?? 15_000,
-      onAccepted: () => this.changes.emit('deliveries', 'endpoints'),
+      onAccepted: () => this.events.changed('deliveries', 'endpoints'),
       logLocation: this.logLocation,
     })
     this.admin = announceAdminChanges(createAdminService({
@@ -142,7 +137,7 @@ export class KnockerCore {
         logLocation: this.logLocation,
       },
       pollers: { repo: this.pollerSettings, scheduler: this.pollers, settings: this.settings, clock },
-    }), this.changes)
+    }), this.events)
   }
 
   /** The shell tells the core where intake listens, for the admin UI's set-up instructions. */
@@ -161,14 +156,19 @@ export class KnockerCore {
   /** Validated events in; resolves once they and their deliveries are committed to disk. */
   accept(events: KnockerEvent[]): Promise<AcceptedEvent[]> {
     return this.intake.submit(events).then((accepted) => {
-      if (accepted.some((a) => !a.duplicate)) this.changes.emit('deliveries', 'endpoints')
+      if (accepted.some((a) => !a.duplicate)) this.events.changed('deliveries', 'endpoints')
       return accepted
     })
   }
 
   /** Calls `listener` with what changed (see ChangeTopic); returns a function that unsubscribes. */
   onChange(listener: ChangeListener): () => void {
-    return this.changes.subscribe(listener)
+    return this.events.onChange(listener)
+  }
+
+  /** Calls `listener` once per endpoint newly flagged "needs attention"; returns a function that unsubscribes. */
+  onAttention(listener: AttentionListener): () => void {
+    return this.events.onAttention(listener)
   }
 
   async stop(): Promise<void> {

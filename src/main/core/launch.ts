@@ -30,6 +30,8 @@ export interface LaunchOptions {
   rendererDir?: string
   /** True: a port that can't be had is reported in `listenError` and the rest keeps running. */
   tolerateListenFailure?: boolean
+  /** Called with the core before it starts: subscribe here to hear about its very first events. */
+  beforeStart?(core: KnockerCore): void
 }
 
 export interface LaunchedKnocker {
@@ -59,6 +61,7 @@ export async function launchKnocker(opts: LaunchOptions): Promise<LaunchedKnocke
       ingestToken: credentials.ingestToken,
       adminToken: credentials.adminToken,
     })
+    opts.beforeStart?.(core)
     await core.start()
     const server = createKnockerServer(core, { rendererDir: opts.rendererDir, logger: opts.logger })
     let baseUrl: string | null = null

@@ -8,6 +8,7 @@ import { ATTENTION_ALERT_TTL_HOURS, ATTENTION_ALERT_TYPE } from '../../../shared
 import type { ChannelRegistry } from '../channels/registry'
 import type { SendContext } from '../channels/types'
 import type { Clock } from '../clock'
+import type { CoreEvents } from '../coreEvents'
 import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
@@ -15,7 +16,7 @@ import { attempt } from './attempt'
 import type { AttentionAlerts } from './attentionAlerts'
 import { Backoff, withWait } from './backoff'
 import { Claim } from './claim'
-import { Connectivity, type OfflineState } from './connectivity'
+import { Connectivity } from './connectivity'
 import { EndpointHealth } from './endpointHealth'
 import type { AttemptResult, ClaimedRun, DeliveryRow, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
@@ -40,13 +41,12 @@ export interface EngineOptions {
   timeoutMs: number
   /** How long to wait for in-flight sends on stop before releasing them. */
   stopGraceMs?: number
-  /** An endpoint was flagged "needs attention" (the desktop shell shows a notification). */
-  onAttention?: (endpoint: { id: string; name: string; reason: string }) => void
-  /** Knocker went offline (state) or came back online (null). */
-  onConnectivity?: (offline: OfflineState | null) => void
-  /** Deliveries changed by the engine: an attempt recorded (with its effect on the endpoint),
-   * interrupted ones recovered, overdue ones expired. */
-  onDeliveriesChanged?: () => void
+  /**
+   * Where the engine says what happened: deliveries changed (an attempt recorded with its
+   * effect on the endpoint, interrupted ones recovered, overdue ones expired), Knocker went
+   * offline or came back, an endpoint was newly flagged "needs attention".
+   */
+  events: Pick<CoreEvents, 'changed' | 'attention'>
   random?: () => number
 }
 
@@ -71,7 +71,8 @@ export class DeliveryEngine {
           logger.info({ resumed: outbox.resumeAfterOutage(clock.now()) }, 'online again: draining the queues')
           this.kick()
         }
-        o.onConnectivity?.(offline)
+        // Offline or back: the tray and the window show it; waiting deliveries were rescheduled.
+        o.events.changed('state', 'deliveries')
       },
     })
     this.backoff = new Backoff(o.random)
@@ -91,7 +92,7 @@ export class DeliveryEngine {
       clearFlag: (id) => endpoints.clearFlag(id),
       disable: (id, now) => void endpoints.update(id, { enabled: false }, now),
       flag: (id, reason, now, options) => o.alerts.flag(id, reason, now, options),
-      onAttention: o.onAttention,
+      onAttention: (endpoint) => o.events.attention(endpoint),
       onAlertQueued: () => this.kick(),
       warn: (fields, message) => logger.warn(fields, message),
     })
@@ -106,8 +107,14 @@ export class DeliveryEngine {
       deliver: (run) => this.deliver(run),
       ttlHours: () => this.ttlHours(),
       stopGraceMs: o.stopGraceMs,
-      onDeliveriesChanged: o.onDeliveriesChanged,
+      onDeliveriesChanged: () => this.deliveriesChanged(),
     })
+  }
+
+  // The window, the tray and the change stream refresh on it; 'state' because a delivery may
+  // end an outage or flag an endpoint.
+  private deliveriesChanged(): void {
+    this.o.events.changed('deliveries', 'endpoints', 'state')
   }
 
   start(): void {
@@ -182,7 +189,7 @@ export class DeliveryEngine {
     )
     const results = this.recorder.record({ run, attempt: out, outcome, updates, scrub, now })
     if (run.endpoint) this.health.after(run.endpoint, outcome, run.trigger, now, run.items[0].alert !== null)
-    this.o.onDeliveriesChanged?.()
+    this.deliveriesChanged()
     const response = out.result.ok ? out.result.response : null
     this.o.logger.info(
       {

@@ -1,29 +1,56 @@
-// Announces what changed in the core (deliveries, endpoints, settings, state), so a shell can
-// refresh its window and tray instead of polling. Listeners are called synchronously and must
-// be cheap: intake may announce thousands of commits a second (the desktop shell coalesces).
+// The one way the core tells what happened: what changed (deliveries, endpoints, settings,
+// state), so a shell can refresh its window and tray instead of polling, and which endpoint
+// was just flagged "needs attention", so the desktop can notify the person at the PC. The
+// engine, intake, the pollers and the admin service all report here; the shells and the
+// admin API's change stream listen here. Listeners are called synchronously and must be
+// cheap: intake may announce thousands of commits a second (the desktop shell coalesces).
 import type { ChangeTopic } from '../../shared/changes'
 import type { AdminApi, AdminCallName } from '../../shared/contracts'
 
 export type ChangeListener = (topic: ChangeTopic) => void
 
-export class ChangeFeed {
-  private readonly listeners = new Set<ChangeListener>()
+/** An endpoint newly flagged "needs attention" (its reason already free of secrets). */
+export interface AttentionNotice {
+  id: string
+  name: string
+  reason: string
+}
+export type AttentionListener = (endpoint: AttentionNotice) => void
 
-  /** Returns a function that unsubscribes. */
-  subscribe(listener: ChangeListener): () => void {
+export type CoreEvent = { kind: 'changed'; topic: ChangeTopic } | { kind: 'attention'; endpoint: AttentionNotice }
+
+export class CoreEvents {
+  private readonly listeners = new Set<(event: CoreEvent) => void>()
+
+  /** Every event; returns a function that unsubscribes. */
+  subscribe(listener: (event: CoreEvent) => void): () => void {
     this.listeners.add(listener)
     return () => void this.listeners.delete(listener)
   }
 
-  emit(...topics: ChangeTopic[]): void {
+  onChange(listener: ChangeListener): () => void {
+    return this.subscribe((event) => event.kind === 'changed' && listener(event.topic))
+  }
+
+  onAttention(listener: AttentionListener): () => void {
+    return this.subscribe((event) => event.kind === 'attention' && listener(event.endpoint))
+  }
+
+  changed(...topics: ChangeTopic[]): void {
+    for (const topic of topics) this.emit({ kind: 'changed', topic })
+  }
+
+  attention(endpoint: AttentionNotice): void {
+    this.emit({ kind: 'attention', endpoint })
+  }
+
+  private emit(event: CoreEvent): void {
     for (const listener of this.listeners) {
-      for (const topic of topics) {
-        // A broken listener (a destroyed window) must not break intake or the engine.
-        try {
-          listener(topic)
-        } catch {
-          /* the listener's own problem */
-        }
+      // A broken listener (a destroyed window) must not break intake or the engine.
+      try {
+        listener(event)
+      } catch {
+        /* the listener's own problem */
       }
     }
   }
@@ -58,7 +85,7 @@ export const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> =
 }
 
 /** The same AdminApi, announcing each successful change on the feed. */
-export function announceAdminChanges(admin: AdminApi, feed: ChangeFeed): AdminApi {
+export function announceAdminChanges(admin: AdminApi, feed: CoreEvents): AdminApi {
   const announced = {} as Record<AdminCallName, (input: unknown) => Promise<unknown>>
   for (const name of Object.keys(ADMIN_CALL_CHANGES) as AdminCallName[]) {
     const call = (admin[name] as (input: unknown) => Promise<unknown>).bind(admin)
@@ -68,7 +95,7 @@ export function announceAdminChanges(admin: AdminApi, feed: ChangeFeed): AdminAp
         ? call
         : async (input) => {
             const result = await call(input)
-            feed.emit(...topics)
+            feed.changed(...topics)
             return result
           }
   }
