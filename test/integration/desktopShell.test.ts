@@ -13,7 +13,7 @@ import type { ChangeTopic } from '../../src/shared/changes'
 import { ADMIN_CALL_CHANGES } from '../../src/main/core/coreEvents'
 import { createKnockerServer } from '../../src/main/core/http/server'
 import { KnockerCore } from '../../src/main/core/knocker'
-import { silentLogger } from '../../src/main/core/log/logger'
+import { createLogger } from '../../src/main/core/log/logger'
 import { AesGcmSecretBox } from '../../src/main/core/secrets/secretBox'
 import { createAttentionNotifier } from '../../src/main/shell/attentionNotifier'
 import { registerAdminIpc, type InvokeEventLike, type IpcMainLike } from '../../src/main/shell/ipcAdapter'
@@ -23,6 +23,8 @@ import { isTrustedFrame } from '../../src/main/shell/window'
 import type { FakeTray } from '../unit/fakeElectron'
 import { startDiscordMock } from '../mocks/discordMock'
 import { INGEST_TOKEN, MIGRATIONS, sampleEvent, startHarness, waitFor, type Harness } from './harness'
+
+const silentLogger = () => createLogger({ level: 'silent' })
 
 vi.mock('electron', async () => (await import('../unit/fakeElectron')).electronModule)
 

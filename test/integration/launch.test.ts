@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_PORT, launchKnocker, portFrom, type LaunchedKnocker, type LaunchOptions } from '../../src/main/core/launch'
-import { silentLogger } from '../../src/main/core/log/logger'
+import { createLogger } from '../../src/main/core/log/logger'
 import { AesGcmSecretBox } from '../../src/main/core/secrets/secretBox'
 import { MIGRATIONS } from './harness'
+
+const silentLogger = () => createLogger({ level: 'silent' })
 
 let dir: string
 let launched: LaunchedKnocker | null = null

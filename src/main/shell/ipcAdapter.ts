@@ -68,7 +68,7 @@ export function registerContractIpc<T extends ContractTable>(
   return () => names.forEach((name) => ipcMain.removeHandler(channelOf(name)))
 }
 
-export async function handleCall(
+async function handleCall(
   name: string,
   schema: z.ZodType,
   call: (input: unknown) => Promise<unknown>,
@@ -92,7 +92,7 @@ export async function handleCall(
 }
 
 /** Known API errors keep their code and message; anything else is logged and hidden. */
-export function toIpcError(err: unknown, call: string, logger: LoggerLike, logLocation?: string): IpcError {
+function toIpcError(err: unknown, call: string, logger: LoggerLike, logLocation?: string): IpcError {
   if (isApiError(err)) {
     const error: IpcError = { code: err.code, message: err.message }
     const issues = sanitizeIssues(err.issues)

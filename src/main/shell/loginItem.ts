@@ -10,7 +10,7 @@ type LoginItemApp = Pick<App, 'getLoginItemSettings' | 'setLoginItemSettings' | 
 
 /** Passed to the login-launched instance (Windows/Linux) so it starts without a window. */
 export const HIDDEN_ARG = '--hidden'
-export const AUTOSTART_FILE_NAME = 'knocker.desktop'
+const AUTOSTART_FILE_NAME = 'knocker.desktop'
 
 export interface LoginItem {
   /** False in a development run: registering the bare Electron binary would be wrong. */

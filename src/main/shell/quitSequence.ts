@@ -23,7 +23,7 @@ export interface QuitSequence {
   skip(): void
 }
 
-export const QUIT_TIMEOUT_MS = 15_000
+const QUIT_TIMEOUT_MS = 15_000
 
 export function createQuitSequence(
   steps: QuitSteps,

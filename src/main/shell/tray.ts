@@ -28,7 +28,7 @@ export interface KnockerTray {
   destroy(): void
 }
 
-export const TRAY_REFRESH_DELAY_MS = 500
+const TRAY_REFRESH_DELAY_MS = 500
 
 export function createTray(opts: TrayOptions): KnockerTray {
   const icons = new Map<TrayState, NativeImage>()
@@ -99,7 +99,7 @@ export function createTray(opts: TrayOptions): KnockerTray {
   }
 }
 
-export function trayMenuTemplate(
+function trayMenuTemplate(
   opts: Pick<TrayOptions, 'onOpen' | 'onQuit' | 'setPaused' | 'logger'>,
   status: TrayStatus,
   statusText: string,

@@ -26,7 +26,3 @@ export function createLogger(opts: { level?: string; destination?: pino.Destinat
     opts.destination ?? pino.destination({ fd: 1, sync: false }),
   )
 }
-
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' })
-}
