@@ -6,7 +6,7 @@ import { ALERT_COLOR, alertText, waitingLine } from '../../src/main/core/channel
 import { formatDiscordAlert } from '../../src/main/core/channels/discord/alert'
 import { formatEmailAlert } from '../../src/main/core/channels/email/alert'
 import type { EmailMessage } from '../../src/main/core/channels/email'
-import { formatSlackAlert } from '../../src/main/core/channels/slack/alert'
+import { formatSlackAlert } from '../../src/main/core/channels/slack/message'
 import { formatTeamsAlert } from '../../src/main/core/channels/teams/alert'
 import { formatWebhookAlert } from '../../src/main/core/channels/webhook/alert'
 import { channels } from '../../src/main/core/channels/registry'

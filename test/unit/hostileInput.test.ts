@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatDiscord } from '../../src/main/core/channels/discord/format'
 import { formatEmail } from '../../src/main/core/channels/email/format'
-import { formatSlack } from '../../src/main/core/channels/slack/format'
+import { formatSlack } from '../../src/main/core/channels/slack/message'
 import { formatTeams } from '../../src/main/core/channels/teams/card'
 import { EVENT_TYPES } from '../../src/shared/events'
 import { conversationKey } from '../../src/shared/conversation'
