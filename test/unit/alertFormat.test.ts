@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../src/shared/attentionAlert'
 import { ALERT_COLOR, alertText, waitingLine } from '../../src/main/core/channels/alertText'
-import { formatDiscordAlert } from '../../src/main/core/channels/discord/alert'
+import { formatDiscordAlert } from '../../src/main/core/channels/discord/message'
 import { formatEmailAlert } from '../../src/main/core/channels/email/alert'
 import type { EmailMessage } from '../../src/main/core/channels/email'
 import { formatSlackAlert } from '../../src/main/core/channels/slack/message'

@@ -1,7 +1,7 @@
 // Late notices: the shared wording, and where each channel's single message says it.
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
 import { afterAll, describe, expect, it } from 'vitest'
-import { formatDiscord } from '../../src/main/core/channels/discord/format'
+import { formatDiscord } from '../../src/main/core/channels/discord/message'
 import { EMBED_LIMITS, embedTextLength } from '../../src/main/core/channels/discord/limits'
 import type { EmailMessage } from '../../src/main/core/channels/email/format'
 import { formatEmail } from '../../src/main/core/channels/email/format'
