@@ -7,7 +7,7 @@ import { formatDiscordAlert } from '../../src/main/core/channels/discord/message
 import { formatEmailAlert } from '../../src/main/core/channels/email/alert'
 import type { EmailMessage } from '../../src/main/core/channels/email'
 import { formatSlackAlert } from '../../src/main/core/channels/slack/message'
-import { formatTeamsAlert } from '../../src/main/core/channels/teams/alert'
+import { formatTeamsAlert } from '../../src/main/core/channels/teams/message'
 import { formatWebhookAlert } from '../../src/main/core/channels/webhook/alert'
 import { channels } from '../../src/main/core/channels/registry'
 import { hostileText } from '../hostile/hostileEvents'
