@@ -4,7 +4,7 @@
 // formatters; the checks (test/hostile/inspect.ts) say which field carried what.
 import { describe, expect, it } from 'vitest'
 import { formatDiscord } from '../../src/main/core/channels/discord/message'
-import { formatEmail } from '../../src/main/core/channels/email/format'
+import { formatEmail } from '../../src/main/core/channels/email/message'
 import { formatSlack } from '../../src/main/core/channels/slack/message'
 import { formatTeams } from '../../src/main/core/channels/teams/message'
 import { EVENT_TYPES } from '../../src/shared/events'
