@@ -1,0 +1,172 @@
+// Every Discord message Knocker sends, each one webhook body of embeds that may ping no one
+// (allowed_mentions: none). Limits are enforced last by fitEmbed.
+// - An event (formatDiscord): one embed. What each event shows follows the host app's
+//   "message shows" table. In a forum channel a problem report's first message opens a
+//   thread and everything later about that report goes into it.
+// - A digest (discordDigest): several waiting events as one message: one embed per event,
+//   exactly the embed its own message would carry (minus the late line: the content line says
+//   it once for all), as many as fit Discord's 10 embeds and 6,000 characters across them.
+// - An attention alert (formatDiscordAlert): one orange embed: the headline as its title,
+//   then the reason, what is waiting and where to fix it. The endpoint's name and the reason
+//   are made inert like report text; nothing in them may ping anyone.
+import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
+import type { AttentionAlert } from '../../../../shared/attentionAlert'
+import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
+import { oneLine } from '../../text/cleanText'
+import { lateLine, type LateLineOptions } from '../../text/lateNotice'
+import { truncateChars } from '../../text/truncate'
+import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
+import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
+import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
+import type { DigestFormat, DigestItem, FormatContext, LateNotice, PreparedRequest } from '../types'
+import { EMBED_LIMITS, embedTextLength, fitEmbed, fitEmbedUnderLine, MESSAGE_LIMITS } from './limits'
+import { neutralizeDiscordMentions } from './mentions'
+
+// At the start of a line Discord reads these as a heading, subtext, quote or list item.
+const BLOCK_START = /^(\s*)(#{1,3}|-#|>{1,3}|[-*+]|\d+[.)])(?=\s|$)/
+
+/** Escape the Markdown that would restyle a name or turn it into a link (or a heading). */
+function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    // A backslash only escapes punctuation: "1." becomes "1\.", "#" becomes "\#".
+    .replace(BLOCK_START, (_m, space: string, marker: string) =>
+      /^\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`,
+    )
+}
+
+/** Discord Markdown; dates as <t:…>, which Discord renders in each reader's own time zone. */
+const discordSyntax: MessageSyntax = {
+  escape: escapeMarkdown,
+  link: (label, url) => `[${escapeMarkdown(oneLine(label))}](${url.replace(/\)/g, '%29')})`,
+  date: (iso) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`,
+  maxFieldChars: EMBED_LIMITS.fieldValue,
+}
+
+/** Discord allows a thread name of 100 characters. */
+const FORUM_THREAD_NAME_MAX = 100
+
+// ───────────────────────────────────────── event ─────────────────────────────────────────
+
+/** "Eight Ball Deluxe — New problem report", shortening the machine name, never the event. */
+function titleFor(machineName: string, what: string, test: boolean): string {
+  const prefix = test ? TEST_TITLE_PREFIX : ''
+  const suffix = ` — ${what}`
+  const room = EMBED_LIMITS.title - prefix.length - Math.min(suffix.length, EMBED_LIMITS.title / 2)
+  return prefix + truncateChars(oneLine(machineName), Math.max(room, 1)) + suffix
+}
+
+/** The event's embed before any limit is applied; the single message and the digest share it. */
+function eventEmbed(event: KnockerEvent, view: EventView, test: boolean): APIEmbed {
+  const embed: APIEmbed = {
+    title: titleFor(machineDisplayName(event.machine), view.what, test),
+    url: view.url,
+    color: view.color,
+    timestamp: new Date(event.occurred_at).toISOString(),
+    footer: { text: neutralizeDiscordMentions(`Flipfix · ${oneLine(event.machine.asset_id)}${test ? ' · test message' : ''}`) },
+  }
+  if (view.description) embed.description = neutralizeDiscordMentions(view.description)
+  embed.fields = view.fields.map((f) => ({ ...f, value: neutralizeDiscordMentions(f.value) }))
+  embed.title = neutralizeDiscordMentions(embed.title!)
+  return embed
+}
+
+/** The late notice, as a Discord line: Knocker's own words, still made inert. */
+function discordLateLine(late: LateNotice, options?: LateLineOptions): string {
+  return neutralizeDiscordMentions(escapeMarkdown(lateLine(late, options)))
+}
+
+export function formatDiscord(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
+  const view = describeEvent(event, discordSyntax)
+  const embed = eventEmbed(event, view, ctx.test)
+  const body: RESTPostAPIWebhookWithTokenJSONBody = {
+    // A late message says so on the embed's first line, which the length cap never cuts.
+    embeds: [ctx.late ? fitEmbedUnderLine(embed, discordLateLine(ctx.late)) : fitEmbed(embed)],
+    // Report text is written by the public: never let anything in it ping anyone.
+    allowed_mentions: { parse: [] },
+  }
+  if (ctx.test) body.content = TEST_NOTICE
+  const summary = viewSummary(view, ctx.test)
+  if (ctx.options.forum === true) {
+    // Forum channels: a problem report's first message opens a thread; everything later
+    // about that report goes into it.
+    if (ctx.threadId) return { body, summary, query: { thread_id: ctx.threadId } }
+    body.thread_name = forumThreadName(event, ctx.test)
+  }
+  return { body, summary }
+}
+
+/** "Eight Ball Deluxe: #1 drop target spring missing" (Discord allows 100 characters). */
+function forumThreadName(event: KnockerEvent, test: boolean): string {
+  const machine = machineDisplayName(event.machine)
+  const report = event.problem_report
+  const topic = report
+    ? report.description.trim() || `${report.problem_type_label} (#${report.id})`
+    : describeEvent(event, discordSyntax).what
+  const name = `${test ? TEST_TITLE_PREFIX : ''}${oneLine(machine)}: ${oneLine(topic)}`
+  return truncateChars(neutralizeDiscordMentions(name), FORUM_THREAD_NAME_MAX)
+}
+
+// ──────────────────────────────────────── digest ────────────────────────────────────────
+
+/** "5 notifications · ⏱ up to 2 h 11 min late — the museum was offline", above the embeds. */
+function contentLine(count: number, items: DigestItem[]): string {
+  const late = digestLateLine(items)
+  const line = late ? `${notificationCount(count)} · ${escapeMarkdown(late)}` : notificationCount(count)
+  const test = items.some((item) => item.ctx.test) ? `${TEST_NOTICE}\n` : ''
+  return truncateChars(neutralizeDiscordMentions(test + line), MESSAGE_LIMITS.content)
+}
+
+function formatDiscordDigest(items: DigestItem[]): PreparedRequest & { included: number } {
+  assertItems(items)
+  const [first] = items
+  // Forum channels open a thread per message, so they get no digests; if asked anyway, the
+  // first event goes alone, as its own message would (thread name or thread id included).
+  if (first.ctx.options.forum === true) return { ...formatDiscord(first.event, first.ctx), included: 1 }
+
+  const embeds: APIEmbed[] = []
+  let total = 0
+  let firstSummary = ''
+  for (const { event, ctx } of items.slice(0, MESSAGE_LIMITS.embeds)) {
+    const view = describeEvent(event, discordSyntax)
+    // fitEmbed alone keeps any embed within 6,000, so the first one always fits.
+    const embed = fitEmbed(eventEmbed(event, view, ctx.test))
+    const length = embedTextLength(embed)
+    if (embeds.length > 0 && total + length > EMBED_LIMITS.total) break
+    if (embeds.length === 0) firstSummary = viewSummary(view, ctx.test)
+    embeds.push(embed)
+    total += length
+  }
+  const body: RESTPostAPIWebhookWithTokenJSONBody = {
+    content: contentLine(embeds.length, items.slice(0, embeds.length)),
+    embeds,
+    // Report text is written by the public: never let anything in it ping anyone.
+    allowed_mentions: { parse: [] },
+  }
+  return { body, summary: digestSummary(embeds.length, firstSummary), included: embeds.length }
+}
+
+export const discordDigest: DigestFormat = { maxItems: MESSAGE_LIMITS.embeds, format: formatDiscordDigest }
+
+// ──────────────────────────────────── attention alert ────────────────────────────────────
+
+const inert = (text: string) => neutralizeDiscordMentions(escapeMarkdown(text))
+
+export function formatDiscordAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest {
+  const embed: APIEmbed = {
+    title: `⚠️ ${alertHeadline(alert, inert)}`,
+    description: [`${inert(alertReason(alert))}.`, waitingLine(alert.waiting), `**${ALERT_ACTION}**`].join('\n\n'),
+    color: ALERT_COLOR,
+    timestamp: alert.at,
+    footer: { text: 'Knocker' },
+  }
+  const body: RESTPostAPIWebhookWithTokenJSONBody = {
+    embeds: [fitEmbed(embed)],
+    allowed_mentions: { parse: [] },
+  }
+  // A forum channel takes no message without a thread of its own: the alert opens one.
+  if (ctx.options.forum === true) {
+    body.thread_name = truncateChars(neutralizeDiscordMentions(`Knocker: ${alertEndpointName(alert)} needs attention`), FORUM_THREAD_NAME_MAX)
+  }
+  return { body, summary: alertSummary(alert) }
+}
