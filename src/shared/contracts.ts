@@ -138,6 +138,9 @@ export const DeliveryViewSchema = z.object({
   delivered_at: timestamp.nullable(),
   /** How late the delivery was compared with when the event happened. */
   latency_ms: z.number().int().nullable(),
+  /** Why it waits or what it changes, when that isn't the usual: "edited: report closed" (it
+   * edits the report's earlier post), "held: quiet hours until 07:00". */
+  why: z.string().nullable(),
 })
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>
 

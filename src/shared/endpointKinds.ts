@@ -34,6 +34,12 @@ const digests = z.boolean().optional()
  * it must exist and not be this one). */
 const fallback_endpoint_id = z.string().trim().min(1, 'pick an endpoint').max(100).optional()
 
+/** What a report's "closed"/"reopened" does at Discord, which can edit its own posts: a new
+ * message (post, the default), an edit of the report's original post (edit), or both. */
+export const REPORT_UPDATES = ['post', 'edit', 'edit_and_post'] as const
+export type ReportUpdates = (typeof REPORT_UPDATES)[number]
+const report_updates = z.enum(REPORT_UPDATES).optional()
+
 const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/
 const TEAMS_HOSTS = /(?:\.logic\.azure\.com|\.api\.powerplatform\.com|\.webhook\.office\.com|^outlook\.office(?:365)?\.com)$/
 
@@ -54,7 +60,7 @@ const DESTINATIONS = {
   discord: {
     label: 'Discord',
     target: { url },
-    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id }).strict(),
+    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id, report_updates }).strict(),
     recognises: (u: URL) => DISCORD_HOSTS.test(u.hostname.toLowerCase()) && /^\/api\/(?:v\d+\/)?webhooks\//.test(u.pathname),
     sampleSettings: {},
     // Webhook tokens: /webhooks/<id>/<token>

@@ -55,6 +55,36 @@ describe('crash recovery (child process)', () => {
     expect(detail.attempts[1].status_code).toBe(200)
   }, 45_000)
 
+  it('an edit of a report’s post that was in flight when killed goes out once after the restart', async () => {
+    discord = await startDiscordMock({ perWebhookLimit: 50 })
+    dataDir = mkdtempSync(join(tmpdir(), 'knocker-edit-crash-'))
+    const webhook = discord.addWebhook()
+    const first = await startChildShell(dataDir)
+    shells.push(first)
+    const options = { report_updates: 'edit' }
+    expect((await callChild(first, 'POST', '/api/endpoints', CHILD_ADMIN, { name: 'Edits', kind: 'discord', url: webhook.url, options })).status).toBe(201)
+    const created = sampleEvent('problem_report.created')
+    expect((await callChild(first, 'POST', '/v1/events', CHILD_INGEST, created)).status).toBe(202)
+    const [post] = await discord.waitForMessages(1, 10_000)
+    // The edit hangs without being applied: the process dies waiting for it.
+    discord.script(webhook.id, { status: 503, delayMs: 30_000 })
+    const closed = sampleEvent('problem_report.closed')
+    expect((await callChild(first, 'POST', '/v1/events', CHILD_INGEST, closed)).status).toBe(202)
+    await waitFor(() => discord!.requests.some((r) => r.method === 'PATCH'), 5000, 'the edit')
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const second = await startChildShell(dataDir)
+    shells.push(second)
+    await waitFor(() => discord!.edits.length === 1, 10_000, 'the edit after the restart')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(discord.edits.map((e) => e.messageId)).toEqual([post.id])
+    expect(discord.messages).toHaveLength(1)
+    expect(JSON.stringify(discord.messages[0].body)).toContain('Problem report closed')
+    const list = (await callChild(second, 'GET', '/api/deliveries', CHILD_ADMIN)).json.deliveries
+    expect(list.map((d: any) => [d.status, d.why])).toEqual([['delivered', 'edited: report closed'], ['delivered', null]])
+  }, 45_000)
+
   it('finishes an in-flight send on SIGTERM and exits cleanly', async () => {
     discord = await startDiscordMock()
     dataDir = mkdtempSync(join(tmpdir(), 'knocker-term-'))

@@ -328,3 +328,31 @@ describe('discordMock: forum channels', () => {
     expect(mock.messages).toHaveLength(0)
   })
 })
+
+describe('discordMock: editing a message', () => {
+  const patch = (h: MockWebhook, id: string, body: unknown, query = '') =>
+    fetch(`${v10(h)}/messages/${id}${query}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+
+  it('edits a message its webhook posted, and answers Unknown Message (10008) for any other', async () => {
+    const { json: posted } = await send({ content: 'open' })
+    const res = await patch(hook, posted.id, { embeds: [{ title: 'closed', color: 0x2ecc71 }] })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ id: posted.id, content: 'open', embeds: [{ title: 'closed' }] })
+    expect(mock.messages[0].body).toMatchObject({ content: 'open', embeds: [{ title: 'closed' }] })
+    expect(mock.edits).toHaveLength(1)
+
+    const other = mock.addWebhook()
+    expect((await (await patch(other, posted.id, { content: 'x' })).json()).code).toBe(10008)
+    mock.deleteMessage(posted.id)
+    const gone = await patch(hook, posted.id, { content: 'x' })
+    expect([gone.status, (await gone.json()).code]).toEqual([404, 10008])
+    expect(mock.edits).toHaveLength(1)
+  })
+
+  it('a message in a forum thread is found only with its thread_id', async () => {
+    const forum = mock.addWebhook({ forum: true })
+    const { json: starter } = await post(v10(forum), { content: 'report', thread_name: 'Report' }, { query: '?wait=true' })
+    expect((await patch(forum, starter.id, { content: 'closed' })).status).toBe(404)
+    expect((await patch(forum, starter.id, { content: 'closed' }, `?thread_id=${starter.channel_id}`)).status).toBe(200)
+  })
+})

@@ -45,6 +45,16 @@ export interface MockMessage {
   body: Record<string, unknown>
   receivedAt: number
   query: Record<string, string>
+  /** Set by an edit (PATCH …/messages/:id): when it was last edited. */
+  editedAt?: number
+}
+
+/** One accepted edit of a message: its id and the fields the PATCH sent. */
+export interface MockEdit {
+  messageId: string
+  body: Record<string, unknown>
+  query: Record<string, string>
+  receivedAt: number
 }
 
 export interface MockRequest {
@@ -79,6 +89,10 @@ export interface DiscordMock {
   addWebhook(opts?: { id?: string; token?: string; channelId?: string; forum?: boolean }): MockWebhook
   removeWebhook(id: string): void
   messages: MockMessage[]
+  /** Accepted edits, in order; each message in `messages` shows its latest state. */
+  edits: MockEdit[]
+  /** A moderator deletes a message: editing it answers 404 Unknown Message (10008). */
+  deleteMessage(id: string): void
   requests: MockRequest[]
   readonly invalidRequestCount: number
   readonly rateLimited429Count: number
@@ -104,6 +118,7 @@ interface Reply {
 
 const DISCORD_EPOCH = 1420070400000n
 const ROUTE = /^\/api(?:\/v(\d+))?\/webhooks\/([^/]+)\/([^/]+)$/
+const MESSAGE_ROUTE = /^\/api(?:\/v(\d+))?\/webhooks\/([^/]+)\/([^/]+)\/messages\/([^/]+)$/
 
 const error = (status: number, code: number, message: string, errors?: ErrorTree): Reply => ({
   status,
@@ -178,6 +193,8 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
   const threads = new Map<string, string>() // threadId → parent channelId
   const scripts = new Map<string, ScriptedResponse[]>()
   const messages: MockMessage[] = []
+  const edits: MockEdit[] = []
+  const deleted = new Set<string>()
   const requests: MockRequest[] = []
   const waiters = createWaiters('discordMock.waitForMessages', messages)
   const timers = createTimers()
@@ -339,6 +356,35 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
     return withHeaders(createMessage(hook, ctx, body, target))
   }
 
+  /** Edit Webhook Message: only a message this webhook posted, and one in a thread only with
+   * that thread's ?thread_id= (as on Discord, anything else is an Unknown Message). */
+  function editMessage(ctx: Ctx, messageId: string): Reply {
+    const hook = webhooks.get(ctx.webhookId)
+    if (!hook) return error(404, 10015, 'Unknown Webhook')
+    if (hook.token !== ctx.token) return error(401, 50027, 'Invalid Webhook Token')
+    const t = now()
+    const bucket = webhookLimiter.take(hook.id, t)
+    const headers = rateHeaders(hook.id, bucket, t)
+    const withHeaders = (r: Reply): Reply => ({ ...r, headers: { ...headers, ...r.headers } })
+    if (!bucket.ok) return rateLimited(bucket.resetAt - t, ctx.apiVersion, 'user', headers)
+    if (!isJsonContentType(ctx.contentType)) return withHeaders(error(400, 50035, 'Invalid Form Body'))
+    const parsed = parseJson(ctx.record.rawBody)
+    if (!parsed.ok) return withHeaders(error(400, 50109, 'The request body contains invalid JSON.'))
+    const formErrors = validatePayload(parsed.value)
+    if (formErrors) return withHeaders(error(400, 50035, 'Invalid Form Body', formErrors))
+    const body = parsed.value as Record<string, unknown>
+    const message = messages.find((m) => m.id === messageId && m.webhookId === hook.id && !deleted.has(m.id))
+    if (!message || message.threadId !== ctx.record.query.thread_id) return withHeaders(error(404, 10008, 'Unknown Message'))
+    message.body = { ...message.body, ...body }
+    message.editedAt = t
+    edits.push({ messageId, body, query: ctx.record.query, receivedAt: ctx.record.receivedAt })
+    waiters.notify()
+    return withHeaders({
+      status: 200,
+      json: { id: message.id, type: 0, channel_id: message.threadId ?? message.channelId, webhook_id: hook.id, ...message.body, edited_timestamp: new Date(t).toISOString() },
+    })
+  }
+
   /** Answer for a scripted, non-success response. */
   function scriptedReply(s: ScriptedResponse, ctx: Ctx): Reply {
     const status = s.status ?? 500
@@ -375,9 +421,17 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
     requests.push(record)
 
     const m = ROUTE.exec(url.pathname)
-    const apiVersion = m?.[1] !== undefined ? Number(m[1]) : 6
+    const edit = MESSAGE_ROUTE.exec(url.pathname)
+    const apiVersion = (m ?? edit)?.[1] !== undefined ? Number((m ?? edit)![1]) : 6
     const blocked = switches(apiVersion)
     if (blocked) return send(res, record, blocked)
+    if (edit && req.method === 'PATCH') {
+      const editCtx: Ctx = { record, webhookId: edit[2]!, token: edit[3]!, apiVersion, contentType: req.headers['content-type'] }
+      const scripted = scripts.get(editCtx.webhookId)?.shift()
+      if (scripted?.dropConnection) return timers.later(scripted.delayMs ?? 0, () => req.socket.destroy())
+      const reply = scripted && scripted.status !== undefined && (scripted.status < 200 || scripted.status >= 300) ? scriptedReply(scripted, editCtx) : editMessage(editCtx, edit[4]!)
+      return scripted?.delayMs ? timers.later(scripted.delayMs, () => send(res, record, reply)) : send(res, record, reply)
+    }
     if (!m || req.method !== 'POST' || apiVersion < 6 || apiVersion > 10) return send(res, record, notFound())
 
     const ctx: Ctx = { record, webhookId: m[2]!, token: m[3]!, apiVersion, contentType: req.headers['content-type'] }
@@ -407,7 +461,11 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
   const mock: DiscordMock = {
     url: base,
     messages,
+    edits,
     requests,
+    deleteMessage(id) {
+      deleted.add(id)
+    },
     get invalidRequestCount() {
       return invalidRequestCount
     },
@@ -449,6 +507,8 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
 
     reset() {
       messages.length = 0
+      edits.length = 0
+      deleted.clear()
       requests.length = 0
       invalidRequestCount = 0
       rateLimited429Count = 0

@@ -16,6 +16,7 @@ import { SettingsRepo } from './db/settingsRepo'
 import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
 import { Outbox } from './delivery/outbox'
+import { ReportEdits } from './delivery/reportEdits'
 import { ThreadStore } from './delivery/threads'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
 import { PollScheduler } from './intake/pollers/pollScheduler'
@@ -83,8 +84,10 @@ export class KnockerCore {
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8, connect: { timeout: 10_000 } })
     const channels = options.channels ?? defaultChannels
     const outbox = new Outbox(this.db)
+    const reportEdits = new ReportEdits(this.db, outbox)
     this.engine = new DeliveryEngine({
       outbox,
+      reportEdits,
       threads: new ThreadStore(this.db),
       endpoints: this.endpoints,
       settings: this.settings,
@@ -101,7 +104,7 @@ export class KnockerCore {
     this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
-      outbox,
+      reportEdits,
       endpoints: this.endpoints,
       settings: this.settings,
       clock,

@@ -83,6 +83,18 @@ describe('claim stage', () => {
     expect(claims).toEqual([[1]])
   })
 
+  it('edits, and the posts that may be edited, go alone: the run stops before them', () => {
+    const edit = { ...waiting(3, 'problem_report.closed'), editOf: 1 }
+    expect(setUp([waiting(1, 'log_entry.created'), waiting(2, 'log_entry.created'), edit, waiting(4), waiting(5)]).claim.next(head, later)?.items).toHaveLength(1)
+    const logs = [1, 2, 3].map((id) => waiting(id, 'log_entry.created'))
+    const editing = setUp([...logs, waiting(4), waiting(5)], { report_updates: 'edit' })
+    editing.claim.next(head, later)
+    expect(editing.claims).toEqual([[1, 2, 3]])
+    const posting = setUp([...logs, waiting(4), waiting(5)])
+    posting.claim.next(head, later)
+    expect(posting.claims).toEqual([[1, 2, 3, 4, 5]])
+  })
+
   it('nothing when someone else claimed the head first', () => {
     const { claim } = setUp([])
     expect(claim.next(head, later)).toBeNull()

@@ -32,6 +32,8 @@ export function row(patch: Partial<DeliveryRow> = {}): DeliveryRow {
     lastError: null,
     lastStatusCode: null,
     remoteId: null,
+    editOf: null,
+    holdReason: null,
     createdAt: T0,
     updatedAt: T0,
     deliveredAt: null,

@@ -4,6 +4,7 @@ import type { AttemptView, DeliveryFilter, DeliveryView, EndpointView } from '..
 import type { DeliveryStatus, EndpointKind, ErrorClass } from '../../../shared/domain'
 import { type DeliveryEventType } from '../../../shared/attentionAlert'
 import type { Db } from '../db/openDb'
+import { editReason } from '../delivery/reportEdits'
 import { KNOCKERS_OWN_EVENTS, attempts, deliveries, endpoints, events } from '../db/schema'
 
 const columns = {
@@ -259,5 +260,6 @@ function toView(row: Joined): DeliveryView {
     updated_at: d.updatedAt,
     delivered_at: d.deliveredAt,
     latency_ms: d.deliveredAt !== null && Number.isFinite(occurred) ? d.deliveredAt - occurred : null,
+    why: d.editOf !== null ? editReason(row.eventType) : d.status === 'pending' || d.status === 'retrying' ? d.holdReason : null,
   }
 }

@@ -77,7 +77,8 @@ function field(name: string, value: string, inline = true): ViewField {
   return { name, value, inline }
 }
 
-function actorName(event: KnockerEvent): string {
+/** Who did it: the actor's display name, else username, else "Someone". */
+export function actorName(event: KnockerEvent): string {
   const actor = event.actor
   return oneLine(actor?.display_name || actor?.username || '') || 'Someone'
 }

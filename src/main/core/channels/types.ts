@@ -58,6 +58,8 @@ export interface PreparedRequest {
   query?: Record<string, string>
   /** Non-secret headers fixed for this delivery (Standard Webhooks `webhook-id`). */
   headers?: Record<string, string>
+  /** Edit this earlier message instead of posting a new one (Discord). */
+  edit?: { messageId: string }
 }
 
 export interface ResponseSnapshot {
@@ -168,6 +170,9 @@ export interface Channel<Target> {
    * attention. Never part of a digest; the endpoint's name and the reason are escaped like
    * text written by the public. */
   formatAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest
+  /** A problem report's post as it should now read after this update (closed, reopened), for
+   * editing it in place. Only destinations whose webhooks can edit their messages have it. */
+  formatEdit?(update: KnockerEvent, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome
   /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */

@@ -84,6 +84,11 @@ export const deliveries = sqliteTable(
     lastError: text('last_error'),
     lastStatusCode: integer('last_status_code'),
     remoteId: text('remote_id'),
+    /** An edit of an earlier post (a Discord message about a problem report): that post's
+     * delivery id. The edit is a delivery of its own: queued after the post, paced, retried. */
+    editOf: integer('edit_of'),
+    /** Why a waiting delivery is held back beyond its turn ("held: quiet hours until 07:00"). */
+    holdReason: text('hold_reason'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     deliveredAt: integer('delivered_at'),
@@ -173,3 +178,21 @@ export const pollers = sqliteTable('pollers', {
   eventsEmitted: integer('events_emitted').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
 })
+
+/** The post about a problem report at an endpoint (its first message, the report's
+ * "created"): the delivery that carries it, and the message id the service answered with, so
+ * the report's later events can edit it (Discord). One row per report and endpoint. */
+export const reportPosts = sqliteTable(
+  'report_posts',
+  {
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    conversation: text('conversation').notNull(),
+    deliveryId: integer('delivery_id').notNull(),
+    /** Set once the post is delivered as a message of its own (not in a digest). */
+    messageId: text('message_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.conversation] }), index('report_posts_delivery_idx').on(t.deliveryId)],
+)

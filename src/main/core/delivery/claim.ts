@@ -8,6 +8,7 @@ import type { EndpointsRepo } from '../db/endpointsRepo'
 import { messageItem } from './formatContext'
 import type { ClaimedRun, DeliveryRow, MessageItem, QueueHead, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
+import { reportUpdatesOf } from './reportEdits'
 import type { ThreadStore } from './threads'
 
 /** A backlog: this many messages due for one endpoint, the oldest waiting at least this long.
@@ -32,6 +33,8 @@ export interface ClaimOptions {
   offline: () => boolean
   /** Whether Knocker was offline at some point since then (for late notices). */
   wasOfflineSince: (since: number) => boolean
+  /** The message id of a report's post, for a delivery that edits it. */
+  messageOf?: (postDeliveryId: number) => string | null
 }
 
 export class Claim {
@@ -71,9 +74,13 @@ export class Claim {
     // backlog to look for (this saves a query per message on a busy endpoint).
     if (now - head.createdAt < DIGEST_AFTER_WAIT_MS) return null
     const run = this.o.outbox.dueRun(head.endpointId, head.id, now, digest.maxItems)
-    // Knocker's own alerts always go alone: the run stops before the first one.
-    const firstAlert = run.findIndex((d) => d.eventType === ATTENTION_ALERT_TYPE)
-    const due = firstAlert === -1 ? run : run.slice(0, firstAlert)
+    // Knocker's own alerts always go alone, and so do edits and (where reports' posts are
+    // edited later) the posts: the run stops before the first one.
+    const editsPosts = reportUpdatesOf(endpoint) !== 'post'
+    const alone = run.findIndex(
+      (d) => d.eventType === ATTENTION_ALERT_TYPE || d.editOf !== null || (editsPosts && d.eventType === 'problem_report.created'),
+    )
+    const due = alone === -1 ? run : run.slice(0, alone)
     if (due.length < DIGEST_MIN_BACKLOG || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
     const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'
     const items = this.items(due, part, trigger, now)
@@ -104,6 +111,7 @@ export class Claim {
         settings,
         threadOf: (conversation) => this.o.threads.get(part.endpointId, conversation),
         wasOffline: this.o.wasOfflineSince,
+        messageOf: this.o.messageOf,
         now,
       }),
     )

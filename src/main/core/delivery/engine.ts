@@ -20,6 +20,7 @@ import { Connectivity } from './connectivity'
 import { EndpointHealth } from './endpointHealth'
 import type { AttemptResult, ClaimedRun, DeliveryRow, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
+import type { ReportEdits } from './reportEdits'
 import { cleanOutcome, Recorder, secretScrubber } from './record'
 import { Scheduler } from './scheduler'
 import type { ThreadStore } from './threads'
@@ -29,6 +30,8 @@ const DEFAULT_TTL_HOURS = 48
 
 export interface EngineOptions {
   outbox: Outbox
+  /** Reports' posts and their message ids (for edits when a report is closed or reopened). */
+  reportEdits: ReportEdits
   threads: ThreadStore
   endpoints: EndpointsRepo
   settings: SettingsRepo
@@ -85,8 +88,9 @@ export class DeliveryEngine {
       timeoutMs: o.timeoutMs,
       offline: () => this.connectivity.state !== null,
       wasOfflineSince: (since) => this.connectivity.wasOfflineSince(since),
+      messageOf: (postDeliveryId) => o.reportEdits.messageOf(postDeliveryId),
     })
-    this.recorder = new Recorder({ outbox, threads: o.threads })
+    this.recorder = new Recorder({ outbox, threads: o.threads, reportEdits: o.reportEdits })
     this.health = new EndpointHealth({
       isFlagged: (id) => endpoints.get(id)?.needsAttention != null,
       clearFlag: (id) => endpoints.clearFlag(id),

@@ -71,6 +71,8 @@ export interface ItemInput {
   settings: Record<string, unknown>
   threadOf: (conversation: string) => string | null
   wasOffline: (since: number) => boolean
+  /** The message id of a post (for a delivery that edits one). */
+  messageOf?: (postDeliveryId: number) => string | null
   now: number
 }
 
@@ -88,5 +90,6 @@ export function messageItem(input: ItemInput): MessageItem {
     threadOf: input.threadOf,
     late: lateNotice({ delivery, trigger, kind: endpoint?.kind, wasOffline: input.wasOffline(delivery.createdAt), now }),
   })
-  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, ctx }
+  const edit = delivery.editOf !== null ? { messageId: input.messageOf?.(delivery.editOf) ?? null } : null
+  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, ctx, edit }
 }

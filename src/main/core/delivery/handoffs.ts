@@ -54,6 +54,9 @@ export interface MessageItem {
   event: KnockerEvent | null
   alert: AttentionAlert | null
   ctx: FormatContext
+  /** An edit of an earlier post: the message it edits, null when that post has no message of
+   * its own (not delivered, or delivered in a digest). Absent for a new message. */
+  edit?: { messageId: string | null } | null
 }
 
 /** claim → attempt: deliveries of one endpoint that go out as one request. */

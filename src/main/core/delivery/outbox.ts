@@ -49,6 +49,16 @@ export class Outbox {
     return this.insertStatement.get(eventSeq, endpointId, status, reason, now, now, now)!
   }
 
+  /** An edit of an earlier post (`editOf`, its delivery), due now: queued behind it like any
+   * delivery of the endpoint. */
+  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number): number {
+    return this.db
+      .insert(deliveries)
+      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: now, createdAt: now, updatedAt: now })
+      .returning({ id: deliveries.id })
+      .get().id
+  }
+
   /** A test send: claimed by `owner` from the start, never in any queue. */
   addTestSend(eventSeq: number, endpointId: string, owner: string, now: number): DeliveryRow {
     return this.db

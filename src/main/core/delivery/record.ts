@@ -1,10 +1,12 @@
 // Record: each delivery of a run gets its attempt row and new state, with nothing secret in
-// them (a destination may echo what we sent: auth headers, tokens), and a forum post's
-// thread is remembered (or forgotten when a moderator deleted it).
+// them (a destination may echo what we sent: auth headers, tokens), a forum post's thread is
+// remembered (or forgotten when a moderator deleted it), and so is the message id of a report's
+// post (for editing it when the report is closed or reopened).
 import type { Outcome } from '../channels/types'
 import { redactText } from '../log/redact'
 import type { AttemptOutput, AttemptResult, ClaimedRun, DeliveryUpdate } from './handoffs'
 import type { Outbox } from './outbox'
+import type { ReportEdits } from './reportEdits'
 import type { ThreadStore } from './threads'
 
 /** How much of a response body is kept with an attempt. */
@@ -38,7 +40,7 @@ export interface RecordInput {
 }
 
 export class Recorder {
-  constructor(private readonly o: { outbox: Outbox; threads: ThreadStore }) {}
+  constructor(private readonly o: { outbox: Outbox; threads: ThreadStore; reportEdits?: Pick<ReportEdits, 'posted'> }) {}
 
   record({ run, attempt, outcome, updates, scrub, now }: RecordInput): AttemptResult[] {
     const { result, prepared, startedAt } = attempt
@@ -76,7 +78,15 @@ export class Recorder {
       return { delivery, outcome, statusCode, durationMs, status: update.status! }
     })
     this.rememberThread(run, outcome, now)
+    this.rememberPost(run, outcome)
     return results
+  }
+
+  /** A report's post that went out as a message of its own: keep its id for later edits. */
+  private rememberPost(run: ClaimedRun, outcome: Outcome): void {
+    const [first] = run.items
+    if (run.items.length !== 1 || run.digest || outcome.result !== 'delivered' || !outcome.remoteId || first.isTest) return
+    if (first.eventType === 'problem_report.created' && first.delivery.editOf === null) this.o.reportEdits?.posted(first.delivery.id, outcome.remoteId)
   }
 
   private rememberThread(run: ClaimedRun, outcome: Outcome, now: number): void {

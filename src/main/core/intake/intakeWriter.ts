@@ -1,6 +1,6 @@
-// Writes accepted events and their deliveries (through the outbox) with group commit: every intake
-// request that arrives while a commit is in progress joins the next single transaction, so
-// one fsync covers many requests. A promise resolves only after its commit is on disk.
+// Writes accepted events and their deliveries (through ReportEdits and the outbox) with group
+// commit: every intake request that arrives while a commit is in progress joins the next single
+// transaction, so one fsync covers many requests. A promise resolves only after its commit is on disk.
 import type { Statement } from 'better-sqlite3'
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm'
 import type { KnockerEvent } from '../../../shared/events'
@@ -9,7 +9,7 @@ import type { Clock } from '../clock'
 import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
 import { events } from '../db/schema'
-import type { Outbox } from '../delivery/outbox'
+import type { ReportEdits } from '../delivery/reportEdits'
 import type { SettingsRepo } from '../db/settingsRepo'
 import { routeEvent } from '../routing/router'
 
@@ -42,8 +42,8 @@ export class IntakeWriter {
   constructor(
     private readonly deps: {
       db: Db
-      /** Writes each routed delivery. */
-      outbox: Outbox
+      /** Writes each routed delivery (a report's update may become an edit of its post). */
+      reportEdits: ReportEdits
       endpoints: EndpointsRepo
       settings: SettingsRepo
       clock: Clock
@@ -104,11 +104,11 @@ export class IntakeWriter {
     const seq = this.insertEvent.get(event.event_id, event.event, event.occurred_at, now, JSON.stringify(event), eventSummary(event))
     if (seq === undefined) return { event_id: event.event_id, duplicate: true, deliveries: [] }
 
-    const routed = routeEvent(event.event, this.deps.settings.get(), this.deps.endpoints.list())
-    const written = routed.map((route) => {
-      const id = this.deps.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now)
-      return { id, endpoint_id: route.endpointId, status: route.status }
-    })
+    const endpoints = this.deps.endpoints.list()
+    const routed = routeEvent(event.event, this.deps.settings.get(), endpoints)
+    const written = routed.flatMap((route) =>
+      this.deps.reportEdits.write(event, seq, route, endpoints.find((e) => e.id === route.endpointId), now),
+    )
     return { event_id: event.event_id, duplicate: false, deliveries: written }
   }
 }

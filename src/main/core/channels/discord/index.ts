@@ -14,7 +14,7 @@ import {
   type SendContext,
   type SendResult,
 } from '../types'
-import { discordDigest, formatDiscord, formatDiscordAlert } from './message'
+import { discordDigest, formatDiscord, formatDiscordAlert, formatDiscordEdit } from './message'
 
 export interface DiscordTarget {
   /** Normalised: https://discord.com/api/v10/webhooks/{id}/{token} (or a local mock's origin). */
@@ -81,6 +81,12 @@ export function redactWebhookPaths(text: string): string {
 }
 
 function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
+  if (prepared.edit) {
+    // Edit Webhook Message: answers 200 with the message; thread_id for a message in a thread.
+    const query = new URLSearchParams(prepared.query)
+    const path = `${target.url}/messages/${encodeURIComponent(prepared.edit.messageId)}`
+    return postJson(query.size > 0 ? `${path}?${query}` : path, prepared.body, ctx, {}, 'PATCH')
+  }
   // ?wait=true: 200 with the message (its id, and the thread it opened) instead of a silent 204.
   const query = new URLSearchParams({ wait: 'true', ...prepared.query })
   return postJson(`${target.url}?${query}`, prepared.body, ctx)
@@ -186,6 +192,8 @@ const ENDPOINT_PROBLEMS: Partial<Record<number, string>> = {
 }
 // Forum-channel errors: the webhook is fine but its channel needs thread support we don't have.
 const UNKNOWN_CHANNEL = 10003
+// An edit of a message someone deleted: noted, never a fault of the endpoint.
+const UNKNOWN_MESSAGE = 10008
 
 // Forum-channel mismatches: the endpoint's "forum channel" option doesn't match the channel.
 const FORUM_PROBLEMS: Partial<Record<number, string>> = {
@@ -232,6 +240,9 @@ function classify(result: SendResult, now: number = Date.now()): Outcome {
   if (error?.code === UNKNOWN_CHANNEL) {
     return { result: 'retry', errorClass: 'rejected', message: `Discord: ${says} — the thread is gone; opening a new one.`, threadGone: true, ...hintPart }
   }
+  if (error?.code === UNKNOWN_MESSAGE) {
+    return { result: 'delivered', note: `Not edited: the message was deleted in Discord (${says})`, ...hintPart }
+  }
   const endpointProblem = ENDPOINT_PROBLEMS[status]
   if (endpointProblem) return permanent(`Discord: ${says} — ${endpointProblem}.`, true, hint)
   if (status === 400 || status === 413) {
@@ -259,6 +270,7 @@ export const discordChannel: Channel<DiscordTarget> & {
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
   formatAlert: formatDiscordAlert,
+  formatEdit: formatDiscordEdit,
   // Not for forum endpoints: there every message opens or joins a report's thread.
   digest: discordDigest,
   send,

@@ -6,6 +6,9 @@
 // - A digest (discordDigest): several waiting events as one message: one embed per event,
 //   exactly the embed its own message would carry (minus the late line: the content line says
 //   it once for all), as many as fit Discord's 10 embeds and 6,000 characters across them.
+// - An edit of a report's post (formatDiscordEdit), when the report is closed or reopened: the
+//   post's embed rebuilt from the update (which carries the whole report), in the update's
+//   colour, under a first line "✅ Closed by Diana · 14:02" (the time in each reader's zone).
 // - An attention alert (formatDiscordAlert): one orange embed: the headline as its title,
 //   then the reason, what is waiting and where to fix it. The endpoint's name and the reason
 //   are made inert like report text; nothing in them may ping anyone.
@@ -17,7 +20,7 @@ import { lateLine, type LateLineOptions } from '../../text/lateNotice'
 import { truncateChars } from '../../text/truncate'
 import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
-import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
+import { actorName, describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
 import type { DigestFormat, DigestItem, FormatContext, LateNotice, PreparedRequest } from '../types'
 import { EMBED_LIMITS, embedTextLength, fitEmbed, fitEmbedUnderLine, MESSAGE_LIMITS } from './limits'
 import { neutralizeDiscordMentions } from './mentions'
@@ -105,6 +108,29 @@ function forumThreadName(event: KnockerEvent, test: boolean): string {
     : describeEvent(event, discordSyntax).what
   const name = `${test ? TEST_TITLE_PREFIX : ''}${oneLine(machine)}: ${oneLine(topic)}`
   return truncateChars(neutralizeDiscordMentions(name), FORUM_THREAD_NAME_MAX)
+}
+
+// ───────────────────────────────────────── edit ─────────────────────────────────────────
+
+/** "✅ Closed by Diana · 14:02" (a Discord timestamp: each reader sees their own time). */
+export function reportStateLine(update: KnockerEvent): string {
+  const closed = update.event === 'problem_report.closed'
+  const at = `<t:${Math.floor(Date.parse(update.occurred_at) / 1000)}:t>`
+  const who = neutralizeDiscordMentions(escapeMarkdown(actorName(update)))
+  return `${closed ? '✅ Closed' : '🔁 Reopened'} by ${who} · ${at}`
+}
+
+/** The report's post as it now reads: its embed rebuilt from the update, in the update's colour,
+ * under the state line. Only the embeds change (a PATCH leaves the rest of the message). */
+export function formatDiscordEdit(update: KnockerEvent, ctx: FormatContext): PreparedRequest {
+  const asPosted = { ...update, event: 'problem_report.created' } as KnockerEvent
+  const now = describeEvent(update, discordSyntax)
+  const embed = eventEmbed(asPosted, describeEvent(asPosted, discordSyntax), ctx.test)
+  embed.title = neutralizeDiscordMentions(titleFor(machineDisplayName(update.machine), now.what, ctx.test))
+  embed.color = now.color
+  const body: RESTPostAPIWebhookWithTokenJSONBody = { embeds: [fitEmbedUnderLine(embed, reportStateLine(update))], allowed_mentions: { parse: [] } }
+  const summary = `${viewSummary(now, ctx.test)} (post edited)`
+  return ctx.options.forum === true && ctx.threadId ? { body, summary, query: { thread_id: ctx.threadId } } : { body, summary }
 }
 
 // ──────────────────────────────────────── digest ────────────────────────────────────────

@@ -71,13 +71,14 @@ export async function postJson(
   body: unknown,
   ctx: SendContext,
   headers: Record<string, string> = {},
+  method: 'POST' | 'PATCH' = 'POST',
 ): Promise<SendResult> {
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   try {
     // undici's request() never follows redirects: a 3xx comes back as is.
     const res = await request(url, {
-      method: 'POST',
+      method,
       dispatcher: ctx.dispatcher,
       headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),

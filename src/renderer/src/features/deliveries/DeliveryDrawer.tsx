@@ -48,6 +48,11 @@ function DeliveryDetail({ id }: { id: number }) {
           )}
         </Group>
         <Title order={4}>{d.summary}</Title>
+        {d.why && (
+          <Text size="sm" c="dimmed" data-testid="delivery-detail-why">
+            {d.why}
+          </Text>
+        )}
       </div>
 
       <Group>

@@ -44,6 +44,12 @@ export function DeliveryRow({ delivery: d, onOpen }: { delivery: DeliveryView; o
               </Text>
               {d.endpoint_name} · {DELIVERY_EVENT_LABELS[d.event]} · <span style={{ fontFamily: 'monospace' }}>{d.event_id}</span>
             </Text>
+            {d.why && (
+              // Why it waits or what it changes: "edited: report closed", "held: quiet hours until 07:00".
+              <Text size="xs" c="dimmed" truncate data-testid="delivery-why">
+                {d.why}
+              </Text>
+            )}
             <Detail delivery={d} />
           </Stack>
           <Stack gap={2} align="flex-end" style={{ flexShrink: 0 }}>

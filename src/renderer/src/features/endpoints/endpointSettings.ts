@@ -2,6 +2,7 @@
 // edit form. The shapes come from each channel's publicSettings(), so the readers are lenient:
 // a missing or differently shaped field is simply not shown.
 import type { EndpointView } from '../../../../shared/contracts'
+import { REPORT_UPDATES, type ReportUpdates } from '../../../../shared/endpointKinds'
 import { formatAgo, formatDateTime } from '../../time'
 
 export type SmtpSecurity = 'tls' | 'starttls' | 'none'
@@ -78,6 +79,24 @@ export function webhookSettings(settings: Record<string, unknown>): WebhookSetti
 
 export const isForum = (endpoint: Pick<EndpointView, 'options'>) => endpoint.options.forum === true
 
+/** The endpoint form's choices for a report's closed/reopened (Discord). */
+export const REPORT_UPDATE_LABELS: Record<ReportUpdates, string> = {
+  post: 'Post a new message',
+  edit: "Edit the report's post",
+  edit_and_post: "Edit the report's post and post a new message",
+}
+const REPORT_UPDATE_SUMMARY: Record<ReportUpdates, string | null> = {
+  post: null,
+  edit: 'closed/reopened reports edit their post',
+  edit_and_post: 'closed/reopened reports edit their post and post',
+}
+
+/** What a report's closed/reopened does at this (Discord) endpoint. */
+export function reportUpdatesOf(endpoint: Pick<EndpointView, 'options'>): ReportUpdates {
+  const value = endpoint.options.report_updates
+  return (REPORT_UPDATES as readonly unknown[]).includes(value) ? (value as ReportUpdates) : 'post'
+}
+
 /** One short line for the endpoints table, under the redacted target
  * ("smtp.example.org:587 → 3 recipients" is followed by "to ken@museum.example, 2 more"). */
 export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'>): string | null {
@@ -98,8 +117,10 @@ export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings'
       if (s.previousSecretExpiresAt) parts.push(`rotating: old secret ends ${formatAgo(s.previousSecretExpiresAt)}`)
       return parts.length > 0 ? parts.join(' · ') : null
     }
-    case 'discord':
-      return isForum(endpoint) ? 'Forum channel: a thread per problem' : null
+    case 'discord': {
+      const parts = [isForum(endpoint) ? 'Forum channel: a thread per problem' : null, REPORT_UPDATE_SUMMARY[reportUpdatesOf(endpoint)]]
+      return parts.filter(Boolean).join(' · ') || null
+    }
     default:
       return null
   }

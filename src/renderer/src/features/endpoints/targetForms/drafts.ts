@@ -2,9 +2,9 @@
 // target when creating, and only what the user changed when editing (a blank secret field means
 // "keep the stored one").
 import type { AdminInput, EndpointView } from '../../../../../shared/contracts'
-import type { EndpointKind } from '../../../../../shared/endpointKinds'
+import type { EndpointKind, ReportUpdates } from '../../../../../shared/endpointKinds'
 import type { FieldErrors } from './fieldErrors'
-import { emailSettings, isForum, webhookSettings, type SmtpSecurity, type WebhookAuthType } from '../endpointSettings'
+import { emailSettings, isForum, reportUpdatesOf, webhookSettings, type SmtpSecurity, type WebhookAuthType } from '../endpointSettings'
 
 export type FormMode = 'create' | 'edit'
 
@@ -19,6 +19,8 @@ export interface FieldsProps<D> {
 export interface DiscordDraft {
   url: string
   forum: boolean
+  /** What a report's closed/reopened does: a new message, an edit of the report's post, or both. */
+  reportUpdates: ReportUpdates
 }
 export interface UrlDraft {
   url: string
@@ -69,7 +71,7 @@ export const headerRow = (name = '', value = ''): HeaderRow => ({ key: ++rowKey,
 
 export function emptyDrafts(): Drafts {
   return {
-    discord: { url: '', forum: false },
+    discord: { url: '', forum: false, reportUpdates: 'post' },
     slack: { url: '' },
     teams: { url: '' },
     email: { host: '', port: 587, security: 'starttls', user: '', password: '', from: '', to: '' },
@@ -93,7 +95,7 @@ export function draftFromEndpoint(endpoint: EndpointView): Drafts[EndpointKind] 
   const drafts = emptyDrafts()
   switch (endpoint.kind) {
     case 'discord':
-      return { ...drafts.discord, forum: isForum(endpoint) }
+      return { ...drafts.discord, forum: isForum(endpoint), reportUpdates: reportUpdatesOf(endpoint) }
     case 'email': {
       const s = emailSettings(endpoint.settings)
       return {
@@ -163,11 +165,17 @@ export function fallbackOf(endpoint: EndpointView): string | null {
   return typeof id === 'string' ? id : null
 }
 
+/** The options with the Discord draft's choices; the defaults (no forum, new messages) are left out. */
+function discordOptions<O extends Record<string, unknown>>(options: O, d: DiscordDraft): O {
+  const { forum: _forum, report_updates: _updates, ...rest } = options
+  return { ...rest, ...(d.forum && { forum: true }), ...(d.reportUpdates !== 'post' && { report_updates: d.reportUpdates }) } as unknown as O
+}
+
 export function createInput(kind: EndpointKind, drafts: Drafts, common: Common, fallbackId: string | null = null): AdminInput<'createEndpoint'> {
   const options = withFallback({}, fallbackId)
   switch (kind) {
     case 'discord':
-      return { ...common, kind, url: drafts.discord.url.trim(), options: drafts.discord.forum ? { ...options, forum: true } : options }
+      return { ...common, kind, url: drafts.discord.url.trim(), options: discordOptions(options, drafts.discord) }
     case 'slack':
     case 'teams':
       return { ...common, kind, url: drafts[kind].url.trim(), options }
@@ -218,7 +226,8 @@ export function targetPatch(
     case 'discord': {
       const d = draft as DiscordDraft
       if (d.url.trim()) patch.url = d.url.trim()
-      if (d.forum !== (initial as DiscordDraft).forum) patch.options = { ...endpoint.options, forum: d.forum }
+      const i = initial as DiscordDraft
+      if (d.forum !== i.forum || d.reportUpdates !== i.reportUpdates) patch.options = discordOptions(endpoint.options, d)
       return patch
     }
     case 'slack':

@@ -1,0 +1,33 @@
+// The endpoint form's "when a problem report is closed or reopened" choice (Discord): what the
+// API gets when creating and editing, and what the endpoints table says.
+import { describe, expect, it } from 'vitest'
+import type { EndpointView } from '../../src/shared/contracts'
+import { settingsSummary } from '../../src/renderer/src/features/endpoints/endpointSettings'
+import { createInput, draftFromEndpoint, emptyDrafts, targetPatch, type DiscordDraft } from '../../src/renderer/src/features/endpoints/targetForms/drafts'
+
+const common = { name: 'Reports', enabled: true, events: [] }
+const endpoint = (options: Record<string, unknown>) => ({ kind: 'discord', options, settings: {}, target: 'discord.com …AbCd' }) as unknown as EndpointView
+
+describe('report updates in the endpoint form', () => {
+  it('creates with the choice; the default sends no option (as before)', () => {
+    const drafts = emptyDrafts()
+    expect(createInput('discord', drafts, common).options).toEqual({})
+    drafts.discord = { ...drafts.discord, url: 'u', reportUpdates: 'edit' }
+    expect(createInput('discord', drafts, common, 'ep_2').options).toEqual({ fallback_endpoint_id: 'ep_2', report_updates: 'edit' })
+  })
+
+  it('edits only what changed, keeping the other options', () => {
+    const stored = endpoint({ forum: true, fallback_endpoint_id: 'ep_2', report_updates: 'edit' })
+    const initial = draftFromEndpoint(stored) as DiscordDraft
+    expect(initial).toMatchObject({ forum: true, reportUpdates: 'edit' })
+    expect(targetPatch(stored, initial, initial)).toEqual({})
+    expect(targetPatch(stored, { ...initial, reportUpdates: 'edit_and_post' }, initial).options).toEqual({ forum: true, fallback_endpoint_id: 'ep_2', report_updates: 'edit_and_post' })
+    expect(targetPatch(stored, { ...initial, reportUpdates: 'post' }, initial).options).toEqual({ forum: true, fallback_endpoint_id: 'ep_2' })
+  })
+
+  it('the endpoints table says when reports edit their post', () => {
+    expect(settingsSummary(endpoint({}))).toBeNull()
+    expect(settingsSummary(endpoint({ report_updates: 'edit' }))).toBe('closed/reopened reports edit their post')
+    expect(settingsSummary(endpoint({ forum: true, report_updates: 'edit_and_post' }))).toBe('Forum channel: a thread per problem · closed/reopened reports edit their post and post')
+  })
+})
