@@ -5,6 +5,7 @@
 // endpoint" form's URL recognition, the message preview and redaction all derive from here.
 // No Node, no DOM: the renderer reads it too.
 import { z } from 'zod'
+import { QuietHoursSchema } from './quietHours'
 
 const url = z.string().trim().min(1, 'url is required').max(2000)
 
@@ -40,6 +41,9 @@ export const REPORT_UPDATES = ['post', 'edit', 'edit_and_post'] as const
 export type ReportUpdates = (typeof REPORT_UPDATES)[number]
 const report_updates = z.enum(REPORT_UPDATES).optional()
 
+/** Routine events held during these hours (see quietHours.ts). */
+const quiet_hours = QuietHoursSchema.optional()
+
 const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/
 const TEAMS_HOSTS = /(?:\.logic\.azure\.com|\.api\.powerplatform\.com|\.webhook\.office\.com|^outlook\.office(?:365)?\.com)$/
 
@@ -60,7 +64,7 @@ const DESTINATIONS = {
   discord: {
     label: 'Discord',
     target: { url },
-    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id, report_updates }).strict(),
+    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id, report_updates, quiet_hours }).strict(),
     recognises: (u: URL) => DISCORD_HOSTS.test(u.hostname.toLowerCase()) && /^\/api\/(?:v\d+\/)?webhooks\//.test(u.pathname),
     sampleSettings: {},
     // Webhook tokens: /webhooks/<id>/<token>
@@ -69,7 +73,7 @@ const DESTINATIONS = {
   slack: {
     label: 'Slack',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours }).strict(),
     recognises: (u: URL) => u.hostname.toLowerCase() === 'hooks.slack.com',
     sampleSettings: {},
     // Incoming webhooks: /services/T…/B…/<secret>
@@ -78,7 +82,7 @@ const DESTINATIONS = {
   teams: {
     label: 'Microsoft Teams',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours }).strict(),
     recognises: (u: URL) => TEAMS_HOSTS.test(u.hostname.toLowerCase()),
     sampleSettings: {},
     // Workflows signatures, and any sig= query parameter
@@ -95,7 +99,7 @@ const DESTINATIONS = {
         .min(1, 'an email endpoint needs at least one recipient')
         .max(50),
     },
-    options: z.object({ digests, fallback_endpoint_id }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours }).strict(),
     sampleSettings: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
     // The password is scrubbed by value (see secretValues in the channel).
     secretPatterns: [],
@@ -109,7 +113,7 @@ const DESTINATIONS = {
       /** Your own signing secret (whsec_…); generated when left out. */
       secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64').optional(),
     },
-    options: z.object({ fallback_endpoint_id }).strict(),
+    options: z.object({ fallback_endpoint_id, quiet_hours }).strict(),
     // Any other web address is a receiver of signed webhooks.
     recognises: () => true,
     sampleSettings: {},

@@ -85,6 +85,29 @@ describe('crash recovery (child process)', () => {
     expect(list.map((d: any) => [d.status, d.why])).toEqual([['delivered', 'edited: report closed'], ['delivered', null]])
   }, 45_000)
 
+  it('messages held for quiet hours are still held after a SIGKILL, none sent, none lost', async () => {
+    discord = await startDiscordMock({ perWebhookLimit: 50 })
+    dataDir = mkdtempSync(join(tmpdir(), 'knocker-quiet-crash-'))
+    const webhook = discord.addWebhook()
+    const first = await startChildShell(dataDir)
+    shells.push(first)
+    const hhmm = (ms: number) => new Date(ms).toTimeString().slice(0, 5)
+    const range = { days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: hhmm(Date.now() - 3600_000), end: hhmm(Date.now() + 2 * 3600_000) }
+    const options = { quiet_hours: { ranges: [range] } }
+    expect((await callChild(first, 'POST', '/api/endpoints', CHILD_ADMIN, { name: 'Quiet', kind: 'discord', url: webhook.url, options })).status).toBe(201)
+    const events = ['log_entry.created', 'problem_report.closed', 'machine.location_changed'].map((t) => sampleEvent(t as any))
+    expect((await callChild(first, 'POST', '/v1/events', CHILD_INGEST, { events })).status).toBe(202)
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const second = await startChildShell(dataDir)
+    shells.push(second)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(discord.requests).toHaveLength(0)
+    const list = (await callChild(second, 'GET', '/api/deliveries', CHILD_ADMIN)).json.deliveries
+    expect(list.map((d: any) => [d.status, d.why])).toEqual(Array(3).fill(['pending', `held: quiet hours until ${range.end}`]))
+  }, 45_000)
+
   it('finishes an in-flight send on SIGTERM and exits cleanly', async () => {
     discord = await startDiscordMock()
     dataDir = mkdtempSync(join(tmpdir(), 'knocker-term-'))

@@ -31,3 +31,17 @@ describe('report updates in the endpoint form', () => {
     expect(settingsSummary(endpoint({ forum: true, report_updates: 'edit_and_post' }))).toBe('Forum channel: a thread per problem · closed/reopened reports edit their post and post')
   })
 })
+
+describe('quiet hours in the endpoint form', () => {
+  const quiet = { ranges: [{ days: ['mon' as const], start: '22:00', end: '07:00' }] }
+  it('adds, changes and removes them on top of the other options', async () => {
+    const { withQuietHours, withQuietHoursPatch, quietHoursOf } = await import('../../src/renderer/src/features/endpoints/targetForms/drafts')
+    expect(withQuietHours({ forum: true }, quiet)).toEqual({ forum: true, quiet_hours: quiet })
+    const stored = endpoint({ forum: true, quiet_hours: quiet })
+    expect(quietHoursOf(stored)).toEqual(quiet)
+    expect(withQuietHoursPatch(stored, {}, quiet)).toEqual({})
+    expect(withQuietHoursPatch(stored, {}, null)).toEqual({ options: { forum: true } })
+    const later = { ...quiet, ranges: [{ ...quiet.ranges[0], end: '08:00' }] }
+    expect(withQuietHoursPatch(stored, {}, later)).toEqual({ options: { forum: true, quiet_hours: later } })
+  })
+})

@@ -95,6 +95,16 @@ describe('claim stage', () => {
     expect(posting.claims).toEqual([[1, 2, 3, 4, 5]])
   })
 
+  it('two released together after quiet hours already go as one digest', () => {
+    const held = (id: number) => ({ ...waiting(id, 'log_entry.created'), holdReason: 'held: quiet hours until 07:00' })
+    const released = setUp([held(1), held(2)])
+    released.claim.next(head, later)
+    expect(released.claims).toEqual([[1, 2]])
+    const fresh = setUp([waiting(1, 'log_entry.created'), waiting(2, 'log_entry.created')])
+    fresh.claim.next(head, later)
+    expect(fresh.claims).toEqual([[1]])
+  })
+
   it('nothing when someone else claimed the head first', () => {
     const { claim } = setUp([])
     expect(claim.next(head, later)).toBeNull()

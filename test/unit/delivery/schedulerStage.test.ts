@@ -16,6 +16,7 @@ function setUp(heads: QueueHead[], orphans = [row({ id: 9, status: 'sending' })]
   const finished: Array<{ attempt: AttemptRecord; update: DeliveryUpdate }> = []
   const outbox = {
     heads: () => heads,
+    nextRelease: () => null,
     orphaned: () => orphans.splice(0),
     expire: () => 0,
     finish: (attempt: AttemptRecord, update: DeliveryUpdate) => finished.push({ attempt, update }),

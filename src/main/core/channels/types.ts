@@ -22,6 +22,9 @@ export interface FormatContext {
   /** Set when the message goes out more than 5 minutes after Knocker received the event: the
    * message says so ("2 h 11 min late — the museum was offline"). */
   late?: LateNotice | null
+  /** Quiet hours in silent mode: post without a notification where the service can
+   * (Discord's SUPPRESS_NOTIFICATIONS). */
+  silent?: boolean
 }
 
 export interface LateNotice {

@@ -8,6 +8,10 @@ import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
  * Spelled with literals: a partial index on it serves only queries with the same expression. */
 export const KNOCKERS_OWN_EVENTS = sql.raw(`(is_test = 1 or event_type = '${ATTENTION_ALERT_TYPE}')`)
 
+/** Deliveries held back beyond their turn (quiet hours) and not yet released. Spelled with
+ * literals, like KNOCKERS_OWN_EVENTS, so queries can use the partial index on it. */
+export const HELD = sql.raw(`(hold_reason is not null and status = 'pending')`)
+
 /** Every accepted event, as validated (unknown fields and reporter contacts stripped). */
 export const events = sqliteTable(
   'events',
@@ -102,6 +106,8 @@ export const deliveries = sqliteTable(
     index('deliveries_endpoint_idx').on(t.endpointId, t.id),
     index('deliveries_status_updated_idx').on(t.status, t.updatedAt),
     index('deliveries_created_at_idx').on(t.createdAt),
+    // Deliveries held back (quiet hours): the scheduler asks when the next one is released.
+    index('deliveries_held_idx').on(t.nextAttemptAt).where(HELD),
   ],
 )
 

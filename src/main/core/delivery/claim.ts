@@ -15,6 +15,8 @@ import type { ThreadStore } from './threads'
  * It goes as digests where the service allows one; a fresh burst within the service's pace
  * still goes one by one. */
 const DIGEST_MIN_BACKLOG = 3
+/** Released together after being held (quiet hours): two already go as one message. */
+const DIGEST_MIN_RELEASED = 2
 const DIGEST_AFTER_WAIT_MS = 10_000
 /** A claim's lease outlives the send's timeout by this much. */
 const LEASE_MARGIN_MS = 30_000
@@ -81,7 +83,8 @@ export class Claim {
       (d) => d.eventType === ATTENTION_ALERT_TYPE || d.editOf !== null || (editsPosts && d.eventType === 'problem_report.created'),
     )
     const due = alone === -1 ? run : run.slice(0, alone)
-    if (due.length < DIGEST_MIN_BACKLOG || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
+    const min = due[0]?.holdReason ? DIGEST_MIN_RELEASED : DIGEST_MIN_BACKLOG
+    if (due.length < min || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
     const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'
     const items = this.items(due, part, trigger, now)
     try {

@@ -5,6 +5,7 @@ import { conversationKey } from '../../../shared/conversation'
 import { KIND_LABELS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { KnockerEvent } from '../../../shared/events'
 import type { FormatContext, LateNotice } from '../channels/types'
+import { postsSilently } from '../routing/quietHours'
 import type { DeliveryRow, MessageItem, StoredEvent, Trigger } from './handoffs'
 
 /** A message going out later than this after Knocker received its event says so. */
@@ -19,6 +20,8 @@ export interface ContextInput {
   /** The destination's thread of a conversation, if an earlier delivery opened one. */
   threadOf?: (conversation: string) => string | null
   late?: LateNotice | null
+  /** Posted during quiet hours without a notification (Discord's silent mode). */
+  silent?: boolean
 }
 
 export function formatContext(input: ContextInput): FormatContext {
@@ -32,11 +35,12 @@ export function formatContext(input: ContextInput): FormatContext {
     // Test sends never join (or open) a real report's thread.
     threadId: conversation && !input.test && input.threadOf ? input.threadOf(conversation) : null,
     ...(input.late !== undefined && { late: input.late }),
+    ...(input.silent && { silent: true }),
   }
 }
 
 export interface LateInput {
-  delivery: Pick<DeliveryRow, 'createdAt' | 'lastErrorClass'>
+  delivery: Pick<DeliveryRow, 'createdAt' | 'lastErrorClass'> & Partial<Pick<DeliveryRow, 'holdReason'>>
   trigger: Trigger
   kind: EndpointKind | undefined
   /** Knocker was offline at some point since the delivery was created. */
@@ -58,7 +62,9 @@ export function lateNotice({ delivery, trigger, kind, wasOffline, now }: LateInp
         : error === 'rate_limited'
           ? `${service} was busy`
           : error === null
-            ? 'it waited in the queue'
+            ? delivery.holdReason
+              ? 'held for quiet hours'
+              : 'it waited in the queue'
             : `${service} was not accepting messages`
   return { ms, reason }
 }
@@ -89,6 +95,7 @@ export function messageItem(input: ItemInput): MessageItem {
     delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId, createdAt: delivery.createdAt },
     threadOf: input.threadOf,
     late: lateNotice({ delivery, trigger, kind: endpoint?.kind, wasOffline: input.wasOffline(delivery.createdAt), now }),
+    silent: postsSilently(endpoint?.options ?? {}, event, now),
   })
   const edit = delivery.editOf !== null ? { messageId: input.messageOf?.(delivery.editOf) ?? null } : null
   return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, ctx, edit }

@@ -5,7 +5,8 @@
 import type { Statement } from 'better-sqlite3'
 import { and, desc, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/openDb'
-import { attempts, deliveries, events } from '../db/schema'
+import { attempts, deliveries, events, HELD } from '../db/schema'
+import type { Hold } from '../routing/quietHours'
 import { formatTtl } from './backoff'
 import type { AttemptRecord, DeliveryRow, DeliveryUpdate, QueueHead, StoredEvent } from './handoffs'
 
@@ -14,8 +15,8 @@ const NO_ID = Number.MAX_SAFE_INTEGER
 const WAITING = ['pending', 'retrying'] as const
 
 export class Outbox {
-  private readonly headsStatement: Statement<[], QueueHead>
-  private readonly insertStatement: Statement<[number, string, string, string | null, number, number, number], number>
+  private readonly headsStatement: Statement<[number], QueueHead>
+  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, number, number], number>
 
   constructor(private readonly db: Db) {
     // Prepared once: the scheduler asks after every intake commit, so this must not grow with
@@ -24,7 +25,8 @@ export class Outbox {
       select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt, d.created_at as createdAt
       from (
         select e.id as endpoint_id, e.kind as kind,
-          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'pending' and x.is_test = 0) as pending,
+          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'pending' and x.is_test = 0
+             and (x.hold_reason is null or x.next_attempt_at <= ?)) as pending,
           (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'retrying' and x.is_test = 0) as retrying,
           (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'sending' and x.is_test = 0) as sending
         from endpoints e
@@ -35,26 +37,28 @@ export class Outbox {
     // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
     // parameter mapping would cost more than the insert itself.
     this.insertStatement = db.$client
-      .prepare<[number, string, string, string | null, number, number, number], number>(
-        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?) returning id`,
+      .prepare<[number, string, string, string | null, number, string | null, number, number], number>(
+        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
       )
       .pluck()
   }
 
   // ─────────────────────────────────────── inserts ───────────────────────────────────────
 
-  /** A new delivery of a stored event, due now (pending), or recorded but never sent (suppressed). */
-  add(eventSeq: number, endpointId: string, status: 'pending' | 'suppressed', reason: string | null, now: number): number {
-    return this.insertStatement.get(eventSeq, endpointId, status, reason, now, now, now)!
+  /** A new delivery of a stored event, due now (pending) or held until a time (quiet hours),
+   * or recorded but never sent (suppressed). */
+  add(eventSeq: number, endpointId: string, status: 'pending' | 'suppressed', reason: string | null, now: number, hold: Hold | null = null): number {
+    const held = status === 'pending' ? hold : null
+    return this.insertStatement.get(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, now, now)!
   }
 
   /** An edit of an earlier post (`editOf`, its delivery), due now: queued behind it like any
    * delivery of the endpoint. */
-  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number): number {
+  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number, hold: Hold | null = null): number {
     return this.db
       .insert(deliveries)
-      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: now, createdAt: now, updatedAt: now })
+      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: hold?.until ?? now, holdReason: hold?.reason ?? null, createdAt: now, updatedAt: now })
       .returning({ id: deliveries.id })
       .get().id
   }
@@ -72,9 +76,21 @@ export class Outbox {
 
   /** The oldest unfinished delivery of every endpoint that may send now (enabled, not
    * flagged), unless that endpoint already has one in flight. Order per endpoint is strict:
-   * a later delivery never overtakes one that is waiting for a retry. */
-  heads(): QueueHead[] {
-    return this.headsStatement.all()
+   * a later delivery never overtakes one that is waiting for a retry. Deliveries held back
+   * (quiet hours) are left out until their time: the ones that go through anyway pass them. */
+  heads(now: number): QueueHead[] {
+    return this.headsStatement.all(now)
+  }
+
+  /** When the next held delivery is released (after `now`), or null when none is held. */
+  nextRelease(now: number): number | null {
+    return (
+      this.db
+        .select({ at: sql<number | null>`min(${deliveries.nextAttemptAt})` })
+        .from(deliveries)
+        .where(and(HELD, sql`${deliveries.nextAttemptAt} > ${now}`))
+        .get()?.at ?? null
+    )
   }
 
   /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping
@@ -174,7 +190,8 @@ export class Outbox {
     this.db.transaction((tx) => {
       tx.insert(attempts).values(attempt).run()
       tx.update(deliveries)
-        .set({ ...update, leaseOwner: null, leaseExpiresAt: null, nextTrigger: 'scheduled', updatedAt: now })
+        // Whatever held it back is over once it was tried.
+        .set({ ...update, leaseOwner: null, leaseExpiresAt: null, nextTrigger: 'scheduled', holdReason: null, updatedAt: now })
         .where(eq(deliveries.id, attempt.deliveryId))
         .run()
     })
@@ -214,6 +231,8 @@ export class Outbox {
             eq(deliveries.isTest, false),
             // A person's retry gets its attempt, however old the event.
             eq(deliveries.nextTrigger, 'scheduled'),
+            // So does a delivery held back (a weekend's quiet hours can outlast a time to live).
+            sql`${deliveries.holdReason} is null`,
             sql`${deliveries.createdAt} < ${now - hours * 3600_000}`,
             sql`${deliveries.eventSeq} in (select seq from events where event_type = ${eventType})`,
           ),
@@ -265,6 +284,7 @@ export class Outbox {
         nextAttemptAt: now,
         failureCount: 0,
         nextTrigger: 'manual',
+        holdReason: null,
         updatedAt: now,
       })
       .where(and(where, inArray(deliveries.status, ['failed', 'suppressed', 'retrying', 'pending']), eq(deliveries.isTest, false)))

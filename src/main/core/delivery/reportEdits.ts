@@ -10,6 +10,7 @@ import type { KnockerEvent } from '../../../shared/events'
 import type { EndpointRecord } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
 import { reportPosts } from '../db/schema'
+import type { Hold } from '../routing/quietHours'
 import type { RoutedDelivery } from '../routing/router'
 import type { Outbox } from './outbox'
 
@@ -43,11 +44,11 @@ export class ReportEdits {
 
   /** Writes one routed delivery of an event: as it is, or (a report's update at an endpoint
    * that edits) as an edit of the report's post, with or without a new message. A report whose
-   * post this endpoint never got is updated with a new message. */
-  write(event: KnockerEvent, seq: number, route: RoutedDelivery, endpoint: EndpointRecord | undefined, now: number): WrittenDelivery[] {
+   * post this endpoint never got is updated with a new message. `hold`: quiet hours. */
+  write(event: KnockerEvent, seq: number, route: RoutedDelivery, endpoint: EndpointRecord | undefined, now: number, hold: Hold | null = null): WrittenDelivery[] {
     const conversation = conversationKey(event)
     const plain = () => {
-      const id = this.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now)
+      const id = this.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now, hold)
       return { id, endpoint_id: route.endpointId, status: route.status }
     }
     if (route.status !== 'pending' || !conversation || !endpoint || !EDITABLE_KINDS.has(endpoint.kind)) return [plain()]
@@ -60,7 +61,7 @@ export class ReportEdits {
     if (!UPDATES.has(event.event) || mode === 'post') return [plain()]
     const post = this.postOf(endpoint.id, conversation)
     if (!post) return [plain()]
-    const edit = { id: this.outbox.addEdit(seq, endpoint.id, post.deliveryId, now), endpoint_id: endpoint.id, status: 'pending' as const }
+    const edit = { id: this.outbox.addEdit(seq, endpoint.id, post.deliveryId, now, hold), endpoint_id: endpoint.id, status: 'pending' as const }
     return mode === 'edit_and_post' ? [edit, plain()] : [edit]
   }
 

@@ -85,7 +85,10 @@ export class Scheduler {
     let wakeAt = Math.min(now + SAFETY_PUMP_MS, this.nextExpirySweepAt)
     const { connectivity, backoff } = this.o
     const offline = connectivity.state
-    const heads = this.o.outbox.heads()
+    const heads = this.o.outbox.heads(now)
+    // Held deliveries (quiet hours) are no heads until their time: look again then.
+    const release = this.o.outbox.nextRelease(now)
+    if (release !== null) wakeAt = Math.min(wakeAt, release)
     const readyAt = (head: QueueHead) => backoff.readyAt(head.endpointId, head.kind, this.o.pacingOf(head.kind), now)
     if (offline) {
       // Offline, only a probe goes out: the next endpoint in turn that isn't waiting on a rate

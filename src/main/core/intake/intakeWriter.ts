@@ -11,6 +11,7 @@ import type { Db } from '../db/openDb'
 import { events } from '../db/schema'
 import type { ReportEdits } from '../delivery/reportEdits'
 import type { SettingsRepo } from '../db/settingsRepo'
+import { quietHold } from '../routing/quietHours'
 import { routeEvent } from '../routing/router'
 
 export interface AcceptedEvent {
@@ -106,9 +107,12 @@ export class IntakeWriter {
 
     const endpoints = this.deps.endpoints.list()
     const routed = routeEvent(event.event, this.deps.settings.get(), endpoints)
-    const written = routed.flatMap((route) =>
-      this.deps.reportEdits.write(event, seq, route, endpoints.find((e) => e.id === route.endpointId), now),
-    )
+    const written = routed.flatMap((route) => {
+      const endpoint = endpoints.find((e) => e.id === route.endpointId)
+      // Quiet hours: a routine event waits for the quiet time's end ("held: quiet hours until 07:00").
+      const hold = endpoint ? quietHold(endpoint.options, event, now) : null
+      return this.deps.reportEdits.write(event, seq, route, endpoint, now, hold)
+    })
     return { event_id: event.event_id, duplicate: false, deliveries: written }
   }
 }

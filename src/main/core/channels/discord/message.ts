@@ -46,6 +46,9 @@ const discordSyntax: MessageSyntax = {
   maxFieldChars: EMBED_LIMITS.fieldValue,
 }
 
+/** Message flag: posted without a push or desktop notification (quiet hours, silent mode). */
+const SUPPRESS_NOTIFICATIONS = 1 << 12
+
 /** Discord allows a thread name of 100 characters. */
 const FORUM_THREAD_NAME_MAX = 100
 
@@ -89,6 +92,7 @@ export function formatDiscord(event: KnockerEvent, ctx: FormatContext): Prepared
     allowed_mentions: { parse: [] },
   }
   if (ctx.test) body.content = TEST_NOTICE
+  if (ctx.silent) body.flags = SUPPRESS_NOTIFICATIONS
   const summary = viewSummary(view, ctx.test)
   if (ctx.options.forum === true) {
     // Forum channels: a problem report's first message opens a thread; everything later
@@ -169,6 +173,7 @@ function formatDiscordDigest(items: DigestItem[]): PreparedRequest & { included:
     // Report text is written by the public: never let anything in it ping anyone.
     allowed_mentions: { parse: [] },
   }
+  if (items.slice(0, embeds.length).every((item) => item.ctx.silent)) body.flags = SUPPRESS_NOTIFICATIONS
   return { body, summary: digestSummary(embeds.length, firstSummary), included: embeds.length }
 }
 

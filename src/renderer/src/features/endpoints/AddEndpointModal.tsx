@@ -12,11 +12,13 @@ import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { EventsField } from './EventsField'
 import { FallbackField } from './FallbackField'
+import { QuietHoursField } from './QuietHoursField'
+import type { QuietHours } from '../../../../shared/quietHours'
 import { useCreateEndpoint } from './endpointMutations'
-import { createInput, emptyDrafts, type Drafts } from './targetForms/drafts'
+import { createInput, emptyDrafts, withQuietHours, type Drafts } from './targetForms/drafts'
 import classes from './KindPicker.module.css'
 import { TargetFields } from './targetForms/TargetFields'
-import { errorFor, fieldErrors } from './targetForms/fieldErrors'
+import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
 
 const KIND_BLURBS: Record<EndpointKind, string> = {
   discord: 'Channel or forum webhook',
@@ -80,6 +82,7 @@ function AddEndpointForm({
   const [events, setEvents] = useState<EventType[]>([...EVENT_TYPES])
   const [enabled, setEnabled] = useState(true)
   const [fallback, setFallback] = useState<string | null>(null)
+  const [quiet, setQuiet] = useState<QuietHours | null>(null)
   const errors = fieldErrors(create.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -103,7 +106,8 @@ function AddEndpointForm({
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    create.mutate(createInput(kind, drafts, { name, enabled, events }, fallback), { onSuccess: onCreated })
+    const input = createInput(kind, drafts, { name, enabled, events }, fallback)
+    create.mutate({ ...input, options: withQuietHours(input.options ?? {}, quiet) } as typeof input, { onSuccess: onCreated })
   }
 
   return (
@@ -160,6 +164,7 @@ function AddEndpointForm({
 
         <EventsField value={events} onChange={setEvents} />
         <FallbackField value={fallback} onChange={setFallback} error={errorFor(errors, 'options.fallback_endpoint_id')} />
+        <QuietHoursField value={quiet} onChange={setQuiet} kind={kind} error={errorUnder(errors, 'options.quiet_hours')} />
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
         <div ref={alertRef}>
           <ApiErrorAlert error={create.error} title="The endpoint was not added" />

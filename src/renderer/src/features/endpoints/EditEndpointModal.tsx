@@ -12,9 +12,11 @@ import { EventsField } from './EventsField'
 import { FallbackField } from './FallbackField'
 import { settingsDetails, webhookSettings } from './endpointSettings'
 import { useUpdateEndpoint } from './endpointMutations'
-import { draftFromEndpoint, fallbackOf, targetPatch, withFallbackPatch, type Drafts } from './targetForms/drafts'
+import { draftFromEndpoint, fallbackOf, quietHoursOf, targetPatch, withFallbackPatch, withQuietHoursPatch, type Drafts } from './targetForms/drafts'
+import { QuietHoursField } from './QuietHoursField'
+import type { QuietHours } from '../../../../shared/quietHours'
 import { TargetFields } from './targetForms/TargetFields'
-import { errorFor, fieldErrors } from './targetForms/fieldErrors'
+import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
 
 export function EditEndpointModal({ endpoint, onClose }: { endpoint: EndpointView | null; onClose: () => void }) {
   return (
@@ -36,6 +38,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [events, setEvents] = useState<EventType[]>(endpoint.events)
   const [draft, setDraft] = useState<Drafts[EndpointKind]>(initial)
   const [fallback, setFallback] = useState<string | null>(fallbackOf(endpoint))
+  const [quiet, setQuiet] = useState<QuietHours | null>(quietHoursOf(endpoint))
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -46,7 +49,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
-    ...withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback),
+    ...withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
   }
   const changed = Object.keys(changes).length > 1
 
@@ -117,6 +120,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
           excludeId={endpoint.id}
           error={errorFor(errors, 'options.fallback_endpoint_id')}
         />
+        <QuietHoursField value={quiet} onChange={setQuiet} kind={endpoint.kind} error={errorUnder(errors, 'options.quiet_hours')} />
 
         <div ref={alertRef}>
           <ApiErrorAlert error={update.error} title="The endpoint was not changed" />

@@ -3,6 +3,7 @@
 // "keep the stored one").
 import type { AdminInput, EndpointView } from '../../../../../shared/contracts'
 import type { EndpointKind, ReportUpdates } from '../../../../../shared/endpointKinds'
+import { QuietHoursSchema, type QuietHours } from '../../../../../shared/quietHours'
 import type { FieldErrors } from './fieldErrors'
 import { emailSettings, isForum, reportUpdatesOf, webhookSettings, type SmtpSecurity, type WebhookAuthType } from '../endpointSettings'
 
@@ -268,6 +269,24 @@ export function targetPatch(
       return patch
     }
   }
+}
+
+/** The endpoint's quiet hours, if it has them. */
+export function quietHoursOf(endpoint: EndpointView): QuietHours | null {
+  const parsed = QuietHoursSchema.safeParse(endpoint.options.quiet_hours)
+  return parsed.success ? parsed.data : null
+}
+
+/** The options with these quiet hours, or with none. */
+export function withQuietHours<O extends Record<string, unknown>>(options: O, quiet: QuietHours | null): O {
+  const { quiet_hours: _dropped, ...rest } = options
+  return (quiet ? { ...rest, quiet_hours: quiet } : rest) as unknown as O
+}
+
+/** The update with the quiet hours changed, when they were: on top of any other option change. */
+export function withQuietHoursPatch(endpoint: EndpointView, patch: TargetPatch, quiet: QuietHours | null): TargetPatch {
+  if (JSON.stringify(quiet) === JSON.stringify(quietHoursOf(endpoint))) return patch
+  return { ...patch, options: withQuietHours(patch.options ?? endpoint.options, quiet) }
 }
 
 /** The update with the fallback endpoint changed, when it was: on top of any other option change. */

@@ -21,3 +21,8 @@ export function errorFor(errors: FieldErrors | undefined, ...paths: string[]): s
   for (const p of paths) if (errors[p]) return errors[p]
   return undefined
 }
+
+/** The first error of a field's sub-fields ("options.quiet_hours" matches "options.quiet_hours.ranges.0.start"). */
+export function errorUnder(errors: FieldErrors | undefined, prefix: string): string | undefined {
+  return Object.entries(errors ?? {}).find(([path]) => path === prefix || path.startsWith(`${prefix}.`))?.[1]
+}

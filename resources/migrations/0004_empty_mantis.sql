@@ -10,4 +10,5 @@ CREATE TABLE `report_posts` (
 --> statement-breakpoint
 CREATE INDEX `report_posts_delivery_idx` ON `report_posts` (`delivery_id`);--> statement-breakpoint
 ALTER TABLE `deliveries` ADD `edit_of` integer;--> statement-breakpoint
-ALTER TABLE `deliveries` ADD `hold_reason` text;
+ALTER TABLE `deliveries` ADD `hold_reason` text;--> statement-breakpoint
+CREATE INDEX `deliveries_held_idx` ON `deliveries` (`next_attempt_at`) WHERE (hold_reason is not null and status = 'pending');
