@@ -43,6 +43,9 @@ const report_updates = z.enum(REPORT_UPDATES).optional()
 
 /** Routine events held during these hours (see quietHours.ts). */
 const quiet_hours = QuietHoursSchema.optional()
+/** A maintainer's events wait until that person has been quiet for 5 minutes (at most 15),
+ * then go together, grouped by machine; visitor reports go at once. */
+const person_digests = z.boolean().optional()
 
 const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/
 const TEAMS_HOSTS = /(?:\.logic\.azure\.com|\.api\.powerplatform\.com|\.webhook\.office\.com|^outlook\.office(?:365)?\.com)$/
@@ -64,7 +67,7 @@ const DESTINATIONS = {
   discord: {
     label: 'Discord',
     target: { url },
-    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id, report_updates, quiet_hours }).strict(),
+    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id, report_updates, quiet_hours, person_digests }).strict(),
     recognises: (u: URL) => DISCORD_HOSTS.test(u.hostname.toLowerCase()) && /^\/api\/(?:v\d+\/)?webhooks\//.test(u.pathname),
     sampleSettings: {},
     // Webhook tokens: /webhooks/<id>/<token>
@@ -73,7 +76,7 @@ const DESTINATIONS = {
   slack: {
     label: 'Slack',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests }).strict(),
     recognises: (u: URL) => u.hostname.toLowerCase() === 'hooks.slack.com',
     sampleSettings: {},
     // Incoming webhooks: /services/T…/B…/<secret>
@@ -82,7 +85,7 @@ const DESTINATIONS = {
   teams: {
     label: 'Microsoft Teams',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests }).strict(),
     recognises: (u: URL) => TEAMS_HOSTS.test(u.hostname.toLowerCase()),
     sampleSettings: {},
     // Workflows signatures, and any sig= query parameter
@@ -99,7 +102,7 @@ const DESTINATIONS = {
         .min(1, 'an email endpoint needs at least one recipient')
         .max(50),
     },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests }).strict(),
     sampleSettings: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
     // The password is scrubbed by value (see secretValues in the channel).
     secretPatterns: [],
@@ -113,7 +116,7 @@ const DESTINATIONS = {
       /** Your own signing secret (whsec_…); generated when left out. */
       secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64').optional(),
     },
-    options: z.object({ fallback_endpoint_id, quiet_hours }).strict(),
+    options: z.object({ fallback_endpoint_id, quiet_hours, person_digests }).strict(),
     // Any other web address is a receiver of signed webhooks.
     recognises: () => true,
     sampleSettings: {},

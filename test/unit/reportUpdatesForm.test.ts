@@ -45,3 +45,13 @@ describe('quiet hours in the endpoint form', () => {
     expect(withQuietHoursPatch(stored, {}, later)).toEqual({ options: { forum: true, quiet_hours: later } })
   })
 })
+
+describe('per-person digests in the endpoint form', () => {
+  it('switches the option on top of the others', async () => {
+    const { withPersonDigests, withPersonDigestsPatch } = await import('../../src/renderer/src/features/endpoints/targetForms/drafts')
+    expect(withPersonDigests({ forum: true }, true)).toEqual({ forum: true, person_digests: true })
+    const stored = endpoint({ forum: true, person_digests: true })
+    expect(withPersonDigestsPatch(stored, {}, true)).toEqual({})
+    expect(withPersonDigestsPatch(stored, {}, false)).toEqual({ options: { forum: true } })
+  })
+})

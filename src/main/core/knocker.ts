@@ -16,6 +16,7 @@ import { SettingsRepo } from './db/settingsRepo'
 import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
 import { Outbox } from './delivery/outbox'
+import { DeliveryHolds } from './delivery/deliveryHolds'
 import { ReportEdits } from './delivery/reportEdits'
 import { ThreadStore } from './delivery/threads'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
@@ -105,6 +106,7 @@ export class KnockerCore {
     this.intake = new IntakeWriter({
       db: this.db,
       reportEdits,
+      holds: new DeliveryHolds(outbox),
       endpoints: this.endpoints,
       settings: this.settings,
       clock,

@@ -8,6 +8,7 @@ import type { EndpointsRepo } from '../db/endpointsRepo'
 import { messageItem } from './formatContext'
 import type { ClaimedRun, DeliveryRow, MessageItem, QueueHead, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
+import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
 import { reportUpdatesOf } from './reportEdits'
 import type { ThreadStore } from './threads'
 
@@ -50,8 +51,10 @@ export class Claim {
     if (digest) {
       const claimed = this.o.outbox.claim(digest.items.map((item) => item.delivery.id), this.o.owner, lease, now)
       if (claimed.length > 0) {
-        // The claimed rows (attempt count and all), with the contexts the digest was built from.
-        const items = digest.items.map((item, i) => ({ ...item, delivery: claimed[i] }))
+        // The claimed rows (attempt count and all), with the contexts the digest was built from
+        // (in the digest's order, which a person's digest groups by machine).
+        const byId = new Map(claimed.map((row) => [row.id, row]))
+        const items = digest.items.map((item) => ({ ...item, delivery: byId.get(item.delivery.id)! }))
         return { ...part, trigger: digest.trigger, items, digest: digest.prepared }
       }
     }
@@ -86,7 +89,9 @@ export class Claim {
     const min = due[0]?.holdReason ? DIGEST_MIN_RELEASED : DIGEST_MIN_BACKLOG
     if (due.length < min || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
     const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'
-    const items = this.items(due, part, trigger, now)
+    const built = this.items(due, part, trigger, now)
+    // A person's digest reads grouped by machine (each machine's events keep their order).
+    const items = due[0].holdReason?.startsWith(PERSON_HOLD_PREFIX) ? groupByMachine(built) : built
     try {
       const { included, ...prepared } = digest.format(items.map((item) => ({ event: item.event!, ctx: item.ctx })))
       return included >= 2 ? { items: items.slice(0, included), prepared, trigger } : null
@@ -119,4 +124,18 @@ export class Claim {
       }),
     )
   }
+}
+
+/** The items with each machine's events together, machines in order of first appearance;
+ * stable, so each machine's (and each report's) events keep their order. */
+export function groupByMachine(items: MessageItem[]): MessageItem[] {
+  const order = new Map<string, number>()
+  for (const item of items) {
+    const machine = item.event?.machine.asset_id ?? ''
+    if (!order.has(machine)) order.set(machine, order.size)
+  }
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => order.get(a.item.event?.machine.asset_id ?? '')! - order.get(b.item.event?.machine.asset_id ?? '')! || a.i - b.i)
+    .map(({ item }) => item)
 }

@@ -5,6 +5,7 @@ import { conversationKey } from '../../../shared/conversation'
 import { KIND_LABELS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { KnockerEvent } from '../../../shared/events'
 import type { FormatContext, LateNotice } from '../channels/types'
+import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
 import { postsSilently } from '../routing/quietHours'
 import type { DeliveryRow, MessageItem, StoredEvent, Trigger } from './handoffs'
 
@@ -52,6 +53,8 @@ export interface LateInput {
 export function lateNotice({ delivery, trigger, kind, wasOffline, now }: LateInput): LateNotice | null {
   const ms = now - delivery.createdAt
   if (trigger === 'test' || ms < LATE_AFTER_MS) return null
+  // Waiting for a person to finish is the point of a per-person digest, not lateness.
+  if (delivery.holdReason?.startsWith(PERSON_HOLD_PREFIX)) return null
   const service = kind ? KIND_LABELS[kind] : 'the service'
   const error = delivery.lastErrorClass
   const reason =

@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3'
 import { and, desc, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/openDb'
 import { attempts, deliveries, events, HELD } from '../db/schema'
+import { PERSON_HOLD_PREFIX, type PersonHeld } from '../routing/personDigest'
 import type { Hold } from '../routing/quietHours'
 import { formatTtl } from './backoff'
 import type { AttemptRecord, DeliveryRow, DeliveryUpdate, QueueHead, StoredEvent } from './handoffs'
@@ -61,6 +62,30 @@ export class Outbox {
       .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: hold?.until ?? now, holdReason: hold?.reason ?? null, createdAt: now, updatedAt: now })
       .returning({ id: deliveries.id })
       .get().id
+  }
+
+  /** An endpoint's deliveries held by the per-person rule and not yet due, with their event's
+   * person and machine (few: read through the held-deliveries index). */
+  personHeld(endpointId: string, now: number): PersonHeld[] {
+    return this.db.$client
+      .prepare<[number, string, string], PersonHeld>(
+        `select d.id as id, d.created_at as createdAt, json_extract(e.payload, '$.actor.username') as actor,
+                json_extract(e.payload, '$.machine.asset_id') as machine
+         from deliveries d join events e on e.seq = d.event_seq
+         where (hold_reason is not null and status = 'pending') and d.next_attempt_at > ? and d.endpoint_id = ? and d.hold_reason like ?`,
+      )
+      .all(now, endpointId, `${PERSON_HOLD_PREFIX}%`)
+  }
+
+  /** Held deliveries get a new time (and reason); null releases them. */
+  moveHeld(moves: Array<{ id: number; until: number; reason: string | null }>, now: number): void {
+    for (const move of moves) {
+      this.db
+        .update(deliveries)
+        .set({ nextAttemptAt: move.until, holdReason: move.reason, updatedAt: now })
+        .where(and(eq(deliveries.id, move.id), eq(deliveries.status, 'pending')))
+        .run()
+    }
   }
 
   /** A test send: claimed by `owner` from the start, never in any queue. */

@@ -9,9 +9,9 @@ import type { Clock } from '../clock'
 import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
 import { events } from '../db/schema'
+import type { DeliveryHolds } from '../delivery/deliveryHolds'
 import type { ReportEdits } from '../delivery/reportEdits'
 import type { SettingsRepo } from '../db/settingsRepo'
-import { quietHold } from '../routing/quietHours'
 import { routeEvent } from '../routing/router'
 
 export interface AcceptedEvent {
@@ -45,6 +45,8 @@ export class IntakeWriter {
       db: Db
       /** Writes each routed delivery (a report's update may become an edit of its post). */
       reportEdits: ReportEdits
+      /** Quiet hours and per-person digests: whether a new delivery waits. */
+      holds: DeliveryHolds
       endpoints: EndpointsRepo
       settings: SettingsRepo
       clock: Clock
@@ -109,8 +111,8 @@ export class IntakeWriter {
     const routed = routeEvent(event.event, this.deps.settings.get(), endpoints)
     const written = routed.flatMap((route) => {
       const endpoint = endpoints.find((e) => e.id === route.endpointId)
-      // Quiet hours: a routine event waits for the quiet time's end ("held: quiet hours until 07:00").
-      const hold = endpoint ? quietHold(endpoint.options, event, now) : null
+      // Quiet hours, a person's digest: the delivery waits ("held: quiet hours until 07:00").
+      const hold = endpoint && route.status === 'pending' ? this.deps.holds.holdFor(endpoint, event, now) : null
       return this.deps.reportEdits.write(event, seq, route, endpoint, now, hold)
     })
     return { event_id: event.event_id, duplicate: false, deliveries: written }

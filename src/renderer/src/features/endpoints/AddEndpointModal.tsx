@@ -13,9 +13,10 @@ import { KIND_COLORS, KindIcon } from '../../KindBadge'
 import { EventsField } from './EventsField'
 import { FallbackField } from './FallbackField'
 import { QuietHoursField } from './QuietHoursField'
+import { PersonDigestsField } from './PersonDigestsField'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { useCreateEndpoint } from './endpointMutations'
-import { createInput, emptyDrafts, withQuietHours, type Drafts } from './targetForms/drafts'
+import { createInput, emptyDrafts, withPersonDigests, withQuietHours, type Drafts } from './targetForms/drafts'
 import classes from './KindPicker.module.css'
 import { TargetFields } from './targetForms/TargetFields'
 import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
@@ -83,6 +84,7 @@ function AddEndpointForm({
   const [enabled, setEnabled] = useState(true)
   const [fallback, setFallback] = useState<string | null>(null)
   const [quiet, setQuiet] = useState<QuietHours | null>(null)
+  const [personDigests, setPersonDigests] = useState(false)
   const errors = fieldErrors(create.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -107,7 +109,8 @@ function AddEndpointForm({
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const input = createInput(kind, drafts, { name, enabled, events }, fallback)
-    create.mutate({ ...input, options: withQuietHours(input.options ?? {}, quiet) } as typeof input, { onSuccess: onCreated })
+    const options = withPersonDigests(withQuietHours(input.options ?? {}, quiet), personDigests)
+    create.mutate({ ...input, options } as typeof input, { onSuccess: onCreated })
   }
 
   return (
@@ -164,6 +167,7 @@ function AddEndpointForm({
 
         <EventsField value={events} onChange={setEvents} />
         <FallbackField value={fallback} onChange={setFallback} error={errorFor(errors, 'options.fallback_endpoint_id')} />
+        <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={kind} error={errorUnder(errors, 'options.quiet_hours')} />
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
         <div ref={alertRef}>

@@ -12,7 +12,18 @@ import { EventsField } from './EventsField'
 import { FallbackField } from './FallbackField'
 import { settingsDetails, webhookSettings } from './endpointSettings'
 import { useUpdateEndpoint } from './endpointMutations'
-import { draftFromEndpoint, fallbackOf, quietHoursOf, targetPatch, withFallbackPatch, withQuietHoursPatch, type Drafts } from './targetForms/drafts'
+import {
+  draftFromEndpoint,
+  fallbackOf,
+  personDigestsOf,
+  quietHoursOf,
+  targetPatch,
+  withFallbackPatch,
+  withPersonDigestsPatch,
+  withQuietHoursPatch,
+  type Drafts,
+} from './targetForms/drafts'
+import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { TargetFields } from './targetForms/TargetFields'
@@ -39,6 +50,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [draft, setDraft] = useState<Drafts[EndpointKind]>(initial)
   const [fallback, setFallback] = useState<string | null>(fallbackOf(endpoint))
   const [quiet, setQuiet] = useState<QuietHours | null>(quietHoursOf(endpoint))
+  const [personDigests, setPersonDigests] = useState(personDigestsOf(endpoint))
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -49,7 +61,11 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
-    ...withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
+    ...withPersonDigestsPatch(
+      endpoint,
+      withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
+      personDigests,
+    ),
   }
   const changed = Object.keys(changes).length > 1
 
@@ -120,6 +136,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
           excludeId={endpoint.id}
           error={errorFor(errors, 'options.fallback_endpoint_id')}
         />
+        <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={endpoint.kind} error={errorUnder(errors, 'options.quiet_hours')} />
 
         <div ref={alertRef}>

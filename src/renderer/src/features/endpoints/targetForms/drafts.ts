@@ -289,6 +289,21 @@ export function withQuietHoursPatch(endpoint: EndpointView, patch: TargetPatch, 
   return { ...patch, options: withQuietHours(patch.options ?? endpoint.options, quiet) }
 }
 
+/** Whether the endpoint groups each maintainer's events into one message. */
+export const personDigestsOf = (endpoint: EndpointView) => endpoint.options.person_digests === true
+
+/** The options with per-person digests on (set) or off (left out, the default). */
+export function withPersonDigests<O extends Record<string, unknown>>(options: O, on: boolean): O {
+  const { person_digests: _dropped, ...rest } = options
+  return (on ? { ...rest, person_digests: true } : rest) as unknown as O
+}
+
+/** The update with per-person digests switched, when they were: on top of any other option change. */
+export function withPersonDigestsPatch(endpoint: EndpointView, patch: TargetPatch, on: boolean): TargetPatch {
+  if (on === personDigestsOf(endpoint)) return patch
+  return { ...patch, options: withPersonDigests(patch.options ?? endpoint.options, on) }
+}
+
 /** The update with the fallback endpoint changed, when it was: on top of any other option change. */
 export function withFallbackPatch(endpoint: EndpointView, patch: TargetPatch, fallbackId: string | null): TargetPatch {
   if (fallbackId === fallbackOf(endpoint)) return patch
