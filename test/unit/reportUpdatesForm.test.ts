@@ -55,3 +55,13 @@ describe('per-person digests in the endpoint form', () => {
     expect(withPersonDigestsPatch(stored, {}, false)).toEqual({ options: { forum: true } })
   })
 })
+
+describe('the endpoints table line', () => {
+  it('names the timing options after the kind’s own settings', () => {
+    const quiet = { ranges: [{ days: ['mon'], start: '22:00', end: '07:00' }] }
+    expect(settingsSummary(endpoint({ forum: true, person_digests: true, quiet_hours: quiet }))).toBe(
+      'Forum channel: a thread per problem · one message per maintainer · quiet hours',
+    )
+    expect(settingsSummary({ ...endpoint({ quiet_hours: quiet }), kind: 'slack' })).toBe('quiet hours')
+  })
+})

@@ -100,6 +100,15 @@ export function reportUpdatesOf(endpoint: Pick<EndpointView, 'options'>): Report
 /** One short line for the endpoints table, under the redacted target
  * ("smtp.example.org:587 → 3 recipients" is followed by "to ken@museum.example, 2 more"). */
 export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'>): string | null {
+  // Timing options any kind may have, after the kind's own line.
+  const timing = [
+    endpoint.options.person_digests === true ? 'one message per maintainer' : null,
+    endpoint.options.quiet_hours ? 'quiet hours' : null,
+  ]
+  return [kindSummary(endpoint), ...timing].filter(Boolean).join(' · ') || null
+}
+
+function kindSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'>): string | null {
   switch (endpoint.kind) {
     case 'email': {
       const s = emailSettings(endpoint.settings)
