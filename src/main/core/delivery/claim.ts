@@ -5,10 +5,10 @@ import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
 import type { ChannelRegistry } from '../channels/registry'
 import type { PreparedRequest } from '../channels/types'
 import type { EndpointsRepo } from '../db/endpointsRepo'
+import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
 import { messageItem } from './formatContext'
 import type { ClaimedRun, DeliveryRow, MessageItem, QueueHead, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
-import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
 import { reportUpdatesOf } from './reportEdits'
 import type { ThreadStore } from './threads'
 
@@ -16,7 +16,7 @@ import type { ThreadStore } from './threads'
  * It goes as digests where the service allows one; a fresh burst within the service's pace
  * still goes one by one. */
 const DIGEST_MIN_BACKLOG = 3
-/** Released together after being held (quiet hours): two already go as one message. */
+/** Released together after being held (quiet hours, a person's digest): two already go as one message. */
 const DIGEST_MIN_RELEASED = 2
 const DIGEST_AFTER_WAIT_MS = 10_000
 /** A claim's lease outlives the send's timeout by this much. */
