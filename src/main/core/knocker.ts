@@ -161,6 +161,12 @@ export class KnockerCore {
     })
   }
 
+  /** The shell's sign that the network may be back (the OS says online again, the computer
+   * woke up): while offline, the next probe goes now instead of at its turn. */
+  networkMayBeBack(): void {
+    this.engine.networkMayBeBack()
+  }
+
   /** Calls `listener` with what changed (see ChangeTopic); returns a function that unsubscribes. */
   onChange(listener: ChangeListener): () => void {
     return this.events.onChange(listener)

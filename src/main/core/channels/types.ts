@@ -170,6 +170,10 @@ export interface Channel<Target> {
   formatAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome
+  /** While Knocker is offline: whether the destination's host answers at all (any HTTP status,
+   * an open SMTP port), sending nothing of any message and nothing secret. Without it, the
+   * offline probe is a real delivery attempt. */
+  probe?(target: Target, ctx: SendContext): Promise<boolean>
   /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */
   verify?(target: Target, ctx: SendContext): Promise<SendResult | null>
   pacing?: Pacing

@@ -3,6 +3,7 @@
 // an error message, a log line or a stored response.
 import { httpRung, noAnswer, permanent as refused, secondsToMs } from '../outbound/httpLadder'
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import {
   TargetError,
@@ -262,5 +263,6 @@ export const discordChannel: Channel<DiscordTarget> & {
   // Not for forum endpoints: there every message opens or joins a report's thread.
   digest: discordDigest,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, ctx),
   classify,
 }

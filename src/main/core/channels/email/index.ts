@@ -2,6 +2,7 @@
 // same SendResult as the others: an SMTP reply is a "response" whose status is the reply
 // code. The SMTP password is a secret: it never appears in a message, a stored body or the
 // API's view of the endpoint.
+import { tcpPortOpens } from '../outbound/reachable'
 import { performance } from 'node:perf_hooks'
 import type { ConnectionOptions } from 'node:tls'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
@@ -101,6 +102,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     formatAlert: formatEmailAlert,
     digest: emailDigest,
     send,
+    probe: (target, ctx) => tcpPortOpens(target.smtp.host, target.smtp.port, ctx),
     classify: (result: SendResult) => classifyEmail(result),
     verify,
     pacing: EMAIL_PACING,

@@ -2,6 +2,7 @@
 // message, and turn Slack's plain-text answer into an Outcome. The webhook URL is a secret:
 // it never appears in an error message, a log line or a stored request.
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifySlack } from './classify'
 import { formatSlack, formatSlackAlert, slackDigest } from './message'
@@ -33,6 +34,7 @@ export const slackChannel: Channel<SlackTarget> & {
   formatAlert: formatSlackAlert,
   digest: slackDigest,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, ctx),
   classify: classifySlack,
   pacing: SLACK_PACING,
 }

@@ -3,6 +3,7 @@
 // within Teams' size limit, and turn Workflows' answer into an Outcome. The URL carries the
 // secret sig=: it never appears in an error message, a log line or a stored request body.
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyTeams } from './classify'
 import { formatTeams, formatTeamsAlert, teamsDigest } from './message'
@@ -28,6 +29,7 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   formatAlert: formatTeamsAlert,
   digest: teamsDigest,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, ctx),
   classify: classifyTeams,
   // Each request runs a flow that posts through the Teams connector, which throttles per
   // connection (on the order of 100 calls a minute) [assumption]: 1 a second with bursts of 10
