@@ -1,6 +1,6 @@
 // The machines poller's diff and the pollers' backoff, without a host.
 import { describe, expect, it } from 'vitest'
-import { machineEvents, slugify, snapshotOf, type HostMachine } from '../../src/main/core/intake/pollers/machinesDiff'
+import { machineEvents, snapshotOf, type HostMachine } from '../../src/main/core/intake/pollers/machinesDiff'
 import type { PollersRepo, PollerRecord } from '../../src/main/core/db/pollersRepo'
 import type { SettingsRepo } from '../../src/main/core/db/settingsRepo'
 import type { IntakeWriter } from '../../src/main/core/intake/intakeWriter'
@@ -63,9 +63,15 @@ describe('machine snapshots and their diff', () => {
   })
 
   it('slugifies location names the way Django does', () => {
-    expect(slugify('Coin-Op')).toBe('coin-op')
-    expect(slugify('  Main   Floor! ')).toBe('main-floor')
-    expect(slugify('Café Área')).toBe('cafe-area')
+    // The list names a machine's location; its slug in the events is derived from that name.
+    const slugOf = (location: string) => {
+      const [created] = machineEvents({}, snapshotOf([m('M1', { location })]), { version: 1, siteUrl: SITE, now: 0 }) as any[]
+      expect(created.machine.location.name).toBe(location)
+      return created.machine.location.slug
+    }
+    expect(slugOf('Coin-Op')).toBe('coin-op')
+    expect(slugOf('  Main   Floor! ')).toBe('main-floor')
+    expect(slugOf('Café Área')).toBe('cafe-area')
   })
 })
 
