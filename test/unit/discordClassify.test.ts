@@ -6,7 +6,6 @@ import { pauseAfter } from './delivery/fakes'
 import {
   discordChannel,
   redactWebhookPaths,
-  summarizeErrorTree,
 } from '../../src/main/core/channels/discord/index'
 import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
 import { withWait } from '../../src/main/core/delivery/backoff'
@@ -322,15 +321,20 @@ describe('classify', () => {
   })
 })
 
-describe('summarizeErrorTree', () => {
+describe("the error tree in a rejected message's outcome", () => {
+  const rejected = (errors?: unknown) => {
+    const out = discordChannel.classify(reply(400, { message: 'Invalid Form Body', code: 50035, ...(errors !== undefined && { errors }) }))
+    expect(out).toMatchObject({ result: 'permanent', errorClass: 'rejected', flagEndpoint: false })
+    return out.result === 'permanent' ? out.message : ''
+  }
   it('stops after three errors', () => {
     const errors = Object.fromEntries(
       Array.from({ length: 6 }, (_, i) => [`f${i}`, { _errors: [{ code: 'X', message: `bad ${i}` }] }]),
     )
-    expect(summarizeErrorTree(errors)).toBe('f0: bad 0; f1: bad 1; f2: bad 2')
+    expect(rejected(errors)).toBe('Discord rejected the message: Invalid Form Body (50035): f0: bad 0; f1: bad 1; f2: bad 2.')
   })
-  it('returns an empty string for no tree', () => {
-    expect(summarizeErrorTree(undefined)).toBe('')
+  it('adds nothing for no tree', () => {
+    expect(rejected(undefined)).toBe('Discord rejected the message: Invalid Form Body (50035).')
   })
 })
 

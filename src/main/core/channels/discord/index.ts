@@ -120,7 +120,7 @@ function bucketHint(headers: Record<string, string>, now: number): RateLimitHint
 }
 
 /** "embeds.0.title: Must be 256 or fewer in length." from Discord's nested `errors` tree. */
-export function summarizeErrorTree(errors: unknown, max = 3): string {
+function summarizeErrorTree(errors: unknown, max = 3): string {
   const found: string[] = []
   const walk = (node: unknown, path: string[]) => {
     if (found.length >= max || !node || typeof node !== 'object') return
