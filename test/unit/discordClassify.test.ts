@@ -3,10 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pauseAfter } from './delivery/fakes'
-import {
-  discordChannel,
-  redactWebhookPaths,
-} from '../../src/main/core/channels/discord/index'
+import { discordChannel } from '../../src/main/core/channels/discord/index'
 import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
 import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
@@ -367,11 +364,6 @@ describe('send errors never carry the URL', () => {
   it('finds the code of an AggregateError (several addresses tried)', () => {
     const err = new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })], 'connect failed')
     expect(describeSendError(err).message).toBe('ECONNREFUSED: connection refused')
-  })
-
-  it('redactWebhookPaths strips URLs and bare webhook paths', () => {
-    expect(redactWebhookPaths(`failed POST ${NORMALISED}?wait=true now`)).toBe('failed POST <webhook url> now')
-    expect(redactWebhookPaths(`at /api/webhooks/${ID}/${TOKEN}`)).toBe('at /api/webhooks/<id>/<token>')
   })
 })
 

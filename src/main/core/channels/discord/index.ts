@@ -73,13 +73,6 @@ function redactTarget(target: DiscordTarget): string {
 
 // ───────────────────────────────────────── send ─────────────────────────────────────────
 
-/** Strip anything that looks like a webhook path (id/token) from a message. */
-export function redactWebhookPaths(text: string): string {
-  return text
-    .replace(/https?:\/\/[^\s"'<>]*\/webhooks\/[^\s"'<>]*/gi, '<webhook url>')
-    .replace(/\/webhooks\/\d+\/[A-Za-z0-9_-]+/gi, '/webhooks/<id>/<token>')
-}
-
 function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
   // ?wait=true: 200 with the message (its id, and the thread it opened) instead of a silent 204.
   const query = new URLSearchParams({ wait: 'true', ...prepared.query })
