@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { BrowserWindow, shell, type Session } from 'electron'
 import type { SenderFrame } from './ipcAdapter'
 
-export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
+function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
   return [
     "default-src 'self'",
     // The Vite dev server injects an inline React-refresh preamble; production has none.
