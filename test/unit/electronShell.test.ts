@@ -19,7 +19,6 @@ import {
 import {
   createMainWindow,
   installSessionPolicy,
-  isAppUrl,
   isTrustedFrame,
 } from '../../src/main/shell/window'
 import { createSafeStorageKey, type SafeStorageLike } from '../../src/main/shell/safeStorageSecretBox'
@@ -249,7 +248,18 @@ describe('every contract has an IPC handler and a preload function', () => {
 })
 
 // ---- trust checks -----------------------------------------------------------------------------
-describe('isAppUrl / isTrustedFrame', () => {
+describe('isTrustedFrame', () => {
+  /** Whether a top-level frame at `url` is the app's page, as the shell decides it on `platform`. */
+  const isAppUrl = (url: string, appUrl: string, platform: NodeJS.Platform = process.platform) => {
+    const actual = Object.getOwnPropertyDescriptor(process, 'platform')!
+    Object.defineProperty(process, 'platform', { ...actual, value: platform })
+    try {
+      return isTrustedFrame({ url, parent: null }, appUrl)
+    } finally {
+      Object.defineProperty(process, 'platform', actual)
+    }
+  }
+
   it('accepts the app file with any hash or query, and nothing else on file://', () => {
     expect(isAppUrl(`${APP_URL}#/settings`, APP_URL)).toBe(true)
     expect(isAppUrl(`${APP_URL}?x=1`, APP_URL)).toBe(true)

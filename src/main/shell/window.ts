@@ -23,7 +23,7 @@ function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
 }
 
 /** Same page as the app: same origin for http(s) (the dev server), same file for file://. */
-export function isAppUrl(candidate: string, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
+function isAppUrl(candidate: string, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
   let url: URL
   let app: URL
   try {
