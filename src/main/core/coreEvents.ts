@@ -57,7 +57,7 @@ export class CoreEvents {
 }
 
 /** What each admin call changes when it succeeds. A new call must be listed here (typed). */
-export const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
+const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
   listEndpoints: [],
   getEndpoint: [],
   getSettings: [],

@@ -74,13 +74,6 @@ function redactTarget(target: DiscordTarget): string {
 
 // ───────────────────────────────────────── send ─────────────────────────────────────────
 
-/** Strip anything that looks like a webhook path (id/token) from a message. */
-export function redactWebhookPaths(text: string): string {
-  return text
-    .replace(/https?:\/\/[^\s"'<>]*\/webhooks\/[^\s"'<>]*/gi, '<webhook url>')
-    .replace(/\/webhooks\/\d+\/[A-Za-z0-9_-]+/gi, '/webhooks/<id>/<token>')
-}
-
 function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
   // ?wait=true: 200 with the message (its id, and the thread it opened) instead of a silent 204.
   const query = new URLSearchParams({ wait: 'true', ...prepared.query })
@@ -121,7 +114,7 @@ function bucketHint(headers: Record<string, string>, now: number): RateLimitHint
 }
 
 /** "embeds.0.title: Must be 256 or fewer in length." from Discord's nested `errors` tree. */
-export function summarizeErrorTree(errors: unknown, max = 3): string {
+function summarizeErrorTree(errors: unknown, max = 3): string {
   const found: string[] = []
   const walk = (node: unknown, path: string[]) => {
     if (found.length >= max || !node || typeof node !== 'object') return

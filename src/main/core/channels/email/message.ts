@@ -61,7 +61,7 @@ function formatDate(iso: string): string {
   return Number.isFinite(time) ? dateFormat.format(time) : iso
 }
 
-export const htmlSyntax: MessageSyntax = {
+const htmlSyntax: MessageSyntax = {
   escape: escapeHtml,
   escapeText: escapeHtml,
   link: (label, url) =>

@@ -17,7 +17,7 @@ export type { SlackTarget }
  * differences, for a restart (our bucket starts full again) and for the "~" in ~25.
  * 100 events at once: 10 at once, then one per second, and no 429.
  */
-export const SLACK_PACING: Pacing = { burst: 10, perSecond: 1 }
+const SLACK_PACING: Pacing = { burst: 10, perSecond: 1 }
 
 function send(target: SlackTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
   return postJson(target.url, prepared.body, ctx)

@@ -10,10 +10,6 @@ import { formatTeams, formatTeamsAlert, teamsDigest } from './message'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
 
 export type { TeamsTarget } from './target'
-export { classifyTeams, ENDPOINT_PROBLEMS } from './classify'
-export { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
-export { buildMessage, cardParts, formatTeams, formatTeamsDigest } from './message'
-export { CONNECTOR_RETIRED, MISSING_SIG, parseTeamsTarget, redactTeamsTarget } from './target'
 
 /** The URL is signed: it is POSTed exactly as stored, with nothing added. */
 function send(target: TeamsTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {

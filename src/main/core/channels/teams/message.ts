@@ -214,7 +214,7 @@ function localizedTime(iso: string): string {
 // ───────────────────────────────────────── event ─────────────────────────────────────────
 
 /** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
-export function buildMessage(parts: CardParts): TeamsMessage {
+function buildMessage(parts: CardParts): TeamsMessage {
   const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
   return cardMessage(preview, eventElements(parts), openUrlActions(parts.actions))
 }
@@ -238,7 +238,7 @@ function actionsFor(event: KnockerEvent, url: string): TeamsAction[] {
 }
 
 /** The card's parts for an event, before any size limit is applied. */
-export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
+function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
   const view = describeEvent(event, teamsSyntax)
   const name = truncateChars(oneLine(machineDisplayName(event.machine)), MAX_MACHINE_NAME_CHARS)
   const parts: CardParts = {
