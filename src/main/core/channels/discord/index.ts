@@ -16,7 +16,7 @@ import {
 } from '../types'
 import { formatDiscordAlert } from './alert'
 import { discordDigest } from './digest'
-import { formatDiscord } from './format'
+import { formatDiscord, formatDiscordRelay } from './format'
 
 export interface DiscordTarget {
   /** Normalised: https://discord.com/api/v10/webhooks/{id}/{token} (or a local mock's origin). */
@@ -260,6 +260,7 @@ export const discordChannel: Channel<DiscordTarget> & {
   redactTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
+  formatRelay: formatDiscordRelay,
   formatAlert: formatDiscordAlert,
   // Not for forum endpoints: there every message opens or joins a report's thread.
   digest: discordDigest,

@@ -8,7 +8,7 @@ import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult
 import { formatEmailAlert } from './alert'
 import { classifyEmail } from './classify'
 import { emailDigest } from './digest'
-import { formatEmail, type EmailMessage } from './format'
+import { formatEmail, formatEmailRelay, type EmailMessage } from './format'
 import { refused, resultFromError, resultFromInfo, scrubSecret } from './smtpResult'
 import { emailPublicSettings, isLocalHost, parseEmailTarget, redactEmailTarget, type EmailTarget } from './target'
 import { RATE_LIMIT, TransportPool } from './transportPool'
@@ -100,6 +100,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     publicSettings: emailPublicSettings,
     secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
+    formatRelay: formatEmailRelay,
     formatAlert: formatEmailAlert,
     digest: emailDigest,
     send,

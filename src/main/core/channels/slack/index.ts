@@ -6,7 +6,7 @@ import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult
 import { formatSlackAlert } from './alert'
 import { classifySlack } from './classify'
 import { slackDigest } from './digest'
-import { formatSlack } from './format'
+import { formatSlack, formatSlackRelay } from './format'
 import { parseSlackTarget, redactSlackTarget, type SlackTarget } from './target'
 
 export type { SlackTarget }
@@ -32,6 +32,7 @@ export const slackChannel: Channel<SlackTarget> & {
   redactTarget: redactSlackTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
+  formatRelay: formatSlackRelay,
   formatAlert: formatSlackAlert,
   digest: slackDigest,
   send,

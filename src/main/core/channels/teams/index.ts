@@ -5,7 +5,7 @@
 import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { formatTeamsAlert } from './alert'
-import { formatTeams } from './card'
+import { formatTeams, formatTeamsRelay } from './card'
 import { classifyTeams } from './classify'
 import { teamsDigest } from './digest'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
@@ -28,6 +28,7 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   redactTarget: redactTeamsTarget,
   secretValues: (target) => [new URL(target.url).searchParams.get('sig') ?? ''],
   format: formatTeams,
+  formatRelay: formatTeamsRelay,
   formatAlert: formatTeamsAlert,
   digest: teamsDigest,
   send,

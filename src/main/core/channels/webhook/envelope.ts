@@ -2,6 +2,8 @@
 // as accepted>, "truncated"?}, plus the stable webhook-id header. No human rendering: receivers
 // get the event contract itself.
 import type { KnockerEvent } from '../../../../shared/events'
+import { relayEventType, type RelayedBody, type RelayedMessage, type RelayEventType, type RelayLabel } from '../../../../shared/relay'
+import { describeRelay } from '../relayView'
 import { describeEvent, viewSummary, type MessageSyntax } from '../eventView'
 import type { FormatContext, PreparedRequest } from '../types'
 import { fitPayload } from './payloadLimit'
@@ -44,6 +46,45 @@ export function formatWebhook(event: KnockerEvent, ctx: FormatContext): Prepared
   return {
     body: fitPayload(envelope),
     summary: viewSummary(describeEvent(event, plainSyntax), ctx.test),
+    headers: { 'webhook-id': webhookId(ctx.delivery) },
+  }
+}
+
+/** The body of a relayed message: the source, its label, what was ignored, and the original
+ * Discord payload as Knocker accepted it (shortened like an event's texts past ~20 KB). */
+export interface RelayWebhookEnvelope {
+  type: RelayEventType
+  timestamp: string
+  late?: { ms: number; reason: string }
+  data: {
+    source: { id: string; name: string }
+    label: RelayLabel
+    message_id: string
+    received_at: string
+    notes: string[]
+    payload: RelayedBody
+  }
+  truncated?: string[]
+  [key: string]: unknown
+}
+
+export function formatWebhookRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest {
+  const envelope: RelayWebhookEnvelope = {
+    type: relayEventType(message.label),
+    timestamp: new Date(ctx.delivery.createdAt).toISOString(),
+    ...(ctx.late ? { late: { ms: Math.max(0, Math.round(ctx.late.ms)), reason: ctx.late.reason } } : {}),
+    data: {
+      source: { id: message.source_id, name: message.source_name },
+      label: message.label,
+      message_id: message.message_id,
+      received_at: message.received_at,
+      notes: message.notes,
+      payload: message.body,
+    },
+  }
+  return {
+    body: fitPayload(envelope),
+    summary: describeRelay(message, plainSyntax, { description: 4096, fieldValue: 1024, line: 256 }).summary,
     headers: { 'webhook-id': webhookId(ctx.delivery) },
   }
 }

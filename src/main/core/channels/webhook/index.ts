@@ -6,7 +6,7 @@ import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { formatWebhookAlert } from './alert'
 import { classifyWebhook } from './classify'
-import { formatWebhook } from './envelope'
+import { formatWebhook, formatWebhookRelay } from './envelope'
 import { extraRequestHeaders } from './extraHeaders'
 import { closeGuardedAgent, guardedAgent } from './privateAddressGuard'
 import { liveSecrets } from './secrets'
@@ -54,6 +54,7 @@ export const webhookChannel: Channel<WebhookTarget> & {
     ...target.secrets.map((s) => s.secret),
   ],
   format: formatWebhook,
+  formatRelay: formatWebhookRelay,
   formatAlert: formatWebhookAlert,
   send,
   classify: classifyWebhook,
