@@ -190,6 +190,13 @@ describe('Discord-compatible source URLs', () => {
       json: { code: 10015, message: 'Unknown Webhook' },
     })
 
+    // Editing a sent message, and Discord's /slack and /github flavours, are not relayed.
+    const edit = await fetch(`${url}/messages/1300000000000000000`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"content":"edited"}' })
+    expect([edit.status, await edit.json()]).toEqual([404, { code: 10008, message: 'Unknown Message' }])
+    expect(await execute(`${url}/github`, { action: 'opened' })).toMatchObject({ status: 404 })
+    // …and a wrong token on them is still a wrong token.
+    expect(await execute(`${url.replace(/\/[^/]+$/, '/' + 'b'.repeat(68))}/github`, {})).toMatchObject({ status: 401 })
+
     expect(countEvents()).toBe(before)
     expect((await h!.admin('GET', '/api/deliveries')).json.deliveries).toEqual([])
     expect(h!.discord.messages).toHaveLength(0)

@@ -22,14 +22,21 @@ import type { KnockerCore } from '../knocker'
 import { MAX_BODY_BYTES, readRawBody } from './requestBody'
 
 /** /api/webhooks/<id>/<token>, optionally versioned (/api/v10/…), as Discord's clients build it. */
-export const DISCORD_WEBHOOK_PATH = /^\/api(?:\/v\d{1,2})?\/webhooks\/([^/]+)\/([^/]+)\/?$/
+export const DISCORD_WEBHOOK_PATH = /^\/api(?:\/v\d{1,2})?\/webhooks\/([^/]+)\/([^/]+)(\/[^?]*)?$/
 
 export async function handleDiscordWebhook(core: KnockerCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   try {
-    const [, id, token] = DISCORD_WEBHOOK_PATH.exec(url.pathname)!
+    const [, id, token, rest] = DISCORD_WEBHOOK_PATH.exec(url.pathname)!
     const source = core.relaySources.get(id)
     if (!source) throw unknownWebhook()
     if (!core.relaySources.tokenMatches(id, decodeURIComponent(token))) throw invalidToken()
+    if (rest && rest !== '/') {
+      // Editing or deleting a sent message (…/messages/<id>) and the /slack and /github
+      // flavours are Discord's, not relayed: answer as Discord does for what it can't find.
+      return rest.startsWith('/messages/')
+        ? send(res, 404, { code: 10008, message: 'Unknown Message' })
+        : send(res, 404, { code: 0, message: '404: Not Found' })
+    }
     if (req.method === 'GET') return send(res, 200, webhookObject(source))
     if (req.method !== 'POST') return send(res, 405, { code: 0, message: '405: Method Not Allowed' })
 
