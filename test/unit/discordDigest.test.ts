@@ -2,7 +2,7 @@
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
 import { describe, expect, it } from 'vitest'
 import { discordChannel } from '../../src/main/core/channels/discord'
-import { formatDiscord } from '../../src/main/core/channels/discord/format'
+import { formatDiscord } from '../../src/main/core/channels/discord/message'
 import type { DigestItem } from '../../src/main/core/channels/types'
 import { digestItems, drain, HOSTILE, machineName, type DigestMessage } from './digestItems'
 

@@ -1,7 +1,7 @@
 // Email digests: one mail, a section per event as its own mail shows it, a Message-ID of its own.
 import { describe, expect, it } from 'vitest'
 import { emailChannel } from '../../src/main/core/channels/email'
-import { formatEmail, type EmailMessage } from '../../src/main/core/channels/email/format'
+import { formatEmail, type EmailMessage } from '../../src/main/core/channels/email/message'
 import type { DigestItem } from '../../src/main/core/channels/types'
 import { conversationKey } from '../../src/shared/conversation'
 import { digestItems, drain, HOSTILE, machineName, type DigestMessage } from './digestItems'

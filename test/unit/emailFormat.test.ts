@@ -1,7 +1,7 @@
 // The email formatter: subject, threading headers, HTML + text parts for every event type.
 import { describe, expect, it } from 'vitest'
-import type { EmailMessage } from '../../src/main/core/channels/email/format'
-import { formatEmail, htmlSyntax } from '../../src/main/core/channels/email/format'
+import type { EmailMessage } from '../../src/main/core/channels/email/message'
+import { formatEmail, htmlSyntax } from '../../src/main/core/channels/email/message'
 import { TEST_NOTICE } from '../../src/main/core/channels/eventView'
 import { conversationKey } from '../../src/shared/conversation'
 import { EVENT_TYPES, type EventType, type KnockerEvent } from '../../src/shared/events'

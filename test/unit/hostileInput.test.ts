@@ -3,10 +3,10 @@
 // Every event type, hundreds of generated events full of hostile text, through the real
 // formatters; the checks (test/hostile/inspect.ts) say which field carried what.
 import { describe, expect, it } from 'vitest'
-import { formatDiscord } from '../../src/main/core/channels/discord/format'
-import { formatEmail } from '../../src/main/core/channels/email/format'
-import { formatSlack } from '../../src/main/core/channels/slack/format'
-import { formatTeams } from '../../src/main/core/channels/teams/card'
+import { formatDiscord } from '../../src/main/core/channels/discord/message'
+import { formatEmail } from '../../src/main/core/channels/email/message'
+import { formatSlack } from '../../src/main/core/channels/slack/message'
+import { formatTeams } from '../../src/main/core/channels/teams/message'
 import { EVENT_TYPES } from '../../src/shared/events'
 import { conversationKey } from '../../src/shared/conversation'
 import { hostileEvent } from '../hostile/hostileEvents'

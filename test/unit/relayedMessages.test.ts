@@ -188,7 +188,13 @@ describe('Slack, Teams, email and webhooks get a faithful translation', () => {
     expect(out.subject).toBe('[Flipfix] ⚠️ Eight Ball Deluxe')
     expect(out.text).toContain('#1 drop target spring missing')
     expect(out.headers['X-Knocker-Event']).toBe('relay.flipfix.problem_report')
+    // Discord Markdown's links and bold become HTML; nothing else does.
+    const log = channels.email.formatRelay(message(FLIPFIX_PAYLOADS[2].body), formatCtx()).body as any
+    expect(log.html).toContain('<a href="https://flipfix.theflip.museum/problem-reports/398/">PR #398</a>')
+    const digest = channels.email.formatRelay(message(FLIPFIX_PAYLOADS[3].body), formatCtx()).body as any
+    expect(digest.html).toContain('<strong>Moved to the floor</strong>')
     const hostile = channels.email.formatRelay(message(HOSTILE), formatCtx()).body as any
+    expect(hostile.html).toContain('[click](javascript:alert(1))')
     expect(emailProblems(hostile)).toEqual([])
     expect(hostile.html).not.toContain('<script>')
   })

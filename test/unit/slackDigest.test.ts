@@ -1,7 +1,7 @@
 // Slack digests: a header, then a divider and one compact section per event, within Block Kit's limits.
 import { describe, expect, it } from 'vitest'
 import { slackChannel } from '../../src/main/core/channels/slack'
-import type { SlackMessageBody } from '../../src/main/core/channels/slack/format'
+import type { SlackMessageBody } from '../../src/main/core/channels/slack/message'
 import { blocksProblem } from '../mocks/slackMock'
 import { digestItems, drain, type DigestMessage } from './digestItems'
 

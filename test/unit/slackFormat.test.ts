@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatSlack, TEST_NOTICE, type SlackMessageBody } from '../../src/main/core/channels/slack/format'
+import { TEST_NOTICE } from '../../src/main/core/channels/eventView'
+import { formatSlack, type SlackMessageBody } from '../../src/main/core/channels/slack/message'
 import { BLOCK_LIMITS, BLOCKS_JSON_BUDGET, cutMrkdwn, fitParts, toBlocks } from '../../src/main/core/channels/slack/limits'
 import { escapeName, markdownToMrkdwn, slackDate, slackLink } from '../../src/main/core/channels/slack/syntax'
 import type { KnockerEvent } from '../../src/shared/events'

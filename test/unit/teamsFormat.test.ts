@@ -9,7 +9,7 @@ import {
   messageBytes,
   TEAMS_LIMITS,
 } from '../../src/main/core/channels/teams'
-import type { TeamsMessage } from '../../src/main/core/channels/teams/card'
+import type { TeamsMessage } from '../../src/main/core/channels/teams/message'
 import type { EventType, KnockerEvent } from '../../src/shared/events'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { formatCtx } from './formatContext'

@@ -14,8 +14,9 @@ import { fakeChannel, answered, row, T0 } from './fakes'
 function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record<string, unknown> = {}, fits = 10) {
   const claims: number[][] = []
   const formatted: number[] = []
+  const looked = { dueRuns: 0 }
   const outbox = {
-    dueRun: () => rows,
+    dueRun: () => (looked.dueRuns++, rows),
     claim: (ids: number[]) => (claims.push(ids), rows.filter((r) => ids.includes(r.id)).map((r) => ({ ...r, status: 'sending', attemptCount: r.attemptCount + 1 }))),
     event: (seq: number) => {
       const r = rows.find((x) => x.eventSeq === seq)!
@@ -40,11 +41,11 @@ function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record
     offline: () => false,
     wasOfflineSince: () => false,
   })
-  return { claim, claims, formatted }
+  return { claim, claims, formatted, looked }
 }
 
 const waiting = (id: number, eventType = 'problem_report.created') => ({ ...row({ id, eventSeq: id, status: 'pending', attemptCount: 0, createdAt: T0 }), eventType })
-const head = { id: 1, endpointId: 'ep_1', kind: 'discord' as const, nextAttemptAt: T0 }
+const head = { id: 1, endpointId: 'ep_1', kind: 'discord' as const, nextAttemptAt: T0, createdAt: T0 }
 /** A backlog's oldest message has waited 10 s: it may go as a digest. */
 const later = T0 + 10_000
 
@@ -65,6 +66,15 @@ describe('claim stage', () => {
     const off = setUp([waiting(1), waiting(2), waiting(3)], { digests: false })
     expect(off.claim.next(head, later)?.items).toHaveLength(1)
     expect(off.formatted).toEqual([])
+  })
+
+  it('a head younger than the wait: no backlog is looked for', () => {
+    const { claim, claims, looked } = setUp([waiting(1), waiting(2), waiting(3)])
+    claim.next(head, later - 1)
+    expect(looked.dueRuns).toBe(0)
+    expect(claims).toEqual([[1]])
+    claim.next(head, later)
+    expect(looked.dueRuns).toBe(1)
   })
 
   it('Knocker’s own alert is never part of a digest: the run stops before it', () => {

@@ -42,7 +42,7 @@ function setUp(heads: QueueHead[], orphans = [row({ id: 9, status: 'sending' })]
   return { clock, scheduler, launched, pending, finished, connectivity, backoff, orphans }
 }
 
-const head = (id: number, endpointId: string, nextAttemptAt: number): QueueHead => ({ id, endpointId, kind: 'slack', nextAttemptAt })
+const head = (id: number, endpointId: string, nextAttemptAt: number): QueueHead => ({ id, endpointId, kind: 'slack', nextAttemptAt, createdAt: nextAttemptAt })
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())

@@ -68,6 +68,9 @@ export class Claim {
     const { digest } = this.o.channels[head.kind]
     const endpoint = part.endpoint
     if (!digest || !endpoint || endpoint.options.forum === true || endpoint.options.digests === false || this.o.offline()) return null
+    // The run starts at the head, the oldest: while it is younger than the wait there is no
+    // backlog to look for (this saves a query per message on a busy endpoint).
+    if (now - head.createdAt < DIGEST_AFTER_WAIT_MS) return null
     const run = this.o.outbox.dueRun(head.endpointId, head.id, now, digest.maxItems)
     // Knocker's own alerts and relayed messages (which keep their sender's own shape) always
     // go alone: the run stops before the first one.

@@ -16,6 +16,8 @@ export interface QueueHead {
   endpointId: string
   kind: EndpointKind
   nextAttemptAt: number
+  /** When Knocker accepted it: a head younger than the digest wait has no backlog behind it. */
+  createdAt: number
 }
 
 export interface AttemptRecord {

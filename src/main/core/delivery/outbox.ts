@@ -21,7 +21,7 @@ export class Outbox {
     // Prepared once: the scheduler asks after every intake commit, so this must not grow with
     // the backlog. Each status's first id is an O(log n) seek in (endpoint_id, status, id).
     this.headsStatement = db.$client.prepare(`
-      select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt
+      select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt, d.created_at as createdAt
       from (
         select e.id as endpoint_id, e.kind as kind,
           (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'pending' and x.is_test = 0) as pending,
@@ -87,8 +87,25 @@ export class Outbox {
   }
 
   /** Claims these deliveries (one message, or a digest) under a lease in one transaction: all,
-   * or none when any of them is no longer waiting. */
+   * or none when any of them is no longer waiting.
+   *
+   * The claim's commit does not wait for the disk (synchronous=NORMAL for this transaction
+   * only). Losing it to a power cut loses nothing: the rows are simply waiting again and go
+   * out after restart, as a claim interrupted by a crash does. And it can only be lost together
+   * with the attempt's record, because that record's commit (synchronous=FULL) syncs the
+   * write-ahead log up to and including the claim. One fsync less per message is what keeps a
+   * busy endpoint's one-at-a-time queue ahead of 100 events/s. */
   claim(ids: number[], owner: string, leaseUntil: number, now: number): DeliveryRow[] {
+    const sqlite = this.db.$client
+    sqlite.pragma('synchronous = NORMAL')
+    try {
+      return this.claimTransaction(ids, owner, leaseUntil, now)
+    } finally {
+      sqlite.pragma('synchronous = FULL')
+    }
+  }
+
+  private claimTransaction(ids: number[], owner: string, leaseUntil: number, now: number): DeliveryRow[] {
     try {
       return this.db.transaction((tx) => {
         const claimed = tx

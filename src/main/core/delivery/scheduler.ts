@@ -4,6 +4,7 @@
 // at start and stop, puts interrupted ones back in the queue.
 import type { Pacing } from '../channels/types'
 import type { Clock } from '../clock'
+import { CoalescedPump } from '../coalescedPump'
 import type { Logger } from '../log/logger'
 import type { Backoff } from './backoff'
 import type { Connectivity } from './connectivity'
@@ -33,9 +34,7 @@ export interface SchedulerOptions {
 }
 
 export class Scheduler {
-  private running = false
-  private pumpQueued = false
-  private timer: NodeJS.Timeout | null = null
+  private readonly pump: CoalescedPump
   private readonly inFlight = new Map<string, Promise<void>>()
   /** Deliveries released at stop while their send was still out: their late result is dropped. */
   private readonly released = new Set<number>()
@@ -43,20 +42,19 @@ export class Scheduler {
   private probeTurn = 0
   private nextExpirySweepAt = 0
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly o: SchedulerOptions) {
+    this.pump = new CoalescedPump(() => this.pass(), o.clock)
+  }
 
   start(): void {
     this.recoverOrphans('Knocker stopped before the destination answered; sending again')
-    this.running = true
-    this.kick()
+    this.pump.start()
   }
 
   /** Stop taking work, give in-flight sends a grace period, then release what is left so it
    * is sent again after restart. */
   async stop(): Promise<void> {
-    this.running = false
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+    this.pump.stop()
     const all = Promise.allSettled([...this.inFlight.values()])
     const grace = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.o.stopGraceMs ?? DEFAULT_STOP_GRACE_MS))
     const timedOut = await Promise.race([all.then(() => false), grace])
@@ -65,12 +63,7 @@ export class Scheduler {
 
   /** Look at the queue as soon as possible (coalesced). */
   kick(): void {
-    if (!this.running || this.pumpQueued) return
-    this.pumpQueued = true
-    setImmediate(() => {
-      this.pumpQueued = false
-      this.pump()
-    })
+    this.pump.kick()
   }
 
   get busy(): boolean {
@@ -82,8 +75,8 @@ export class Scheduler {
     return this.released.delete(deliveryId)
   }
 
-  private pump(): void {
-    if (!this.running) return
+  /** Launches what may go now; returns when to look again. */
+  private pass(): number {
     const now = this.o.clock.now()
     if (now >= this.nextExpirySweepAt) {
       this.nextExpirySweepAt = now + EXPIRY_SWEEP_MS
@@ -116,9 +109,7 @@ export class Scheduler {
         this.launch(head, now)
       }
     }
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.kick(), Math.max(wakeAt - this.o.clock.now(), 1))
-    this.timer.unref?.()
+    return wakeAt
   }
 
   private launch(head: QueueHead, now: number): void {

@@ -14,9 +14,7 @@ import {
   type SendContext,
   type SendResult,
 } from '../types'
-import { formatDiscordAlert } from './alert'
-import { discordDigest } from './digest'
-import { formatDiscord, formatDiscordRelay } from './format'
+import { discordDigest, formatDiscord, formatDiscordAlert, formatDiscordRelay } from './message'
 
 export interface DiscordTarget {
   /** Normalised: https://discord.com/api/v10/webhooks/{id}/{token} (or a local mock's origin). */

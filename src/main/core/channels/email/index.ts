@@ -5,15 +5,13 @@
 import { performance } from 'node:perf_hooks'
 import type { ConnectionOptions } from 'node:tls'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
-import { formatEmailAlert } from './alert'
 import { classifyEmail } from './classify'
-import { emailDigest } from './digest'
-import { formatEmail, formatEmailRelay, type EmailMessage } from './format'
+import { emailDigest, formatEmail, formatEmailAlert, formatEmailRelay, type EmailMessage } from './message'
 import { refused, resultFromError, resultFromInfo, scrubSecret } from './smtpResult'
 import { emailPublicSettings, isLocalHost, parseEmailTarget, redactEmailTarget, type EmailTarget } from './target'
 import { RATE_LIMIT, TransportPool } from './transportPool'
 
-export type { EmailMessage } from './format'
+export type { EmailMessage } from './message'
 export type { EmailTarget } from './target'
 
 /**

@@ -3,10 +3,8 @@
 // it never appears in an error message, a log line or a stored request.
 import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
-import { formatSlackAlert } from './alert'
 import { classifySlack } from './classify'
-import { slackDigest } from './digest'
-import { formatSlack, formatSlackRelay } from './format'
+import { formatSlack, formatSlackAlert, formatSlackRelay, slackDigest } from './message'
 import { parseSlackTarget, redactSlackTarget, type SlackTarget } from './target'
 
 export type { SlackTarget }

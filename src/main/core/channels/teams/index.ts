@@ -4,17 +4,14 @@
 // secret sig=: it never appears in an error message, a log line or a stored request body.
 import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
-import { formatTeamsAlert } from './alert'
-import { formatTeams, formatTeamsRelay } from './card'
 import { classifyTeams } from './classify'
-import { teamsDigest } from './digest'
+import { formatTeams, formatTeamsAlert, formatTeamsRelay, teamsDigest } from './message'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
 
 export type { TeamsTarget } from './target'
-export { buildMessage, cardParts, formatTeams, teamsSyntax, TONE_COLORS } from './card'
 export { classifyTeams, ENDPOINT_PROBLEMS } from './classify'
-export { formatTeamsDigest, TEAMS_DIGEST_MAX } from './digest'
 export { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
+export { buildMessage, cardParts, formatTeams, formatTeamsDigest } from './message'
 export { CONNECTOR_RETIRED, MISSING_SIG, parseTeamsTarget, redactTeamsTarget } from './target'
 
 /** The URL is signed: it is POSTed exactly as stored, with nothing added. */

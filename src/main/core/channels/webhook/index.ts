@@ -4,10 +4,9 @@
 // secret: they stay in the sealed target and are added at send time only.
 import { postJson } from '../outbound/postJson'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
-import { formatWebhookAlert } from './alert'
 import { classifyWebhook } from './classify'
-import { formatWebhook, formatWebhookRelay } from './envelope'
 import { extraRequestHeaders } from './extraHeaders'
+import { formatWebhook, formatWebhookAlert, formatWebhookRelay } from './message'
 import { closeGuardedAgent, guardedAgent } from './privateAddressGuard'
 import { liveSecrets } from './secrets'
 import { signingHeaders } from './signing'

@@ -9,6 +9,7 @@ import { TargetError } from '../../channels/types'
 import { parseTargetUrl } from '../../channels/outbound/targetUrl'
 import { guardedAgent } from '../../channels/webhook/privateAddressGuard'
 import type { Clock } from '../../clock'
+import { CoalescedPump } from '../../coalescedPump'
 import type { PollerRecord, PollersRepo } from '../../db/pollersRepo'
 import type { SettingsRepo } from '../../db/settingsRepo'
 import type { Logger } from '../../log/logger'
@@ -51,33 +52,25 @@ export interface PollSchedulerOptions {
 }
 
 export class PollScheduler {
-  private running = false
-  private kickQueued = false
-  private timer: NodeJS.Timeout | null = null
+  private readonly pump: CoalescedPump
   private readonly inFlight = new Map<PollerId, Promise<void>>()
 
-  constructor(private readonly o: PollSchedulerOptions) {}
+  constructor(private readonly o: PollSchedulerOptions) {
+    this.pump = new CoalescedPump(() => this.pass(), o.clock)
+  }
 
   start(): void {
-    this.running = true
-    this.kick()
+    this.pump.start()
   }
 
   async stop(): Promise<void> {
-    this.running = false
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+    this.pump.stop()
     await Promise.allSettled([...this.inFlight.values()])
   }
 
   /** Look at the pollers' times as soon as possible (coalesced). Tests call it after moving the clock. */
   kick(): void {
-    if (!this.running || this.kickQueued) return
-    this.kickQueued = true
-    setImmediate(() => {
-      this.kickQueued = false
-      this.pump()
-    })
+    this.pump.kick()
   }
 
   /** Poll now (after any poll already running), whatever the schedule says. */
@@ -94,8 +87,8 @@ export class PollScheduler {
     return result
   }
 
-  private pump(): void {
-    if (!this.running) return
+  /** Launches the polls that are due; returns when to look again. */
+  private pass(): number {
     const now = this.o.clock.now()
     let wakeAt = now + SAFETY_WAKE_MS
     for (const record of this.o.repo.list()) {
@@ -104,9 +97,7 @@ export class PollScheduler {
       if (due <= now) this.launch(record.id)
       else wakeAt = Math.min(wakeAt, due)
     }
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.kick(), Math.max(wakeAt - this.o.clock.now(), 1))
-    this.timer.unref?.()
+    return wakeAt
   }
 
   private launch(id: PollerId): Promise<void> {

@@ -1,15 +1,30 @@
-// KnockerEvent → one email with an HTML and a plain-text part, showing the same content as
-// every other destination (describeEvent). All text from the event is HTML-escaped; links
-// are absolute http(s) URLs only. The result is stored with the attempt: no secrets in it.
+// Every email Knocker sends, each one EmailMessage: subject, headers, an HTML and a
+// plain-text part. In the HTML part all text from the event or the alert is escaped; links
+// are absolute http(s) URLs only. The message is stored with the attempt: no secrets in it.
+// - An event (formatEmail): the same content as every other destination (describeEvent),
+//   in its problem report's conversation (threading.ts).
+// - A digest (emailDigest): "[Flipfix] 5 notifications", then each event's card (HTML) and
+//   lines (text) exactly as its own mail shows them, in order. A digest mixes conversations,
+//   so it joins none: no In-Reply-To, and a Message-ID of its own that stays the same when
+//   the same deliveries are retried.
+// - An attention alert (formatEmailAlert): subject "Knocker: Workshop channel needs
+//   attention", the headline, the reason, what is waiting and where to fix it. Its Message-ID
+//   comes from the delivery, so a retried alert is recognisably the same mail.
+// - A relayed Discord message (formatEmailRelay): its content and a card per embed
+//   (relayView.ts says what it shows), HTML-escaped like everything else.
+import { createHash } from 'node:crypto'
+import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { oneLine } from '../../text/cleanText'
-import { describeEvent, TEST_NOTICE, viewSummary, type EventView, type MessageSyntax } from '../eventView'
-import { lateLine } from '../../text/lateNotice'
-import type { FormatContext, PreparedRequest } from '../types'
 import { relayEventType, type RelayedMessage } from '../../../../shared/relay'
+import { oneLine } from '../../text/cleanText'
+import { lateLine } from '../../text/lateNotice'
 import { truncateChars } from '../../text/truncate'
+import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
+import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
+import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
 import { describeRelay, type RelayCard } from '../relayView'
-import { deliveryMessageId, subjectFor, threadingFor, type Threading } from './threading'
+import type { DigestFormat, DigestItem, FormatContext, PreparedRequest } from '../types'
+import { deliveryMessageId, digestMessageId, SUBJECT_PREFIX, subjectFor, threadingFor, type Threading } from './threading'
 
 /** The message as stored with the attempt. `from`/`to` are the endpoint's, filled in at send time. */
 export interface EmailMessage {
@@ -29,7 +44,7 @@ const FOOTER = 'Automatic notification from Flipfix, sent by Knocker.'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
 }
 
@@ -59,7 +74,7 @@ export const htmlSyntax: MessageSyntax = {
   maxFieldChars: MAX_FIELD_CHARS,
 }
 
-export const textSyntax: MessageSyntax = {
+const textSyntax: MessageSyntax = {
   escape: (text) => text,
   link: (label, url) => `${oneLine(label)} <${url}>`,
   date: formatDate,
@@ -71,7 +86,7 @@ function colorHex(color: number): string {
 }
 
 /** One event's part of a mail: the single mail has one, a digest one per event. */
-export interface EventParts {
+interface EventParts {
   event: KnockerEvent
   title: string
   test: boolean
@@ -80,7 +95,7 @@ export interface EventParts {
 }
 
 /** The event's card: everything between the page's background and its footer. */
-export function eventCardHtml({ event, title, test, late }: EventParts, view: EventView): string {
+function eventCardHtml({ event, title, test, late }: EventParts, view: EventView): string {
   const accent = colorHex(view.color)
   const cell = 'padding:6px 12px 6px 0;vertical-align:top;font-size:14px;line-height:1.4'
   const rows = view.fields
@@ -113,7 +128,7 @@ ${open}
 }
 
 /** The page around one or more cards (already HTML), with the footer. */
-export function htmlDocument(subject: string, cards: string, footer: string = FOOTER): string {
+function htmlDocument(subject: string, cards: string, footer: string = FOOTER): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -130,7 +145,7 @@ ${cards}
 }
 
 /** The event's lines of the plain-text part, up to its link. */
-export function eventTextLines({ event, title, test, late }: EventParts, view: EventView): string[] {
+function eventTextLines({ event, title, test, late }: EventParts, view: EventView): string[] {
   const lines: string[] = []
   if (late) lines.push(late, '')
   if (test) lines.push(TEST_NOTICE, '')
@@ -142,17 +157,27 @@ export function eventTextLines({ event, title, test, late }: EventParts, view: E
 }
 
 /** The plain-text part around some lines, with the signature-style footer. */
-export function textDocument(lines: string[], footer: string = FOOTER): string {
+function textDocument(lines: string[], footer: string = FOOTER): string {
   return [...lines, '', '-- ', footer, ''].join('\n')
 }
 
 /** "Eight Ball Deluxe — New problem report" (with "TEST: " on test sends). */
-export function eventTitle(event: KnockerEvent, view: EventView, test: boolean): string {
+function eventTitle(event: KnockerEvent, view: EventView, test: boolean): string {
   return `${test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${view.what}`
 }
 
 // RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
-export const MACHINE_MAIL_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const
+const MACHINE_MAIL_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const
+
+/** Sender and recipients are the endpoint's (non-secret) settings: shown in the stored attempt. */
+function addressesOf(ctx: FormatContext): Pick<EmailMessage, 'from' | 'to'> {
+  return {
+    from: typeof ctx.settings.from === 'string' ? ctx.settings.from : null,
+    to: Array.isArray(ctx.settings.to) ? ctx.settings.to.map(String) : [],
+  }
+}
+
+// ───────────────────────────────────────── event ─────────────────────────────────────────
 
 function headersFor(event: KnockerEvent, threading: Threading): Record<string, string> {
   return {
@@ -176,10 +201,8 @@ export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRe
     test: ctx.test,
     ...(ctx.late && { late: lateLine(ctx.late) }),
   }
-  // Sender and recipients are the endpoint's (non-secret) settings: shown in the stored attempt.
   const body: EmailMessage = {
-    from: typeof ctx.settings.from === 'string' ? ctx.settings.from : null,
-    to: Array.isArray(ctx.settings.to) ? ctx.settings.to.map(String) : [],
+    ...addressesOf(ctx),
     subject,
     headers: headersFor(event, threading),
     text: textDocument(eventTextLines(parts, textView)),
@@ -188,9 +211,137 @@ export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRe
   return { body, summary: viewSummary(textView, ctx.test) }
 }
 
+// ──────────────────────────────────────── digest ────────────────────────────────────────
+
+/** A mail has no size limit worth the name here; 50 events is still a mail one reads. */
+const EMAIL_DIGEST_MAX = 50
+
+const CARD_GAP = '\n<div style="height:16px;line-height:16px;font-size:1px">&nbsp;</div>\n'
+const TEXT_RULE = '-'.repeat(40)
+
+interface DigestHead {
+  title: string
+  late: string | null
+  test: boolean
+}
+
+function headHtml({ title, late, test }: DigestHead): string {
+  const lateLineHtml = late ? `\n<p style="margin:4px 0 0;font-size:13px;color:#555">${escapeHtml(late)}</p>` : ''
+  const banner = test
+    ? `\n<p style="margin:12px 0 0;padding:10px 14px;background:#fff4ce;border:1px solid #e0c36b;border-radius:6px;font-size:14px;color:#5c4400"><strong>${escapeHtml(TEST_NOTICE)}</strong></p>`
+    : ''
+  return `<div style="max-width:600px;margin:0 auto">
+<h1 style="margin:0;font-size:20px;line-height:1.3;color:#111">${escapeHtml(title)}</h1>${lateLineHtml}${banner}
+</div>`
+}
+
+function headLines({ title, late, test }: DigestHead): string[] {
+  return [title, ...(late ? [late] : []), ...(test ? ['', TEST_NOTICE] : [])]
+}
+
+function formatEmailDigest(items: DigestItem[]): PreparedRequest & { included: number } {
+  assertItems(items)
+  const batch = items.slice(0, EMAIL_DIGEST_MAX)
+  const [first] = batch
+  const test = batch.some((item) => item.ctx.test)
+  const head: DigestHead = { title: `${notificationCount(batch.length)} from Flipfix`, late: digestLateLine(batch), test }
+  const subject = `${test ? TEST_TITLE_PREFIX : ''}${SUBJECT_PREFIX}${notificationCount(batch.length)}`
+
+  const cards: string[] = []
+  const lines: string[] = [...headLines(head)]
+  for (const { event, ctx } of batch) {
+    const textView = describeEvent(event, textSyntax)
+    // Each event keeps how late it is (mail shows no event time otherwise); the why, and
+    // TEST, are said once at the top.
+    const parts: EventParts = {
+      event,
+      title: eventTitle(event, textView, ctx.test),
+      test: false,
+      ...(ctx.late && { late: lateLine(ctx.late, { withReason: false }) }),
+    }
+    cards.push(eventCardHtml(parts, describeEvent(event, htmlSyntax)))
+    lines.push('', TEXT_RULE, '', ...eventTextLines(parts, textView))
+  }
+
+  const body: EmailMessage = {
+    ...addressesOf(first.ctx),
+    subject,
+    headers: {
+      'Message-ID': digestMessageId(
+        batch.map((item) => item.ctx.delivery),
+        first.event.site_url,
+      ),
+      ...MACHINE_MAIL_HEADERS,
+      'X-Knocker-Event': 'digest',
+    },
+    text: textDocument(lines),
+    html: htmlDocument(subject, [headHtml(head), ...cards].join(CARD_GAP)),
+  }
+  const summary = digestSummary(batch.length, viewSummary(describeEvent(first.event, textSyntax), first.ctx.test))
+  return { body, summary, included: batch.length }
+}
+
+export const emailDigest: DigestFormat = { maxItems: EMAIL_DIGEST_MAX, format: formatEmailDigest }
+
+// ──────────────────────────────────── attention alert ────────────────────────────────────
+
+const SUBJECT_MAX_CHARS = 180
+const ALERT_FOOTER = 'Automatic message from Knocker, the museum’s notification relay.'
+
+/** `<alert-12.3f9a…@knocker>`: the same on every retry of this delivery. */
+function alertMessageId(ctx: FormatContext): string {
+  const { id, eventId, endpointId } = ctx.delivery
+  const hash = createHash('sha256').update(`${eventId}\n${endpointId}`).digest('hex').slice(0, 16)
+  return `<alert-${id}.${hash}@knocker>`
+}
+
+function alertSubject(alert: AttentionAlert): string {
+  return truncateChars(`Knocker: ${alertEndpointName(alert)} needs attention`, SUBJECT_MAX_CHARS)
+}
+
+function alertCardHtml(alert: AttentionAlert): string {
+  const accent = colorHex(ALERT_COLOR)
+  const paragraph = 'margin:0 0 12px;font-size:14px;line-height:1.5;color:#111'
+  return `<div style="max-width:600px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:6px solid ${accent};padding:20px 24px">
+<p style="margin:0;font-size:12px;color:#777;text-transform:uppercase;letter-spacing:.04em">Knocker</p>
+<h1 style="margin:4px 0 16px;font-size:20px;line-height:1.3;color:#111">${escapeHtml(alertHeadline(alert))}</h1>
+<p style="${paragraph}">${escapeHtml(alertReason(alert))}.</p>
+<p style="${paragraph}">${escapeHtml(waitingLine(alert.waiting))}</p>
+<p style="${paragraph}"><strong>${escapeHtml(ALERT_ACTION)}</strong></p>
+</div>`
+}
+
+export function formatEmailAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest {
+  const subject = alertSubject(alert)
+  const body: EmailMessage = {
+    ...addressesOf(ctx),
+    subject,
+    headers: { 'Message-ID': alertMessageId(ctx), ...MACHINE_MAIL_HEADERS, 'X-Knocker-Event': ATTENTION_ALERT_TYPE },
+    text: textDocument([`${alertHeadline(alert)}.`, '', `${alertReason(alert)}.`, '', waitingLine(alert.waiting), '', ALERT_ACTION], ALERT_FOOTER),
+    html: htmlDocument(subject, alertCardHtml(alert), ALERT_FOOTER),
+  }
+  return { body, summary: alertSummary(alert) }
+}
+
+
 // ───────────────────────────── relayed messages ─────────────────────────────
 
 const RELAY_LIMITS = { description: 4096, fieldValue: 1024, line: 256 }
+
+/** Discord Markdown's links and bold in a relayed text as HTML; everything else escaped. */
+function relayMarkdownHtml(text: string): string {
+  const bold = (html: string) => html.replace(/\*\*(?=\S)([^*\n]+?)\*\*/g, '<strong>$1</strong>')
+  let out = ''
+  let last = 0
+  for (const match of text.matchAll(/\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s]{1,2000})\)/g)) {
+    out += bold(escapeHtml(text.slice(last, match.index)))
+    out += `<a href="${escapeHtml(match[2])}">${bold(escapeHtml(match[1]))}</a>`
+    last = match.index + match[0].length
+  }
+  return out + bold(escapeHtml(text.slice(last)))
+}
+
+const relayHtmlSyntax: MessageSyntax = { ...htmlSyntax, escapeText: relayMarkdownHtml }
 
 function relayCardHtml(card: RelayCard): string {
   const accent = colorHex(card.color)
@@ -235,7 +386,7 @@ function relayCardText(card: RelayCard): string[] {
  * embed a card with author, linked title, description, fields, image and footer. All of it
  * HTML-escaped; links are http(s) only. */
 export function formatEmailRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest {
-  const html = describeRelay(message, htmlSyntax, RELAY_LIMITS)
+  const html = describeRelay(message, relayHtmlSyntax, RELAY_LIMITS)
   const text = describeRelay(message, textSyntax, RELAY_LIMITS)
   const subject = truncateChars(`[${oneLine(message.source_name)}] ${text.headline}`, 180)
   const late = ctx.late ? lateLine(ctx.late) : null

@@ -1,32 +1,35 @@
-// KnockerEvent → one Discord embed. What each event shows follows the host app's
-// "message shows" table; limits are enforced last by fitEmbed.
+// Every Discord message Knocker sends, each one webhook body of embeds that may ping no one
+// (allowed_mentions: none). Limits are enforced last by fitEmbed.
+// - An event (formatDiscord): one embed. What each event shows follows the host app's
+//   "message shows" table. In a forum channel a problem report's first message opens a
+//   thread and everything later about that report goes into it.
+// - A digest (discordDigest): several waiting events as one message: one embed per event,
+//   exactly the embed its own message would carry (minus the late line: the content line says
+//   it once for all), as many as fit Discord's 10 embeds and 6,000 characters across them.
+// - An attention alert (formatDiscordAlert): one orange embed: the headline as its title,
+//   then the reason, what is waiting and where to fix it. The endpoint's name and the reason
+//   are made inert like report text; nothing in them may ping anyone.
+// - A relayed Discord message (formatDiscordRelay): as sent, mentions off (see below).
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
+import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
-import { neutralizeDiscordMentions } from './mentions'
-import { oneLine } from '../../text/cleanText'
-import { truncateChars } from '../../text/truncate'
-import {
-  COLORS,
-  describeEvent,
-  TEST_NOTICE,
-  TEST_TITLE_PREFIX,
-  viewSummary,
-  type EventView,
-  type MessageSyntax,
-} from '../eventView'
-import { lateLine, type LateLineOptions } from '../../text/lateNotice'
-import type { FormatContext, LateNotice, PreparedRequest } from '../types'
-import { EMBED_LIMITS, embedTextLength, fitEmbed, fitEmbedUnderLine, MESSAGE_LIMITS } from './limits'
 import type { RelayedMessage } from '../../../../shared/relay'
+import { oneLine } from '../../text/cleanText'
+import { lateLine, type LateLineOptions } from '../../text/lateNotice'
+import { truncateChars } from '../../text/truncate'
+import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
+import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
+import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
 import { describeRelay } from '../relayView'
-
-export { COLORS, TEST_NOTICE, TEST_TITLE_PREFIX }
+import type { DigestFormat, DigestItem, FormatContext, LateNotice, PreparedRequest } from '../types'
+import { EMBED_LIMITS, embedTextLength, fitEmbed, fitEmbedUnderLine, MESSAGE_LIMITS } from './limits'
+import { neutralizeDiscordMentions } from './mentions'
 
 // At the start of a line Discord reads these as a heading, subtext, quote or list item.
 const BLOCK_START = /^(\s*)(#{1,3}|-#|>{1,3}|[-*+]|\d+[.)])(?=\s|$)/
 
 /** Escape the Markdown that would restyle a name or turn it into a link (or a heading). */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text
     .replace(/[\\*_~`|[\]]/g, '\\$&')
     // A backslash only escapes punctuation: "1." becomes "1\.", "#" becomes "\#".
@@ -36,12 +39,17 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** Discord Markdown; dates as <t:…>, which Discord renders in each reader's own time zone. */
-export const discordSyntax: MessageSyntax = {
+const discordSyntax: MessageSyntax = {
   escape: escapeMarkdown,
   link: (label, url) => `[${escapeMarkdown(oneLine(label))}](${url.replace(/\)/g, '%29')})`,
   date: (iso) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`,
   maxFieldChars: EMBED_LIMITS.fieldValue,
 }
+
+/** Discord allows a thread name of 100 characters. */
+const FORUM_THREAD_NAME_MAX = 100
+
+// ───────────────────────────────────────── event ─────────────────────────────────────────
 
 /** "Eight Ball Deluxe — New problem report", shortening the machine name, never the event. */
 function titleFor(machineName: string, what: string, test: boolean): string {
@@ -52,7 +60,7 @@ function titleFor(machineName: string, what: string, test: boolean): string {
 }
 
 /** The event's embed before any limit is applied; the single message and the digest share it. */
-export function eventEmbed(event: KnockerEvent, view: EventView, test: boolean): APIEmbed {
+function eventEmbed(event: KnockerEvent, view: EventView, test: boolean): APIEmbed {
   const embed: APIEmbed = {
     title: titleFor(machineDisplayName(event.machine), view.what, test),
     url: view.url,
@@ -102,7 +110,70 @@ function forumThreadName(event: KnockerEvent, test: boolean): string {
   return truncateChars(neutralizeDiscordMentions(name), FORUM_THREAD_NAME_MAX)
 }
 
-export const FORUM_THREAD_NAME_MAX = 100
+// ──────────────────────────────────────── digest ────────────────────────────────────────
+
+/** "5 notifications · ⏱ up to 2 h 11 min late — the museum was offline", above the embeds. */
+function contentLine(count: number, items: DigestItem[]): string {
+  const late = digestLateLine(items)
+  const line = late ? `${notificationCount(count)} · ${escapeMarkdown(late)}` : notificationCount(count)
+  const test = items.some((item) => item.ctx.test) ? `${TEST_NOTICE}\n` : ''
+  return truncateChars(neutralizeDiscordMentions(test + line), MESSAGE_LIMITS.content)
+}
+
+function formatDiscordDigest(items: DigestItem[]): PreparedRequest & { included: number } {
+  assertItems(items)
+  const [first] = items
+  // Forum channels open a thread per message, so they get no digests; if asked anyway, the
+  // first event goes alone, as its own message would (thread name or thread id included).
+  if (first.ctx.options.forum === true) return { ...formatDiscord(first.event, first.ctx), included: 1 }
+
+  const embeds: APIEmbed[] = []
+  let total = 0
+  let firstSummary = ''
+  for (const { event, ctx } of items.slice(0, MESSAGE_LIMITS.embeds)) {
+    const view = describeEvent(event, discordSyntax)
+    // fitEmbed alone keeps any embed within 6,000, so the first one always fits.
+    const embed = fitEmbed(eventEmbed(event, view, ctx.test))
+    const length = embedTextLength(embed)
+    if (embeds.length > 0 && total + length > EMBED_LIMITS.total) break
+    if (embeds.length === 0) firstSummary = viewSummary(view, ctx.test)
+    embeds.push(embed)
+    total += length
+  }
+  const body: RESTPostAPIWebhookWithTokenJSONBody = {
+    content: contentLine(embeds.length, items.slice(0, embeds.length)),
+    embeds,
+    // Report text is written by the public: never let anything in it ping anyone.
+    allowed_mentions: { parse: [] },
+  }
+  return { body, summary: digestSummary(embeds.length, firstSummary), included: embeds.length }
+}
+
+export const discordDigest: DigestFormat = { maxItems: MESSAGE_LIMITS.embeds, format: formatDiscordDigest }
+
+// ──────────────────────────────────── attention alert ────────────────────────────────────
+
+const inert = (text: string) => neutralizeDiscordMentions(escapeMarkdown(text))
+
+export function formatDiscordAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest {
+  const embed: APIEmbed = {
+    title: `⚠️ ${alertHeadline(alert, inert)}`,
+    description: [`${inert(alertReason(alert))}.`, waitingLine(alert.waiting), `**${ALERT_ACTION}**`].join('\n\n'),
+    color: ALERT_COLOR,
+    timestamp: alert.at,
+    footer: { text: 'Knocker' },
+  }
+  const body: RESTPostAPIWebhookWithTokenJSONBody = {
+    embeds: [fitEmbed(embed)],
+    allowed_mentions: { parse: [] },
+  }
+  // A forum channel takes no message without a thread of its own: the alert opens one.
+  if (ctx.options.forum === true) {
+    body.thread_name = truncateChars(neutralizeDiscordMentions(`Knocker: ${alertEndpointName(alert)} needs attention`), FORUM_THREAD_NAME_MAX)
+  }
+  return { body, summary: alertSummary(alert) }
+}
+
 
 // ───────────────────────────── relayed messages ─────────────────────────────
 

@@ -1,23 +1,37 @@
-// KnockerEvent → one Adaptive Card 1.4 in the message envelope a Teams Workflow expects.
-// The content is describeEvent's (the same as Discord's); this file only lays it out:
-// title, optional TEST notice, FactSet, description, footer, "Open …" buttons. Size is
-// enforced last by fitCard.
+// Every Teams message Knocker sends, each one Adaptive Card 1.4 in the message envelope a
+// Teams Workflow expects (cardMessage), with one preview line for notifications.
+// - An event (formatTeams): the content is describeEvent's (the same as Discord's), laid out
+//   as title, optional TEST notice, FactSet, description, footer, "Open …" buttons. Size is
+//   enforced last by fitCard.
+// - A digest (teamsDigest): several waiting events as one card with a "5 notifications"
+//   heading, the late line once, then a Container per event holding what its own card shows
+//   (title, facts, text, footer, its "Open …" buttons). As many events as fit the ~28 KB the
+//   card is measured against; texts are shortened before an event waits for the next message.
+// - An attention alert (formatTeamsAlert): the headline in the warning colour, the reason,
+//   what is waiting and where to fix it. The endpoint's name and the reason are escaped like
+//   any name, so they cannot restyle the card or mention anyone.
+// - A relayed Discord message (formatTeamsRelay): its content and embeds as one card
+//   (relayView.ts says what it shows), shortened until it fits.
+import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine } from '../../text/cleanText'
-import { truncateChars } from '../../text/truncate'
-import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
 import { lateLine } from '../../text/lateNotice'
-import type { FormatContext, PreparedRequest } from '../types'
 import type { RelayedMessage } from '../../../../shared/relay'
 import { largestFitting } from '../../text/largestFitting'
+import { truncateChars } from '../../text/truncate'
+import { ALERT_ACTION, alertHeadline, alertReason, alertSummary, alertText, waitingLine } from '../alertText'
+import { fitDigest } from '../digestFit'
+import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
+import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
 import { describeRelay, type RelayView } from '../relayView'
+import type { DigestFormat, DigestItem, FormatContext, PreparedRequest } from '../types'
 import { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
 
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive'
 const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json'
 
 /** Adaptive Cards have a fixed palette; the event's tone picks from it. */
-export const TONE_COLORS: Record<Tone, 'attention' | 'good' | 'warning' | 'accent'> = {
+const TONE_COLORS: Record<Tone, 'attention' | 'good' | 'warning' | 'accent'> = {
   bad: 'attention',
   good: 'good',
   warning: 'warning',
@@ -64,7 +78,7 @@ function cleanFreeText(text: string): string {
 
 /** The one-line preview travels outside the card (message text, notifications), where a flow
  * may treat it as HTML: angle brackets become look-alikes that open no tag. */
-export function previewText(text: string): string {
+function previewText(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›')
 }
 
@@ -82,7 +96,7 @@ function percentEncode(char: string): string {
   return char === '(' ? '%28' : char === ')' ? '%29' : encodeURIComponent(char)
 }
 
-export const teamsSyntax: MessageSyntax = {
+const teamsSyntax: MessageSyntax = {
   escape: (text) => escapeMarkdown(text.replace(CONTROL_CHARS, '')),
   escapeText: cleanFreeText,
   link: (label, url) => `[${escapeMarkdown(oneLine(label))}](${url.replace(/[()\s]/g, percentEncode)})`,
@@ -91,18 +105,18 @@ export const teamsSyntax: MessageSyntax = {
   maxFieldChars: MAX_FACT_CHARS,
 }
 
-export interface TeamsFact {
+interface TeamsFact {
   title: string
   value: string
 }
 
-export interface TeamsAction {
+interface TeamsAction {
   title: string
   url: string
 }
 
 /** Everything a card shows, before layout. */
-export interface CardParts {
+interface CardParts {
   title: string
   tone: Tone
   test: boolean
@@ -130,7 +144,7 @@ export interface TeamsMessage {
   }>
 }
 
-export interface AdaptiveCard {
+interface AdaptiveCard {
   $schema: typeof ADAPTIVE_CARD_SCHEMA
   type: 'AdaptiveCard'
   version: string
@@ -142,7 +156,7 @@ export interface AdaptiveCard {
 }
 
 /** The card elements of one event: title, late line, TEST notice, facts, text, footer. */
-export function eventElements(parts: CardParts): Array<Record<string, unknown>> {
+function eventElements(parts: CardParts): Array<Record<string, unknown>> {
   const body: Array<Record<string, unknown>> = [
     // The title comes first: a client that previews a card by its first text shows it.
     { type: 'TextBlock', text: parts.title, weight: 'bolder', size: 'medium', color: TONE_COLORS[parts.tone], wrap: true },
@@ -155,7 +169,7 @@ export function eventElements(parts: CardParts): Array<Record<string, unknown>> 
   return body
 }
 
-export function openUrlActions(actions: TeamsAction[]): AdaptiveCard['actions'] {
+function openUrlActions(actions: TeamsAction[]): AdaptiveCard['actions'] {
   return actions.map((a) => ({ type: 'Action.OpenUrl', title: a.title, url: a.url }))
 }
 
@@ -169,7 +183,7 @@ export function openUrlActions(actions: TeamsAction[]): AdaptiveCard['actions'] 
  *   (screen readers). The "Post to a channel when a webhook request is received" template
  *   posts only the card, so these are what travel with it.
  */
-export function cardMessage(preview: string, body: AdaptiveCard['body'], actions: AdaptiveCard['actions']): TeamsMessage {
+function cardMessage(preview: string, body: AdaptiveCard['body'], actions: AdaptiveCard['actions']): TeamsMessage {
   return {
     type: 'message',
     summary: preview,
@@ -194,6 +208,16 @@ export function cardMessage(preview: string, body: AdaptiveCard['body'], actions
   }
 }
 
+/** Teams renders DATE()/TIME() in each reader's own time zone (strict RFC 3339, no milliseconds). */
+function localizedTime(iso: string): string {
+  const parsed = new Date(iso)
+  if (Number.isNaN(parsed.getTime())) return ''
+  const stamp = parsed.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return ` · {{DATE(${stamp}, SHORT)}} {{TIME(${stamp})}}`
+}
+
+// ───────────────────────────────────────── event ─────────────────────────────────────────
+
 /** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
 export function buildMessage(parts: CardParts): TeamsMessage {
   const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
@@ -216,14 +240,6 @@ function actionsFor(event: KnockerEvent, url: string): TeamsAction[] {
     default:
       return [{ title: 'Open machine', url }]
   }
-}
-
-/** Teams renders DATE()/TIME() in each reader's own time zone (strict RFC 3339, no milliseconds). */
-export function localizedTime(iso: string): string {
-  const parsed = new Date(iso)
-  if (Number.isNaN(parsed.getTime())) return ''
-  const stamp = parsed.toISOString().replace(/\.\d{3}Z$/, 'Z')
-  return ` · {{DATE(${stamp}, SHORT)}} {{TIME(${stamp})}}`
 }
 
 /** The card's parts for an event, before any size limit is applied. */
@@ -251,6 +267,67 @@ export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
 export function formatTeams(event: KnockerEvent, ctx: FormatContext, budget: number = TEAMS_LIMITS.messageBytes): PreparedRequest {
   const parts = fitCard(cardParts(event, ctx), buildMessage, budget)
   return { body: buildMessage(parts), summary: parts.preview }
+}
+
+// ──────────────────────────────────────── digest ────────────────────────────────────────
+
+/** A typical event is ~1 KB of card; 15 keep a digest readable on a phone. */
+const TEAMS_DIGEST_MAX = 15
+/** Each event's text keeps at least this much before an event is left for the next message. */
+const TEXT_FLOOR = 300
+
+function eventContainer(parts: CardParts): Record<string, unknown> {
+  // The digest says TEST and late once, at the top; each event keeps its [TEST] title.
+  const items = eventElements({ ...parts, test: false, late: undefined })
+  if (parts.actions.length > 0) items.push({ type: 'ActionSet', actions: openUrlActions(parts.actions) })
+  return { type: 'Container', separator: true, spacing: 'large', items }
+}
+
+function digestMessage(items: DigestItem[], events: CardParts[]): TeamsMessage {
+  const late = digestLateLine(items)
+  const test = items.some((item) => item.ctx.test)
+  const body: Array<Record<string, unknown>> = [
+    { type: 'TextBlock', text: notificationCount(events.length), weight: 'bolder', size: 'medium', wrap: true },
+  ]
+  if (late) body.push({ type: 'TextBlock', text: teamsSyntax.escape(late), isSubtle: true, size: 'small', wrap: true, spacing: 'none' })
+  if (test) body.push({ type: 'TextBlock', text: TEST_NOTICE, weight: 'bolder', color: 'warning', wrap: true })
+  body.push(...events.map(eventContainer))
+  const summary = digestSummary(events.length, events[0].preview)
+  return cardMessage(late ? `${summary} (${late})` : summary, body, [])
+}
+
+const withTextCap = (parts: CardParts, cap: number): CardParts =>
+  parts.description && parts.description.length > cap ? { ...parts, description: truncateChars(parts.description, cap) } : parts
+
+export function formatTeamsDigest(items: DigestItem[], budget: number = TEAMS_LIMITS.messageBytes): PreparedRequest & { included: number } {
+  assertItems(items)
+  const events = items.slice(0, TEAMS_DIGEST_MAX).map((item) => cardParts(item.event, item.ctx))
+  const build = (count: number, cap: number) => digestMessage(items.slice(0, count), events.slice(0, count).map((e) => withTextCap(e, cap)))
+
+  const longest = Math.max(0, ...events.map((e) => e.description?.length ?? 0))
+  const fit = fitDigest(events.length, TEXT_FLOOR, longest, (count, cap) => messageBytes(build(count, cap)) <= budget)
+  // Not even the first event fits with its text at the floor: cut it the way its own card
+  // is cut (facts, then the title); CardTooLargeError if even that cannot fit.
+  const message = fit
+    ? build(fit.included, fit.cap)
+    : digestMessage(items.slice(0, 1), [fitCard(events[0], (parts) => digestMessage(items.slice(0, 1), [parts]), budget)])
+  const included = fit?.included ?? 1
+  return { body: message, summary: digestSummary(included, events[0].preview), included }
+}
+
+export const teamsDigest: DigestFormat = { maxItems: TEAMS_DIGEST_MAX, format: (items) => formatTeamsDigest(items) }
+
+// ──────────────────────────────────── attention alert ────────────────────────────────────
+
+export function formatTeamsAlert(alert: AttentionAlert, _ctx: FormatContext): PreparedRequest {
+  const body: Array<Record<string, unknown>> = [
+    { type: 'TextBlock', text: `⚠️ ${alertHeadline(alert, teamsSyntax.escape)}`, weight: 'bolder', size: 'medium', color: 'warning', wrap: true },
+    { type: 'TextBlock', text: `${teamsSyntax.escape(alertReason(alert))}.`, wrap: true },
+    { type: 'TextBlock', text: waitingLine(alert.waiting), wrap: true },
+    { type: 'TextBlock', text: ALERT_ACTION, weight: 'bolder', wrap: true },
+    { type: 'TextBlock', text: `Knocker${localizedTime(alert.at)}`, isSubtle: true, size: 'small', wrap: true, spacing: 'medium' },
+  ]
+  return { body: cardMessage(previewText(alertText(alert)), body, []), summary: alertSummary(alert) }
 }
 
 // ───────────────────────────── relayed messages ─────────────────────────────

@@ -1,15 +1,26 @@
-// KnockerEvent → the webhook body: {"type", "timestamp", "test"?, "late"?, "data": <the event
-// as accepted>, "truncated"?}, plus the stable webhook-id header. No human rendering: receivers
-// get the event contract itself.
+// Every webhook body Knocker sends: a JSON envelope {"type", "timestamp", "data", …} and the
+// stable webhook-id header; the signature is added at send time. No human rendering:
+// receivers get the event contract itself. No digest: every event is a request of its own.
+// - An event (formatWebhook): {"type", "timestamp", "test"?, "late"?, "data": <the event as
+//   accepted>, "truncated"?}.
+// - An attention alert (formatWebhookAlert): the same envelope with type
+//   "knocker.endpoint_attention" and the alert's payload as data. Receivers that only know
+//   the host app's types can ignore it by its type.
+// - A relayed Discord message (formatWebhookRelay): the source, its label and the original
+//   payload.
+import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../../shared/events'
 import { relayEventType, type RelayedBody, type RelayedMessage, type RelayEventType, type RelayLabel } from '../../../../shared/relay'
+import { alertSummary } from '../alertText'
 import { describeRelay } from '../relayView'
 import { describeEvent, viewSummary, type MessageSyntax } from '../eventView'
 import type { FormatContext, PreparedRequest } from '../types'
 import { fitPayload } from './payloadLimit'
 import { webhookId } from './signing'
 
-export interface WebhookEnvelope {
+// ───────────────────────────────────────── event ─────────────────────────────────────────
+
+interface WebhookEnvelope {
   type: KnockerEvent['event']
   /** ISO time Knocker first sent this delivery (the same on every retry). */
   timestamp: string
@@ -48,6 +59,24 @@ export function formatWebhook(event: KnockerEvent, ctx: FormatContext): Prepared
     summary: viewSummary(describeEvent(event, plainSyntax), ctx.test),
     headers: { 'webhook-id': webhookId(ctx.delivery) },
   }
+}
+
+// ──────────────────────────────────── attention alert ────────────────────────────────────
+
+interface AlertEnvelope {
+  type: typeof ATTENTION_ALERT_TYPE
+  /** ISO time Knocker queued this alert (the same on every retry). */
+  timestamp: string
+  data: AttentionAlert
+}
+
+export function formatWebhookAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest {
+  const envelope: AlertEnvelope = {
+    type: ATTENTION_ALERT_TYPE,
+    timestamp: new Date(ctx.delivery.createdAt).toISOString(),
+    data: alert,
+  }
+  return { body: envelope, summary: alertSummary(alert), headers: { 'webhook-id': webhookId(ctx.delivery) } }
 }
 
 /** The body of a relayed message: the source, its label, what was ignored, and the original
