@@ -93,7 +93,7 @@ async function createDiscordEndpoint(name: string, url: string) {
 }
 
 test('every page and endpoint dialog passes a WCAG 2.1 AA audit in light and dark', async ({ page, browser }, testInfo) => {
-  test.setTimeout(240_000)
+  test.setTimeout(120_000)
   await page.setViewportSize({ width: 1360, height: 1000 })
 
   const audits: Audited[] = []
