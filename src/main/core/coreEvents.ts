@@ -82,6 +82,11 @@ const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
   updatePoller: ['settings'],
   // A poll may bring new events (and with them deliveries).
   pollNow: ['deliveries', 'endpoints', 'state'],
+  listRelaySources: [],
+  createRelaySource: ['sources'],
+  updateRelaySource: ['sources'],
+  rotateRelaySourceToken: ['sources'],
+  deleteRelaySource: ['sources'],
 }
 
 /** The same AdminApi, announcing each successful change on the feed. */

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici'
 import type { AttentionAlert } from '../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../shared/events'
+import type { RelayedMessage } from '../../../shared/relay'
 import type { ErrorClass } from '../../../shared/domain'
 
 export interface FormatContext {
@@ -168,6 +169,9 @@ export interface Channel<Target> {
    * attention. Never part of a digest; the endpoint's name and the reason are escaped like
    * text written by the public. */
   formatAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest
+  /** A message relayed from a Discord-compatible source: Discord sends it as sent (mentions
+   * kept off), the others translate it faithfully within their limits. Never part of a digest. */
+  formatRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome
   /** While Knocker is offline: whether the destination's host answers at all (any HTTP status,

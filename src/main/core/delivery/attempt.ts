@@ -5,12 +5,14 @@ import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from 
 import { redactText } from '../log/redact'
 import type { AttemptOutput, ClaimedRun, MessageItem } from './handoffs'
 
-/** The request for a run: its digest, Knocker's own alert, or the one event's message. */
+/** The request for a run: its digest, Knocker's own alert, a relayed message, or the one event's message. */
 function prepareRequest(channel: Channel<unknown>, run: ClaimedRun): PreparedRequest {
   if (run.digest) return run.digest
   if (run.items.length !== 1) throw new Error(`${run.items.length} deliveries claimed without a digest`)
   const [item] = run.items
-  return item.alert ? channel.formatAlert(item.alert, item.ctx) : channel.format(eventOf(item), item.ctx)
+  if (item.alert) return channel.formatAlert(item.alert, item.ctx)
+  if (item.relay) return channel.formatRelay(item.relay, item.ctx)
+  return channel.format(eventOf(item), item.ctx)
 }
 
 export async function attempt(channel: Channel<unknown>, run: ClaimedRun, send: SendContext): Promise<AttemptOutput> {

@@ -2,6 +2,7 @@
 // service takes) the run of due deliveries behind it as one digest, formatted once here to
 // learn how many fit. Also prepares a delivery claimed elsewhere (a test send).
 import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import { isRelayEventType } from '../../../shared/relay'
 import type { ChannelRegistry } from '../channels/registry'
 import type { PreparedRequest } from '../channels/types'
 import type { EndpointsRepo } from '../db/endpointsRepo'
@@ -71,8 +72,9 @@ export class Claim {
     // backlog to look for (this saves a query per message on a busy endpoint).
     if (now - head.createdAt < DIGEST_AFTER_WAIT_MS) return null
     const run = this.o.outbox.dueRun(head.endpointId, head.id, now, digest.maxItems)
-    // Knocker's own alerts always go alone: the run stops before the first one.
-    const firstAlert = run.findIndex((d) => d.eventType === ATTENTION_ALERT_TYPE)
+    // Knocker's own alerts and relayed messages (which keep their sender's own shape) always
+    // go alone: the run stops before the first one.
+    const firstAlert = run.findIndex((d) => d.eventType === ATTENTION_ALERT_TYPE || isRelayEventType(d.eventType))
     const due = firstAlert === -1 ? run : run.slice(0, firstAlert)
     if (due.length < DIGEST_MIN_BACKLOG || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
     const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { ATTENTION_ALERT_TTL_HOURS, ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import { RELAY_EVENT_TYPES, RELAY_TTL_HOURS } from '../../../shared/relay'
 import type { ChannelRegistry } from '../channels/registry'
 import type { SendContext } from '../channels/types'
 import type { Clock } from '../clock'
@@ -228,6 +229,10 @@ export class DeliveryEngine {
 
   /** Time to live per event type: the settings', and the alerts' own. */
   private ttlHours(): Record<string, number> {
-    return { ...this.o.settings.get().ttl_hours, [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS }
+    return {
+      ...this.o.settings.get().ttl_hours,
+      ...Object.fromEntries(RELAY_EVENT_TYPES.map((type) => [type, RELAY_TTL_HOURS])),
+      [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS,
+    }
   }
 }

@@ -4,6 +4,7 @@ import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../shared/atten
 import { conversationKey } from '../../../shared/conversation'
 import { KIND_LABELS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { KnockerEvent } from '../../../shared/events'
+import { isRelayEventType, type RelayedMessage } from '../../../shared/relay'
 import type { FormatContext, LateNotice } from '../channels/types'
 import type { DeliveryRow, MessageItem, StoredEvent, Trigger } from './handoffs'
 
@@ -78,7 +79,8 @@ export interface ItemInput {
 export function messageItem(input: ItemInput): MessageItem {
   const { delivery, stored, trigger, endpoint, now } = input
   const alert = stored.eventType === ATTENTION_ALERT_TYPE ? (JSON.parse(stored.payload) as AttentionAlert) : null
-  const event = alert ? null : (JSON.parse(stored.payload) as KnockerEvent)
+  const relay = isRelayEventType(stored.eventType) ? (JSON.parse(stored.payload) as RelayedMessage) : null
+  const event = alert || relay ? null : (JSON.parse(stored.payload) as KnockerEvent)
   const ctx = formatContext({
     event,
     test: stored.isTest,
@@ -88,5 +90,5 @@ export function messageItem(input: ItemInput): MessageItem {
     threadOf: input.threadOf,
     late: lateNotice({ delivery, trigger, kind: endpoint?.kind, wasOffline: input.wasOffline(delivery.createdAt), now }),
   })
-  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, ctx }
+  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, relay, ctx }
 }

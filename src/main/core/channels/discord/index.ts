@@ -15,7 +15,7 @@ import {
   type SendContext,
   type SendResult,
 } from '../types'
-import { discordDigest, formatDiscord, formatDiscordAlert } from './message'
+import { discordDigest, formatDiscord, formatDiscordAlert, formatDiscordRelay } from './message'
 
 export interface DiscordTarget {
   /** Normalised: https://discord.com/api/v10/webhooks/{id}/{token} (or a local mock's origin). */
@@ -252,6 +252,7 @@ export const discordChannel: Channel<DiscordTarget> & {
   redactTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
+  formatRelay: formatDiscordRelay,
   formatAlert: formatDiscordAlert,
   // Not for forum endpoints: there every message opens or joins a report's thread.
   digest: discordDigest,

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import type { ConnectionOptions } from 'node:tls'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyEmail } from './classify'
-import { emailDigest, formatEmail, formatEmailAlert, type EmailMessage } from './message'
+import { emailDigest, formatEmail, formatEmailAlert, formatEmailRelay, type EmailMessage } from './message'
 import { refused, resultFromError, resultFromInfo, scrubSecret } from './smtpResult'
 import { emailPublicSettings, isLocalHost, parseEmailTarget, redactEmailTarget, type EmailTarget } from './target'
 import { RATE_LIMIT, TransportPool } from './transportPool'
@@ -99,6 +99,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     publicSettings: emailPublicSettings,
     secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
+    formatRelay: formatEmailRelay,
     formatAlert: formatEmailAlert,
     digest: emailDigest,
     send,

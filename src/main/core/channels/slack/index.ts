@@ -5,7 +5,7 @@ import { postJson } from '../outbound/postJson'
 import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifySlack } from './classify'
-import { formatSlack, formatSlackAlert, slackDigest } from './message'
+import { formatSlack, formatSlackAlert, formatSlackRelay, slackDigest } from './message'
 import { parseSlackTarget, redactSlackTarget, type SlackTarget } from './target'
 
 export type { SlackTarget }
@@ -31,6 +31,7 @@ export const slackChannel: Channel<SlackTarget> & {
   redactTarget: redactSlackTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
+  formatRelay: formatSlackRelay,
   formatAlert: formatSlackAlert,
   digest: slackDigest,
   send,

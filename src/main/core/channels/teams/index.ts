@@ -6,7 +6,7 @@ import { postJson } from '../outbound/postJson'
 import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyTeams } from './classify'
-import { formatTeams, formatTeamsAlert, teamsDigest } from './message'
+import { formatTeams, formatTeamsAlert, formatTeamsRelay, teamsDigest } from './message'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
 
 export type { TeamsTarget } from './target'
@@ -22,6 +22,7 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   redactTarget: redactTeamsTarget,
   secretValues: (target) => [new URL(target.url).searchParams.get('sig') ?? ''],
   format: formatTeams,
+  formatRelay: formatTeamsRelay,
   formatAlert: formatTeamsAlert,
   digest: teamsDigest,
   send,

@@ -7,7 +7,7 @@ import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyWebhook } from './classify'
 import { extraRequestHeaders } from './extraHeaders'
-import { formatWebhook, formatWebhookAlert } from './message'
+import { formatWebhook, formatWebhookAlert, formatWebhookRelay } from './message'
 import { closeGuardedAgent, guardedAgent } from './privateAddressGuard'
 import { liveSecrets } from './secrets'
 import { signingHeaders } from './signing'
@@ -57,6 +57,7 @@ export const webhookChannel: Channel<WebhookTarget> & {
     ...target.secrets.map((s) => s.secret),
   ],
   format: formatWebhook,
+  formatRelay: formatWebhookRelay,
   formatAlert: formatWebhookAlert,
   send,
   probe: (target, ctx) => httpOriginAnswers(target.url, guarded(ctx)),
