@@ -1,12 +1,14 @@
 // Relayed messages from Discord-compatible sources: how a body is checked (Discord's rules and
 // error shapes), how Flipfix's messages are recognised, how each destination renders one
 // (Discord as sent with mentions off, the others translated within their limits), and routing.
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { APIEmbed } from 'discord-api-types/v10'
 import { channels } from '../../src/main/core/channels/registry'
 import { BLOCK_LIMITS, BLOCKS_JSON_BUDGET } from '../../src/main/core/channels/slack/limits'
 import { messageBytes, TEAMS_LIMITS } from '../../src/main/core/channels/teams/limits'
-import { DEFAULT_SETTINGS } from '../../src/main/core/db/settingsRepo'
+import { openDb } from '../../src/main/core/db/openDb'
+import { SettingsRepo } from '../../src/main/core/db/settingsRepo'
 import type { EndpointRecord } from '../../src/main/core/db/endpointsRepo'
 import { newSourceToken, snowflake } from '../../src/main/core/db/relaySourcesRepo'
 import { DiscordError, embedsTextLength, parseExecuteWebhook } from '../../src/main/core/intake/discordBody'
@@ -15,6 +17,9 @@ import { relayLabel, type RelayedBody, type RelayedMessage } from '../../src/sha
 import { FLIPFIX_PAYLOADS } from '../fixtures/flipfixDiscord'
 import { discordProblems, emailProblems, slackProblems, teamsProblems } from '../hostile/inspect'
 import { formatCtx } from './formatContext'
+
+/** A fresh install's settings. */
+const DEFAULT_SETTINGS = new SettingsRepo(openDb(':memory:', resolve(__dirname, '../../resources/migrations'))).get()
 
 const message = (body: RelayedBody, patch: Partial<RelayedMessage> = {}): RelayedMessage => ({
   message_id: '1300000000000000000',
