@@ -25,7 +25,13 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      minify: true,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+        // Modules run in source order even when split across chunks: zodConfig.ts must run
+        // before any schema is built (see there), whichever chunk the schemas land in.
+        output: { strictExecutionOrder: true },
+      },
     },
     plugins: [react()],
   },

@@ -13,16 +13,18 @@ import { cpuPressure, fsyncLatency, loadAverage, machineInfo } from './lib/machi
 import { RESULTS_DIR } from './lib/paths'
 import { resultsMarkdown, sectionMarkdown, type BenchResults, type SectionResult } from './lib/report'
 import type { Section, SectionContext } from './lib/section'
+import { consoleSection } from './sections/console'
 import { drain } from './sections/drain'
 import { intake } from './sections/intake'
 import { latency } from './sections/latency'
 import { memory } from './sections/memory'
+import { outage } from './sections/outage'
 import { peer } from './sections/peer'
 import { scaling } from './sections/scaling'
 
 /** In the order they run. The drain is timer-bound (it waits for Discord's rate limit), so in a
  * full run it starts first and runs in the background while the others run. */
-const SECTIONS: Section[] = [intake, latency, drain, memory, peer, scaling]
+const SECTIONS: Section[] = [intake, latency, drain, memory, peer, scaling, consoleSection, outage]
 const BACKGROUND = new Set<string>(['drain'])
 
 const { values, positionals } = parseArgs({

@@ -5,8 +5,9 @@ import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, dialog, ipcMain, Notification, safeStorage, session, shell, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, net, Notification, powerMonitor, safeStorage, session, shell, type BrowserWindow } from 'electron'
 import type { KnockerCore } from './core/knocker'
+import { watchNetworkSignals } from './shell/networkSignal'
 import { launchKnocker, portFrom } from './core/launch'
 import { seeTheLog } from './core/log/logLocation'
 import { setAppIdentity } from './shell/appIdentity'
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
     )
   }
 
+  shellDisposers.push(watchNetworkSignals({ isOnline: () => net.isOnline(), powerMonitor }, () => knocker.networkMayBeBack()))
   installSessionPolicy(session.defaultSession, { appUrl, dev })
   const loginItem = createLoginItem(app)
   // A relay must run without anyone opening it: on by default from the first start.

@@ -21,6 +21,11 @@ export const ADMIN_CALL_NAMES = [
   'getPollers',
   'updatePoller',
   'pollNow',
+  'listRelaySources',
+  'createRelaySource',
+  'updateRelaySource',
+  'rotateRelaySourceToken',
+  'deleteRelaySource',
 ] as const
 
 /** The IPC channel of one admin call. */

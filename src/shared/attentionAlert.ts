@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { ENDPOINT_KINDS } from './endpointKinds'
 import { EVENT_LABELS, EVENT_TYPES, type EventType } from './events'
+import { RELAY_EVENT_TYPES, RELAY_LABEL_NAMES, RELAY_LABELS, relayEventType, type RelayEventType } from './relay'
 
 export const ATTENTION_ALERT_TYPE = 'knocker.endpoint_attention'
 export type AttentionAlertType = typeof ATTENTION_ALERT_TYPE
@@ -25,13 +26,18 @@ export const AttentionAlertSchema = z.object({
 })
 export type AttentionAlert = z.infer<typeof AttentionAlertSchema>
 
-/** The event types a delivery can be about: the host app's, and Knocker's own alert. */
-export const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, ATTENTION_ALERT_TYPE] as const
+/** The event types a delivery can be about: the host app's, messages relayed from
+ * Discord-compatible sources (one type per label), and Knocker's own alert. */
+export const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, ...RELAY_EVENT_TYPES, ATTENTION_ALERT_TYPE] as const
 export const DeliveryEventTypeSchema = z.enum(DELIVERY_EVENT_TYPES)
-export type DeliveryEventType = EventType | AttentionAlertType
+export type DeliveryEventType = EventType | RelayEventType | AttentionAlertType
 
 export const DELIVERY_EVENT_LABELS: Record<DeliveryEventType, string> = {
   ...EVENT_LABELS,
+  ...(Object.fromEntries(RELAY_LABELS.map((label) => [relayEventType(label), `${RELAY_LABEL_NAMES[label]} (relayed)`])) as Record<
+    RelayEventType,
+    string
+  >),
   [ATTENTION_ALERT_TYPE]: 'Endpoint needs attention',
 }
 

@@ -5,9 +5,10 @@
  * - `deliveries`: deliveries or attempts were added or changed (also the stats).
  * - `endpoints`: an endpoint was added, edited, deleted or flagged, or its queue moved.
  * - `settings`: the settings changed.
+ * - `sources`: a Discord-compatible source was added, changed or deleted, or received a message.
  * - `state`: the overall state (ok, needs attention, offline, paused) may have changed.
  */
-export const CHANGE_TOPICS = ['deliveries', 'endpoints', 'settings', 'state'] as const
+export const CHANGE_TOPICS = ['deliveries', 'endpoints', 'settings', 'sources', 'state'] as const
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number]
 
 /** The payload of one push on CHANGE_CHANNEL. */

@@ -7,6 +7,7 @@ import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
 import { KIND_OPTIONS, TARGET_FIELDS, type EndpointKind } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
 import { PollerIdSchema, PollerUpdateSchema, PollerViewSchema } from './pollers'
+import { RelaySourceCreateSchema, RelaySourceUpdateSchema, RelaySourceViewSchema, RelaySourceWithUrlSchema } from './relay'
 
 const id = z.string().min(1).max(100)
 const numericId = z.coerce.number().int().positive()
@@ -335,6 +336,33 @@ export const adminContracts = {
     input: z.object({ id: PollerIdSchema }),
     output: PollerViewSchema,
   }),
+  // Discord-compatible sources: apps that post to a Discord webhook URL post here instead.
+  listRelaySources: contract({
+    method: 'GET',
+    path: '/api/sources',
+    input: Empty,
+    output: z.object({ sources: z.array(RelaySourceViewSchema) }),
+  }),
+  createRelaySource: contract({
+    method: 'POST',
+    path: '/api/sources',
+    input: RelaySourceCreateSchema,
+    output: RelaySourceWithUrlSchema,
+    status: 201,
+  }),
+  updateRelaySource: contract({
+    method: 'PATCH',
+    path: '/api/sources/:id',
+    input: RelaySourceUpdateSchema,
+    output: RelaySourceViewSchema,
+  }),
+  rotateRelaySourceToken: contract({
+    method: 'POST',
+    path: '/api/sources/:id/rotate-token',
+    input: z.object({ id }),
+    output: RelaySourceWithUrlSchema,
+  }),
+  deleteRelaySource: contract({ method: 'DELETE', path: '/api/sources/:id', input: z.object({ id }), output: Ok }),
 } as const
 
 export type AdminContracts = typeof adminContracts

@@ -67,7 +67,19 @@ const DESTINATIONS = {
   discord: {
     label: 'Discord',
     target: { url },
-    options: z.object({ forum: z.boolean().optional(), digests, fallback_endpoint_id, report_updates, quiet_hours, person_digests }).strict(),
+    options: z
+      .object({
+        forum: z.boolean().optional(),
+        digests,
+        fallback_endpoint_id,
+        report_updates,
+        quiet_hours,
+        person_digests,
+        /** Messages relayed from Discord-compatible sources keep their sender's name and
+         * avatar (username, avatar_url); false posts them as the webhook's own identity. */
+        relay_identity: z.boolean().optional(),
+      })
+      .strict(),
     recognises: (u: URL) => DISCORD_HOSTS.test(u.hostname.toLowerCase()) && /^\/api\/(?:v\d+\/)?webhooks\//.test(u.pathname),
     sampleSettings: {},
     // Webhook tokens: /webhooks/<id>/<token>

@@ -16,7 +16,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../mocks/webhookRece
 import { startHeadlessShell, type HeadlessShell } from './headlessShell'
 
 const mark = (name: string) => `${name}SECRET${randomBytes(8).toString('hex')}`
-const SECRETS = {
+const SECRETS: Record<string, string> = {
   discordToken: mark('discord'),
   slackSecret: mark('slack'),
   teamsSig: mark('teams'),
@@ -142,6 +142,27 @@ test('no secret appears in logs, the database, the admin API, exports or the UI'
       .toBe(15)
   })
 
+  await test.step('a Discord-compatible source: messages, bad tokens, a rotation', async () => {
+    const endpoints = JSON.parse((await api('GET', '/api/endpoints')).text).endpoints as Array<{ id: string; kind: string }>
+    const discordEndpoint = endpoints.find((e) => e.kind === 'discord')!
+    const labels = ['flipfix.problem_report', 'flipfix.log_entry', 'flipfix.digest', 'flipfix.nightly_report', 'relayed']
+    const created = await api('POST', '/api/sources', { name: 'Flipfix', routes: [{ endpoint_id: discordEndpoint.id, labels }] })
+    expect(created.status, created.text).toBe(201)
+    // The creation answer is the one place its token is shown.
+    const source = JSON.parse(created.text) as { id: string; token: string; full_url: string }
+    SECRETS.sourceToken = source.token
+    const post = (url: string, body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect((await post(`${source.full_url}?wait=true`, { embeds: [{ title: '⚠️ Eight Ball Deluxe', description: 'Left flipper flaky' }] })).status).toBe(200)
+    expect((await post(source.full_url.slice(0, -4) + 'XXXX', { content: 'wrong token' })).status).toBe(401)
+    expect((await post(source.full_url, { embeds: [{ title: 'x'.repeat(300) }] })).status).toBe(400)
+    const rotated = JSON.parse((await api('POST', `/api/sources/${source.id}/rotate-token`)).text) as { token: string; full_url: string }
+    SECRETS.rotatedSourceToken = rotated.token
+    expect((await post(source.full_url, { content: 'old token' })).status).toBe(401)
+    expect((await post(rotated.full_url, { content: 'after the rotation' })).status).toBe(204)
+    await expect.poll(async () => JSON.parse((await api('GET', '/api/stats')).text).deliveries.delivered, { timeout: 20_000 }).toBe(17)
+  })
+
   await test.step('every admin API answer', async () => {
     const list = JSON.parse((await api('GET', '/api/deliveries?limit=500')).text)
     const endpoints = JSON.parse((await api('GET', '/api/endpoints')).text).endpoints as Array<{ id: string }>
@@ -152,6 +173,7 @@ test('no secret appears in logs, the database, the admin API, exports or the UI'
       '/api/system',
       '/api/deliveries?limit=500',
       '/api/deliveries/export',
+      '/api/sources',
       ...endpoints.map((e) => `/api/endpoints/${e.id}`),
       ...list.deliveries.map((d: { id: number }) => `/api/deliveries/${d.id}`),
     ]

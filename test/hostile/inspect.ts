@@ -100,8 +100,8 @@ export function teamsProblems(message: any): string[] {
 
 // ---------------------------------------------------------------------------
 
-const EMAIL_TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'p', 'h1', 'table', 'tr', 'th', 'td', 'strong', 'a', 'br'])
-const EMAIL_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'style', 'role', 'cellpadding', 'cellspacing', 'align', 'href'])
+const EMAIL_TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'p', 'h1', 'table', 'tr', 'th', 'td', 'strong', 'a', 'br', 'img'])
+const EMAIL_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'style', 'role', 'cellpadding', 'cellspacing', 'align', 'href', 'src', 'alt'])
 
 /** HTML and text of a mail (as formatted, or as mailparser read it off the wire). */
 export function emailProblems(mail: { subject?: string; html?: string | false; text?: string; headers?: Record<string, string> }): string[] {
@@ -118,6 +118,8 @@ export function emailProblems(mail: { subject?: string; html?: string | false; t
     if (rest.trim() !== '' && rest.trim() !== '/') problems.push(`html: stray markup in <${name}${rest.slice(0, 40)}>`)
     const href = /\shref="([^"]*)"/.exec(tag[3])
     if (href && !/^https?:\/\//.test(href[1])) problems.push(`html: link to ${href[1].slice(0, 60)}`)
+    const src = /\ssrc="([^"]*)"/.exec(tag[3])
+    if (src && !/^https?:\/\//.test(src[1])) problems.push(`html: image from ${src[1].slice(0, 60)}`)
   }
   if (/<(?!\/?[a-zA-Z!])/.test(html.replace(/<!DOCTYPE html>/, ''))) {
     // A bare "<" is only a problem if it opens something; escaped text never has one.

@@ -5,7 +5,8 @@ import { adminContracts } from '../../src/shared/contracts'
 import { EVENT_TYPES } from '../../src/shared/events'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { csvCell } from '../../src/main/core/admin/deliveriesCsv'
+import { deliveriesCsv } from '../../src/main/core/admin/deliveriesCsv'
+import type { DeliveryView } from '../../src/shared/contracts'
 import { curlSnippet } from '../../src/renderer/src/features/sources/pushSnippets'
 import { ADMIN_TOKEN, INGEST_TOKEN, sampleEvent, startHarness, type Harness } from './harness'
 
@@ -60,14 +61,38 @@ describe('delivery history search and export', () => {
   })
 
   it('quotes CSV cells and defuses spreadsheet formulas', () => {
-    expect(csvCell('plain')).toBe('plain')
-    expect(csvCell('a, "b"')).toBe('"a, ""b"""')
-    expect(csvCell('line\nbreak')).toBe('"line\nbreak"')
-    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`)
-    expect(csvCell('+1')).toBe("'+1")
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)")
-    expect(csvCell(-5)).toBe('-5')
-    expect(csvCell(null)).toBe('')
+    const row: DeliveryView = {
+      id: 1, event_id: 'e1', event: 'machine.created', summary: 'plain', endpoint_id: 'ep_2', endpoint_name: 'Shop',
+      endpoint_kind: 'discord', status: 'delivered', is_test: false, attempt_count: 1, next_attempt_at: null,
+      last_error_class: null, last_error: null, last_status_code: null, remote_id: null, occurred_at: 'now',
+      created_at: 0, updated_at: 0, delivered_at: null, latency_ms: 7, why: null,
+    }
+    // The exported data line for one row, and the cells around the summary column in it.
+    const line = (change: Partial<DeliveryView>) => {
+      const csv = deliveriesCsv([{ ...row, ...change }])
+      expect(csv.endsWith('\r\n')).toBe(true)
+      const [header, data, ...rest] = csv.slice(0, -2).split('\r\n')
+      expect(header.split(',')[4]).toBe('summary')
+      expect(rest).toEqual([])
+      return data
+    }
+    const summaryCell = (summary: string) => {
+      const before = '1,1970-01-01T00:00:00.000Z,e1,machine.created,'
+      const after = ',Shop,discord,delivered,false,1,,,,now,,7'
+      const data = line({ summary })
+      expect(data.startsWith(before) && data.endsWith(after)).toBe(true)
+      return data.slice(before.length, data.length - after.length)
+    }
+    expect(summaryCell('plain')).toBe('plain')
+    expect(summaryCell('a, "b"')).toBe('"a, ""b"""')
+    expect(summaryCell('line\nbreak')).toBe('"line\nbreak"')
+    expect(summaryCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`)
+    expect(summaryCell('+1')).toBe("'+1")
+    expect(summaryCell('@SUM(A1)')).toBe("'@SUM(A1)")
+    // A number is never a formula, even with a leading minus; a missing value is an empty cell.
+    expect(line({ latency_ms: -5 }).split(',').at(-1)).toBe('-5')
+    expect(line({ last_error: null }).split(',')[12]).toBe('')
+    expect(line({ last_error: 'x' }).split(',')[12]).toBe('x')
   })
 })
 

@@ -56,6 +56,12 @@ describe('outbox claim', () => {
     expect(synchronous()).toBe(FULL)
   })
 
+  it('a claim inside a transaction works and keeps FULL', () => {
+    const claimed = db.$client.transaction(() => outbox.claim([deliveryId], 'me', T0 + 60_000, T0))()
+    expect(claimed).toHaveLength(1)
+    expect(synchronous()).toBe(FULL)
+  })
+
   it('a claim that throws restores FULL', () => {
     db.$client.exec('create trigger refuse before update on deliveries begin select raise(abort, \'refused\'); end')
     expect(() => outbox.claim([deliveryId], 'me', T0 + 60_000, T0)).toThrow(/refused/)

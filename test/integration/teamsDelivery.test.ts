@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { channels } from '../../src/main/core/channels/registry'
-import { CONNECTOR_RETIRED, MISSING_SIG, TEAMS_LIMITS, teamsChannel } from '../../src/main/core/channels/teams'
+import { teamsChannel } from '../../src/main/core/channels/teams'
+import { TEAMS_LIMITS } from '../../src/main/core/channels/teams/limits'
 import type { Channel } from '../../src/main/core/channels/types'
 import { EVENT_TYPES, type EventType } from '../../src/shared/events'
 import { startTeamsMock, type MockWorkflow, type TeamsMock, type WorkflowRun } from '../mocks/teamsMock'
@@ -337,6 +338,19 @@ describe('Teams delivery', () => {
       expect(JSON.stringify(res.json)).not.toContain(flow.sig)
       return res.json.error.issues[0].message as string
     }
+    // The admin API answers with the channel's own message (its wording is pinned in teamsClassify.test.ts).
+    const refusal = (url: string) => {
+      try {
+        teamsChannel.parseTarget({ url, allowPrivate: true }) // the mock flow is local
+      } catch (error) {
+        return (error as Error).message
+      }
+      throw new Error(`${url} was accepted`)
+    }
+    const MISSING_SIG = refusal(flow.url.replace(`&sig=${flow.sig}`, ''))
+    const CONNECTOR_RETIRED = refusal('https://example.webhook.office.com/webhookb2/x')
+    expect(MISSING_SIG).toMatch(/^a Teams Workflows URL must carry sig=…/)
+    expect(CONNECTOR_RETIRED).toMatch(/retired Teams connectors/)
     expect(await issue(flow.url.replace(`&sig=${flow.sig}`, ''))).toBe(MISSING_SIG)
     expect(await issue('https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/c/d')).toBe(CONNECTOR_RETIRED)
     expect(await issue(`${h!.discord.url}/api/webhooks/123/abc`)).toMatch(/^Not a Teams Workflows URL/)

@@ -160,6 +160,10 @@ function blockProblem(block: unknown, i: number): string | null {
     }
     case 'divider':
       return null
+    case 'image':
+      if (typeof block.image_url !== 'string' || !/^https?:\/\//.test(block.image_url) || block.image_url.length > 3000) return `${at}.image_url: bad url`
+      if (typeof block.alt_text !== 'string' || block.alt_text.length > 2000) return `${at}.alt_text: must be a string of at most 2000`
+      return block.title === undefined ? null : textProblem(block.title, `${at}.title`, 2000, true)
     default:
       return `${at}: unsupported block type ${JSON.stringify(block.type).slice(0, 40)}`
   }

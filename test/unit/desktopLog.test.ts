@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDesktopLog, LOG_FILE_NAME } from '../../src/main/shell/desktopLog'
+import { createDesktopLog } from '../../src/main/shell/desktopLog'
 
 let dir: string
 beforeEach(() => {
@@ -25,7 +25,7 @@ describe('desktop log', () => {
   it('writes JSON lines to knocker.log in the log folder, secrets scrubbed', async () => {
     const folder = join(dir, 'logs')
     const log = createDesktopLog({ folder, stdout: { isTTY: false } })
-    expect(log.file).toBe(join(folder, LOG_FILE_NAME))
+    expect(log.file).toBe(join(folder, 'knocker.log'))
     log.logger.info({ url: 'https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz' }, 'delivered')
     await until(() => read(log.file!).includes('delivered'), 'the line in the file')
     const line = JSON.parse(read(log.file!).trim().split('\n').at(-1)!)
@@ -86,8 +86,8 @@ describe('desktop log', () => {
     const filler = 'x'.repeat(1_000)
     for (let i = 0; i < 5_600; i++) log.logger.info({ filler, i }, 'filler')
     log.logger.info('last line')
-    await until(() => existsSync(join(dir, `${LOG_FILE_NAME}.1`)) && read(log.file!).includes('last line'), 'a rotated file', 15_000)
-    expect(statSync(join(dir, `${LOG_FILE_NAME}.1`)).size).toBeGreaterThan(4_000_000)
+    await until(() => existsSync(join(dir, 'knocker.log.1')) && read(log.file!).includes('last line'), 'a rotated file', 15_000)
+    expect(statSync(join(dir, 'knocker.log.1')).size).toBeGreaterThan(4_000_000)
     expect(statSync(log.file!).size).toBeLessThan(5 * 1024 * 1024)
   })
 })

@@ -3,11 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pauseAfter } from './delivery/fakes'
-import {
-  discordChannel,
-  redactWebhookPaths,
-  summarizeErrorTree,
-} from '../../src/main/core/channels/discord/index'
+import { discordChannel } from '../../src/main/core/channels/discord/index'
 import { describeSendError } from '../../src/main/core/channels/outbound/postJson'
 import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
@@ -322,15 +318,20 @@ describe('classify', () => {
   })
 })
 
-describe('summarizeErrorTree', () => {
+describe("the error tree in a rejected message's outcome", () => {
+  const rejected = (errors?: unknown) => {
+    const out = discordChannel.classify(reply(400, { message: 'Invalid Form Body', code: 50035, ...(errors !== undefined && { errors }) }))
+    expect(out).toMatchObject({ result: 'permanent', errorClass: 'rejected', flagEndpoint: false })
+    return out.result === 'permanent' ? out.message : ''
+  }
   it('stops after three errors', () => {
     const errors = Object.fromEntries(
       Array.from({ length: 6 }, (_, i) => [`f${i}`, { _errors: [{ code: 'X', message: `bad ${i}` }] }]),
     )
-    expect(summarizeErrorTree(errors)).toBe('f0: bad 0; f1: bad 1; f2: bad 2')
+    expect(rejected(errors)).toBe('Discord rejected the message: Invalid Form Body (50035): f0: bad 0; f1: bad 1; f2: bad 2.')
   })
-  it('returns an empty string for no tree', () => {
-    expect(summarizeErrorTree(undefined)).toBe('')
+  it('adds nothing for no tree', () => {
+    expect(rejected(undefined)).toBe('Discord rejected the message: Invalid Form Body (50035).')
   })
 })
 
@@ -363,11 +364,6 @@ describe('send errors never carry the URL', () => {
   it('finds the code of an AggregateError (several addresses tried)', () => {
     const err = new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })], 'connect failed')
     expect(describeSendError(err).message).toBe('ECONNREFUSED: connection refused')
-  })
-
-  it('redactWebhookPaths strips URLs and bare webhook paths', () => {
-    expect(redactWebhookPaths(`failed POST ${NORMALISED}?wait=true now`)).toBe('failed POST <webhook url> now')
-    expect(redactWebhookPaths(`at /api/webhooks/${ID}/${TOKEN}`)).toBe('at /api/webhooks/<id>/<token>')
   })
 })
 

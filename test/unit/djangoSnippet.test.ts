@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { djangoPackageSnippet, knockerBaseUrl } from '../../src/renderer/src/features/sources/pushSnippets'
+import { djangoPackageSnippet } from '../../src/renderer/src/features/sources/pushSnippets'
 
 const CONF = readFileSync(join(__dirname, '../../integrations/django/knocker_outbox/conf.py'), 'utf8')
 const knownSettings = new Set([...CONF.slice(CONF.indexOf('DEFAULTS = {')).matchAll(/^ {4}"([A-Z_]+)":/gm)].map((m) => m[1]))
@@ -12,7 +12,7 @@ describe('the Django package snippet', () => {
   const snippet = djangoPackageSnippet('http://192.168.1.20:8727/v1/events')
 
   it('pushes to Knocker’s address, where the package adds /v1/events', () => {
-    expect(knockerBaseUrl('http://192.168.1.20:8727/v1/events')).toBe('http://192.168.1.20:8727')
+    // The intake URL was http://192.168.1.20:8727/v1/events: PUSH_URL is Knocker's address without it.
     expect(snippet).toContain('"PUSH_URL": "http://192.168.1.20:8727",')
     expect(snippet).toContain('python manage.py knocker_push')
   })

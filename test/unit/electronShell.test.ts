@@ -12,29 +12,22 @@ import { DESKTOP_CALL_NAMES, desktopIpcChannel } from '../../src/shared/desktopC
 import { ApiError } from '../../src/main/core/admin/apiError'
 import {
   registerAdminIpc,
-  registerContractIpc,
   registerDesktopIpc,
   type IpcMainLike,
   type InvokeEventLike,
 } from '../../src/main/shell/ipcAdapter'
 import {
-  contentSecurityPolicy,
   createMainWindow,
   installSessionPolicy,
-  isAppUrl,
   isTrustedFrame,
 } from '../../src/main/shell/window'
-import { createSafeStorageKey, secretStorageKind, type SafeStorageLike } from '../../src/main/shell/safeStorageSecretBox'
+import { createSafeStorageKey, type SafeStorageLike } from '../../src/main/shell/safeStorageSecretBox'
 import { createTray } from '../../src/main/shell/tray'
 import { trayIconFile, trayStateOf, trayStatusText, type TrayStatus } from '../../src/main/shell/trayState'
 import { canShowTrayIcon, type RunCommand } from '../../src/main/shell/trayHost'
 import { APP_ID, setAppIdentity } from '../../src/main/shell/appIdentity'
-import { autostartEntry, createLoginItem, HIDDEN_ARG, launchedHidden, type LoginItem } from '../../src/main/shell/loginItem'
-import {
-  createDesktopPreferences,
-  DESKTOP_PREFERENCES_FILE,
-  enableOpenAtLoginOnFirstStart,
-} from '../../src/main/shell/desktopPreferences'
+import { createLoginItem, launchedHidden, type LoginItem } from '../../src/main/shell/loginItem'
+import { createDesktopPreferences, enableOpenAtLoginOnFirstStart } from '../../src/main/shell/desktopPreferences'
 import { createAttentionNotifier } from '../../src/main/shell/attentionNotifier'
 import { createChangePush, type PushWindow } from '../../src/main/shell/changePush'
 import { createQuitSequence } from '../../src/main/shell/quitSequence'
@@ -43,6 +36,8 @@ import * as fake from './fakeElectron'
 vi.mock('electron', async () => (await import('./fakeElectron')).electronModule)
 
 const APP_URL = 'file:///opt/Knocker/resources/app.asar/out/renderer/index.html'
+/** Where the desktop preferences live in the data dir. */
+const PREFERENCES_FILE = 'desktop-preferences.json'
 const trustedEvent: InvokeEventLike = { senderFrame: { url: `${APP_URL}#/endpoints`, parent: null } }
 
 function fakeIpcMain() {
@@ -244,7 +239,7 @@ describe('every contract has an IPC handler and a preload function', () => {
   it('the generic registrar notices an implementation that lacks a contract call', () => {
     const { ipcMain } = fakeIpcMain()
     expect(() =>
-      registerContractIpc(ipcMain, desktopContracts, { getPreferences: vi.fn() } as never, desktopIpcChannel, {
+      registerDesktopIpc(ipcMain, { getPreferences: vi.fn() } as never, {
         isTrustedSender: () => true,
         logger: fakeLogger(),
       }),
@@ -253,7 +248,18 @@ describe('every contract has an IPC handler and a preload function', () => {
 })
 
 // ---- trust checks -----------------------------------------------------------------------------
-describe('isAppUrl / isTrustedFrame', () => {
+describe('isTrustedFrame', () => {
+  /** Whether a top-level frame at `url` is the app's page, as the shell decides it on `platform`. */
+  const isAppUrl = (url: string, appUrl: string, platform: NodeJS.Platform = process.platform) => {
+    const actual = Object.getOwnPropertyDescriptor(process, 'platform')!
+    Object.defineProperty(process, 'platform', { ...actual, value: platform })
+    try {
+      return isTrustedFrame({ url, parent: null }, appUrl)
+    } finally {
+      Object.defineProperty(process, 'platform', actual)
+    }
+  }
+
   it('accepts the app file with any hash or query, and nothing else on file://', () => {
     expect(isAppUrl(`${APP_URL}#/settings`, APP_URL)).toBe(true)
     expect(isAppUrl(`${APP_URL}?x=1`, APP_URL)).toBe(true)
@@ -464,9 +470,10 @@ describe('createMainWindow', () => {
     onHeaders({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback)
     const headers = callback.mock.calls[0][0].responseHeaders
     expect(headers['Content-Type']).toEqual(['text/html'])
-    expect(headers['Content-Security-Policy']).toEqual([contentSecurityPolicy()])
-    expect(contentSecurityPolicy()).toContain("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'")
-    expect(contentSecurityPolicy()).toContain("connect-src 'self'")
+    expect(headers['Content-Security-Policy']).toEqual([expect.any(String)])
+    const [policy] = headers['Content-Security-Policy']
+    expect(policy).toContain("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'")
+    expect(policy).toContain("connect-src 'self'")
     const allow = vi.fn()
     onPermission({ getURL: () => APP_URL }, 'notifications', allow, { requestingUrl: APP_URL, isMainFrame: true })
     expect(allow).toHaveBeenCalledWith(false)
@@ -575,12 +582,21 @@ describe('createSafeStorageKey', () => {
     expect(existsSync(join(dir, 'secret.key.enc'))).toBe(false)
   })
 
-  it('secretStorageKind: os, basic_text, unavailable; a platform without the Linux API is os', () => {
-    expect(secretStorageKind(reversing())).toBe('os')
-    expect(secretStorageKind(reversing(true, 'basic_text'))).toBe('basic_text')
-    expect(secretStorageKind(reversing(false))).toBe('unavailable')
+  it('secret storage kind: os, basic_text, unavailable; a platform without the Linux API is os', () => {
+    // What the key reports it is protected by, each time in a data dir of its own.
+    const storageOf = (safeStorage: SafeStorageLike) => {
+      const own = mkdtempSync(join(tmpdir(), 'knocker-key-kind-'))
+      try {
+        return createSafeStorageKey(own, safeStorage, { warn: vi.fn() }).storage
+      } finally {
+        rmSync(own, { recursive: true, force: true })
+      }
+    }
+    expect(storageOf(reversing())).toBe('os')
+    expect(storageOf(reversing(true, 'basic_text'))).toBe('basic_text')
+    expect(storageOf(reversing(false))).toBe('unavailable')
     const mac: SafeStorageLike = { ...reversing(), getSelectedStorageBackend: () => { throw new Error('Linux only') } }
-    expect(secretStorageKind(mac)).toBe('os')
+    expect(storageOf(mac)).toBe('os')
   })
 
   it('refuses to replace a keychain-protected key while the keychain is unavailable', () => {
@@ -639,7 +655,7 @@ describe('desktop preferences', () => {
     })
     expect(loginItem.set).toHaveBeenCalledWith(true)
     expect(prefs.closeToTray()).toBe(false)
-    expect(JSON.parse(readFileSync(join(dir, DESKTOP_PREFERENCES_FILE), 'utf8'))).toEqual({ closeToTray: false })
+    expect(JSON.parse(readFileSync(join(dir, PREFERENCES_FILE), 'utf8'))).toEqual({ closeToTray: false })
 
     const again = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem, secretStorage: 'os', logger: fakeLogger() })
     expect(again.closeToTray()).toBe(false)
@@ -651,11 +667,11 @@ describe('desktop preferences', () => {
     await expect(prefs.setPreferences({ closeToTray: 'no' } as never)).rejects.toThrow()
     await expect(prefs.setPreferences({ openAtLogin: true, extra: 1 } as never)).rejects.toThrow()
     expect(loginItem.set).not.toHaveBeenCalled()
-    expect(existsSync(join(dir, DESKTOP_PREFERENCES_FILE))).toBe(false)
+    expect(existsSync(join(dir, PREFERENCES_FILE))).toBe(false)
   })
 
   it('starts with the defaults from an unreadable file, and says so in the log', () => {
-    writeFileSync(join(dir, DESKTOP_PREFERENCES_FILE), '{"closeToTray": tru')
+    writeFileSync(join(dir, PREFERENCES_FILE), '{"closeToTray": tru')
     const logger = fakeLogger()
     const prefs = createDesktopPreferences({ ...desktop, dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger })
     expect(prefs.closeToTray()).toBe(true)
@@ -668,7 +684,7 @@ describe('desktop preferences', () => {
   })
 
   it('without a tray, closing never hides (it would leave an invisible app), whatever was chosen', async () => {
-    writeFileSync(join(dir, DESKTOP_PREFERENCES_FILE), '{"closeToTray": true}')
+    writeFileSync(join(dir, PREFERENCES_FILE), '{"closeToTray": true}')
     const prefs = createDesktopPreferences({ ...desktop, trayAvailable: false, dataDir: dir, loginItem: fakeLoginItem(), secretStorage: 'os', logger: fakeLogger() })
     expect(prefs.closeToTray()).toBe(false)
     expect(await prefs.getPreferences()).toMatchObject({ trayAvailable: false, closeToTray: true })
@@ -767,9 +783,9 @@ describe('login item', () => {
     const app = electronApp()
     const item = createLoginItem(app as never, { platform: 'win32', env: {}, execPath: 'C:\\Knocker\\Knocker.exe', homeDir: 'C:\\Users\\m' })
     item.set(true)
-    expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, openAsHidden: true, args: [HIDDEN_ARG] })
+    expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, openAsHidden: true, args: ['--hidden'] })
     expect(item.get()).toBe(true)
-    expect(app.getLoginItemSettings).toHaveBeenCalledWith({ args: [HIDDEN_ARG] })
+    expect(app.getLoginItemSettings).toHaveBeenCalledWith({ args: ['--hidden'] })
   })
 
   it('Linux: writes and removes an XDG autostart entry that starts the AppImage hidden', () => {
@@ -806,12 +822,20 @@ describe('login item', () => {
   })
 
   it('quotes Exec arguments as the Desktop Entry spec says', () => {
-    expect(autostartEntry(['/opt/a "b"/$x`y`\\z 100%'])).toContain('Exec="/opt/a \\\\"b\\\\"/\\\\$x\\\\`y\\\\`\\\\\\\\z 100%%"\n')
+    const home = mkdtempSync(join(tmpdir(), 'knocker-home-'))
+    try {
+      const env = { XDG_CONFIG_HOME: join(home, 'cfg'), APPIMAGE: '/opt/a "b"/$x`y`\\z 100%' }
+      createLoginItem(electronApp() as never, { platform: 'linux', env, execPath: '/x', homeDir: home }).set(true)
+      const entry = readFileSync(join(home, 'cfg/autostart/knocker.desktop'), 'utf8')
+      expect(entry).toContain('Exec="/opt/a \\\\"b\\\\"/\\\\$x\\\\`y\\\\`\\\\\\\\z 100%%" "--hidden"\n')
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 
   it('recognizes a hidden launch: the argument, or macOS saying it opened us at login', () => {
     const app = electronApp()
-    expect(launchedHidden(app as never, ['knocker', HIDDEN_ARG], 'linux')).toBe(true)
+    expect(launchedHidden(app as never, ['knocker', '--hidden'], 'linux')).toBe(true)
     expect(launchedHidden(app as never, ['knocker'], 'linux')).toBe(false)
     expect(app.getLoginItemSettings).not.toHaveBeenCalled()
     app.getLoginItemSettings.mockReturnValueOnce({ openAtLogin: true, wasOpenedAtLogin: true, wasOpenedAsHidden: false })

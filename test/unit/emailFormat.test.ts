@@ -1,7 +1,7 @@
 // The email formatter: subject, threading headers, HTML + text parts for every event type.
 import { describe, expect, it } from 'vitest'
 import type { EmailMessage } from '../../src/main/core/channels/email/message'
-import { formatEmail, htmlSyntax } from '../../src/main/core/channels/email/message'
+import { formatEmail } from '../../src/main/core/channels/email/message'
 import { TEST_NOTICE } from '../../src/main/core/channels/eventView'
 import { conversationKey } from '../../src/shared/conversation'
 import { EVENT_TYPES, type EventType, type KnockerEvent } from '../../src/shared/events'
@@ -115,9 +115,21 @@ describe('email format', () => {
     expect(mail.html).toContain('<title>[Flipfix] Eight &lt;b&gt;Ball&lt;/b&gt;: new problem report #412</title>')
     expect(mail.text).toContain('Flipper <script>alert("x")</script> & co\nsecond line')
     expect(mail.subject).toBe('[Flipfix] Eight <b>Ball</b>: new problem report #412')
-    // Only http(s) links become anchors.
-    expect(htmlSyntax.link('click', 'javascript:alert(1)')).toBe('click')
-    expect(htmlSyntax.link('a"b', 'https://x.test/?a="1"')).toBe('<a href="https://x.test/?a=&quot;1&quot;">a&quot;b</a>')
+    // Only http(s) links become anchors, with the URL and the label escaped: a log entry's
+    // link to its problem report, and a [[machine:…]] link in its text (labelled with the name).
+    const linked = (problemUrl: string) => {
+      const log = sample('log_entry.created')
+      log.log_entry.problem_report!.url = problemUrl
+      log.machine.short_name = 'a"b'
+      log.log_entry.text = `see [[machine:${log.machine.slug}]] now`
+      return format(log).mail.html
+    }
+    const unsafe = linked('javascript:alert(1)')
+    expect(unsafe).toMatch(/<td[^>]*>Problem #398 \(open\)<\/td>/)
+    expect(unsafe).not.toContain('javascript:')
+    const quoted = linked('https://x.test/?a="1"')
+    expect(quoted).toContain('<a href="https://x.test/?a=&quot;1&quot;">Problem #398</a> (open)')
+    expect(quoted).toContain('see <a href="https://flipfix.theflip.museum/machines/twilight-zone/">a&quot;b</a> now')
   })
 
   it('keeps huge input reasonable: a 100k description is cut at 200 words', () => {

@@ -7,12 +7,12 @@ import type { EmailMessage } from '../../src/main/core/channels/email/message'
 import { formatEmail } from '../../src/main/core/channels/email/message'
 import { formatSlack, type SlackMessageBody } from '../../src/main/core/channels/slack/message'
 import { BLOCKS_JSON_BUDGET } from '../../src/main/core/channels/slack/limits'
-import { formatTeams, messageBytes, TEAMS_LIMITS } from '../../src/main/core/channels/teams'
-import type { TeamsMessage } from '../../src/main/core/channels/teams/message'
+import { messageBytes, TEAMS_LIMITS } from '../../src/main/core/channels/teams/limits'
+import { formatTeams, type TeamsMessage } from '../../src/main/core/channels/teams/message'
 import type { FormatContext, LateNotice } from '../../src/main/core/channels/types'
 import { webhookChannel } from '../../src/main/core/channels/webhook'
 import { byteLength, MAX_BODY_BYTES } from '../../src/main/core/channels/webhook/payloadLimit'
-import { humanDuration, lateLine } from '../../src/main/core/text/lateNotice'
+import { lateLine } from '../../src/main/core/text/lateNotice'
 import { conversationKey } from '../../src/shared/conversation'
 import { EVENT_TYPES, type EventType, type KnockerEvent } from '../../src/shared/events'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
@@ -45,7 +45,7 @@ function hugeReport() {
   return event
 }
 
-describe('humanDuration', () => {
+describe('lateLine reads the delay', () => {
   it.each([
     [7 * MIN, '7 min'],
     [2 * HOUR + 11 * MIN, '2 h 11 min'],
@@ -61,7 +61,7 @@ describe('humanDuration', () => {
     [-5 * MIN, '1 min'],
     [Number.NaN, '1 min'],
   ])('%d ms reads "%s"', (ms, text) => {
-    expect(humanDuration(ms)).toBe(text)
+    expect(lateLine({ ms, reason: 'the museum was offline' }, { withReason: false })).toBe(`⏱ ${text} late`)
   })
 })
 

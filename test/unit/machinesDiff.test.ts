@@ -1,7 +1,13 @@
 // The machines poller's diff and the pollers' backoff, without a host.
 import { describe, expect, it } from 'vitest'
-import { machineEvents, slugify, snapshotOf, type HostMachine } from '../../src/main/core/intake/pollers/machinesDiff'
-import { backoffMs } from '../../src/main/core/intake/pollers/pollScheduler'
+import { machineEvents, snapshotOf, type HostMachine } from '../../src/main/core/intake/pollers/machinesDiff'
+import type { PollersRepo, PollerRecord } from '../../src/main/core/db/pollersRepo'
+import type { SettingsRepo } from '../../src/main/core/db/settingsRepo'
+import type { IntakeWriter } from '../../src/main/core/intake/intakeWriter'
+import type { Poller } from '../../src/main/core/intake/pollers/poller'
+import { PollScheduler } from '../../src/main/core/intake/pollers/pollScheduler'
+import { createLogger } from '../../src/main/core/log/logger'
+import type { Dispatcher } from 'undici'
 import { validateEvents } from '../../src/main/core/intake/validateIntake'
 
 const SITE = new URL('https://flipfix.theflip.museum')
@@ -57,16 +63,58 @@ describe('machine snapshots and their diff', () => {
   })
 
   it('slugifies location names the way Django does', () => {
-    expect(slugify('Coin-Op')).toBe('coin-op')
-    expect(slugify('  Main   Floor! ')).toBe('main-floor')
-    expect(slugify('Café Área')).toBe('cafe-area')
+    // The list names a machine's location; its slug in the events is derived from that name.
+    const slugOf = (location: string) => {
+      const [created] = machineEvents({}, snapshotOf([m('M1', { location })]), { version: 1, siteUrl: SITE, now: 0 }) as any[]
+      expect(created.machine.location.name).toBe(location)
+      return created.machine.location.slug
+    }
+    expect(slugOf('Coin-Op')).toBe('coin-op')
+    expect(slugOf('  Main   Floor! ')).toBe('main-floor')
+    expect(slugOf('Café Área')).toBe('cafe-area')
   })
 })
 
+/** When the scheduler sets the next poll after the `failures`-th failed poll in a row of a
+ * poller polling every `intervalSeconds`: the wait it records, in ms. */
+async function backoffAfter(intervalSeconds: number, failures: number): Promise<number> {
+  const NOW = 1_000_000
+  const record = {
+    id: 'machines', enabled: true, baseUrl: 'https://flipfix.example', hasApiKey: true, intervalSeconds,
+    consecutiveFailures: failures - 1, state: null, stateVersion: 0, nextPollAt: null,
+  } as unknown as PollerRecord
+  const recorded: Array<{ now: number; nextPollAt: number }> = []
+  const repo = {
+    get: () => record,
+    list: () => [record],
+    apiKey: () => 'key',
+    recordFailure: (_id: string, failure: { now: number; nextPollAt: number }) => recorded.push(failure),
+    recordSuccess: () => expect.unreachable('the poll failed'),
+  } as unknown as PollersRepo
+  const unreachable: Poller = { id: 'machines', poll: async () => ({ kind: 'unreachable', message: 'Could not reach flipfix.example' }) }
+  const scheduler = new PollScheduler({
+    repo,
+    intake: {} as IntakeWriter,
+    settings: { get: () => ({ allow_private_targets: true }) } as unknown as SettingsRepo,
+    clock: { now: () => NOW },
+    logger: createLogger({ level: 'silent' }),
+    dispatcher: {} as Dispatcher,
+    timeoutMs: 1000,
+    pollers: { machines: unreachable, event_feed: unreachable },
+    logLocation: 'the log',
+  })
+  await scheduler.pollNow('machines')
+  expect(recorded).toHaveLength(1)
+  expect(recorded[0].now).toBe(NOW)
+  return recorded[0].nextPollAt - NOW
+}
+
 describe('backoff', () => {
-  it('doubles the interval per failure up to an hour (or the interval, if longer)', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(60, n) / 1000)).toEqual([120, 240, 480, 960, 1920, 3600, 3600])
-    expect(backoffMs(86_400, 3)).toBe(86_400_000)
-    expect(backoffMs(60, 1000)).toBe(3_600_000)
+  it('doubles the interval per failure up to an hour (or the interval, if longer)', async () => {
+    const waits = []
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) waits.push((await backoffAfter(60, n)) / 1000)
+    expect(waits).toEqual([120, 240, 480, 960, 1920, 3600, 3600])
+    expect(await backoffAfter(86_400, 3)).toBe(86_400_000)
+    expect(await backoffAfter(60, 1000)).toBe(3_600_000)
   })
 })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { routeEvent } from '../../src/main/core/routing/router'
-import { DEFAULT_SETTINGS } from '../../src/main/core/db/settingsRepo'
+import { resolve } from 'node:path'
+import { openDb } from '../../src/main/core/db/openDb'
+import { SettingsRepo } from '../../src/main/core/db/settingsRepo'
 import type { EndpointRecord } from '../../src/main/core/db/endpointsRepo'
 
 const endpoint = (id: string, patch: Partial<EndpointRecord> = {}): EndpointRecord => ({
@@ -17,6 +19,9 @@ const endpoint = (id: string, patch: Partial<EndpointRecord> = {}): EndpointReco
   updatedAt: 0,
   ...patch,
 })
+
+/** The settings of a fresh install (every switch on). */
+const DEFAULT_SETTINGS = new SettingsRepo(openDb(':memory:', resolve(__dirname, '../../resources/migrations'))).get()
 
 describe('routing', () => {
   it('routes to subscribed endpoints only', () => {

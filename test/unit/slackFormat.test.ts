@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { TEST_NOTICE } from '../../src/main/core/channels/eventView'
 import { formatSlack, type SlackMessageBody } from '../../src/main/core/channels/slack/message'
 import { BLOCK_LIMITS, BLOCKS_JSON_BUDGET, cutMrkdwn, fitParts, toBlocks } from '../../src/main/core/channels/slack/limits'
-import { escapeName, markdownToMrkdwn, slackDate, slackLink } from '../../src/main/core/channels/slack/syntax'
+import { escapeName, slackDate, slackLink } from '../../src/main/core/channels/slack/syntax'
 import type { KnockerEvent } from '../../src/shared/events'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { blocksProblem } from '../mocks/slackMock'
@@ -170,10 +170,16 @@ describe('formatSlack: text written by the public', () => {
   })
 
   it('keeps formatting: Markdown links and bare URLs become Slack links, **bold** becomes *bold*', () => {
-    expect(markdownToMrkdwn('See [the manual](https://ipdb.org/x?a=1&b=2) and https://example.org/y. **Now**!')).toBe(
+    // A report's description is text written by the public, sent as the description block.
+    const described = (description: string) => {
+      const event = clone(SAMPLE_EVENTS['problem_report.created']) as Extract<KnockerEvent, { event: 'problem_report.created' }>
+      event.problem_report.description = description
+      return render(event).description
+    }
+    expect(described('See [the manual](https://ipdb.org/x?a=1&b=2) and https://example.org/y. **Now**!')).toBe(
       'See <https://ipdb.org/x?a=1&amp;b=2|the manual> and <https://example.org/y>. *Now*!',
     )
-    expect(markdownToMrkdwn('# Heading\n~~old~~ <script>')).toBe('*Heading*\n~old~ &lt;script&gt;')
+    expect(described('# Heading\n~~old~~ <script>')).toBe('*Heading*\n~old~ &lt;script&gt;')
     // a label cannot smuggle in a mention, and a URL cannot end the link early
     expect(slackLink('<!channel>|x', 'https://a.example/p?q=1|2>3')).toBe('<https://a.example/p?q=1%7C2%3E3|&lt;!channel&gt;¦x>')
   })

@@ -3,11 +3,18 @@ import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pauseAfter } from './delivery/fakes'
-import { CONNECTOR_RETIRED, MISSING_SIG, teamsChannel } from '../../src/main/core/channels/teams'
+import { teamsChannel } from '../../src/main/core/channels/teams'
 import { withWait } from '../../src/main/core/delivery/backoff'
 import { TargetError, type ResponseSnapshot, type SendResult } from '../../src/main/core/channels/types'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
 import { formatCtx } from './formatContext'
+
+// What a person is told when the pasted URL lacks sig=, or is a retired connector's.
+const MISSING_SIG = 'a Teams Workflows URL must carry sig=… (copy the whole URL from the workflow\'s trigger, including everything after "?")'
+const CONNECTOR_RETIRED =
+  'This is an Office 365 connector ("Incoming Webhook") URL. Microsoft has retired Teams connectors: they no longer post. ' +
+  'Create a Workflow instead. In Teams, open the channel → ••• → Workflows → "Post to a channel when a webhook request is received", ' +
+  'finish the steps and paste the URL it shows (it ends in …&sig=…).'
 
 const SIG = 'Xy9_secretSignature-AbCdEfGhIjKlMnOpQrStUv'
 const WID = '4b1d2c3e5f60718293a4b5c6d7e8f9a0'

@@ -1,7 +1,7 @@
 // Teams digests: one Adaptive Card 1.4 with a Container per event, under ~28 KB.
 import { describe, expect, it } from 'vitest'
-import { formatTeams, formatTeamsDigest, teamsChannel } from '../../src/main/core/channels/teams'
-import type { TeamsMessage } from '../../src/main/core/channels/teams/message'
+import { teamsChannel } from '../../src/main/core/channels/teams'
+import { formatTeams, formatTeamsDigest, type TeamsMessage } from '../../src/main/core/channels/teams/message'
 import type { DigestItem } from '../../src/main/core/channels/types'
 import { digestItems, drain, type DigestMessage } from './digestItems'
 

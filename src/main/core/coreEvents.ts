@@ -57,7 +57,7 @@ export class CoreEvents {
 }
 
 /** What each admin call changes when it succeeds. A new call must be listed here (typed). */
-export const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
+const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
   listEndpoints: [],
   getEndpoint: [],
   getSettings: [],
@@ -82,6 +82,11 @@ export const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> =
   updatePoller: ['settings'],
   // A poll may bring new events (and with them deliveries).
   pollNow: ['deliveries', 'endpoints', 'state'],
+  listRelaySources: [],
+  createRelaySource: ['sources'],
+  updateRelaySource: ['sources'],
+  rotateRelaySourceToken: ['sources'],
+  deleteRelaySource: ['sources'],
 }
 
 /** The same AdminApi, announcing each successful change on the feed. */

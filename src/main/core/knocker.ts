@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Agent, type Dispatcher } from 'undici'
 import type { AdminApi } from '../../shared/contracts'
 import type { KnockerEvent } from '../../shared/events'
+import type { RelayedMessage } from '../../shared/relay'
 import { createAdminService } from './admin/adminService'
 import { announceAdminChanges, CoreEvents, type AttentionListener, type ChangeListener } from './coreEvents'
 import { channels as defaultChannels, type ChannelRegistry } from './channels/registry'
@@ -12,6 +13,7 @@ import { EndpointsRepo } from './db/endpointsRepo'
 import { HistoryPruner } from './db/historyPruner'
 import { openDb, type Db } from './db/openDb'
 import { PollersRepo } from './db/pollersRepo'
+import { RelaySourcesRepo } from './db/relaySourcesRepo'
 import { SettingsRepo } from './db/settingsRepo'
 import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
@@ -57,6 +59,9 @@ export class KnockerCore {
   readonly engine: DeliveryEngine
   readonly settings: SettingsRepo
   readonly endpoints: EndpointsRepo
+  /** Discord-compatible sources and their subscriptions. */
+  readonly relaySources: RelaySourcesRepo
+  readonly clock: Clock
   private readonly events = new CoreEvents()
   private readonly intake: IntakeWriter
   /** The host-app pollers (machines list, event feed) and their settings. */
@@ -74,12 +79,14 @@ export class KnockerCore {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
     this.logLocation = options.logLocation ?? STANDARD_OUTPUT
     const clock = options.clock ?? systemClock
+    this.clock = clock
     const dbFile = options.dbFile ?? join(options.dataDir, 'knocker.db')
     this.db = openDb(dbFile, options.migrationsFolder, { nativeBinding: options.sqliteNativeBinding })
     if (dbFile !== ':memory:') chmodSync(dbFile, 0o600) // event history is nobody else's business
     this.settings = new SettingsRepo(this.db)
     if (options.allowPrivateTargets) this.settings.update({ allow_private_targets: true })
     this.endpoints = new EndpointsRepo(this.db, options.secretBox)
+    this.relaySources = new RelaySourcesRepo(this.db, options.secretBox)
     this.ownsDispatcher = !options.dispatcher
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8, connect: { timeout: 10_000 } })
@@ -105,9 +112,11 @@ export class KnockerCore {
     this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
+      outbox,
       reportEdits,
       holds: new DeliveryHolds(outbox),
       endpoints: this.endpoints,
+      relaySources: this.relaySources,
       settings: this.settings,
       clock,
       onCommitted: () => this.engine.kick(),
@@ -142,6 +151,12 @@ export class KnockerCore {
         logLocation: this.logLocation,
       },
       pollers: { repo: this.pollerSettings, scheduler: this.pollers, settings: this.settings, clock },
+      relaySources: {
+        repo: this.relaySources,
+        endpoints: this.endpoints,
+        clock,
+        baseUrl: () => (this.intakeUrl ? new URL(this.intakeUrl).origin : null),
+      },
     }), this.events)
   }
 
@@ -162,6 +177,20 @@ export class KnockerCore {
   accept(events: KnockerEvent[]): Promise<AcceptedEvent[]> {
     return this.intake.submit(events).then((accepted) => {
       if (accepted.some((a) => !a.duplicate)) this.events.changed('deliveries', 'endpoints')
+      return accepted
+    })
+  }
+
+  /** The shell's sign that the network may be back (the OS says online again, the computer
+   * woke up): while offline, the next probe goes now instead of at its turn. */
+  networkMayBeBack(): void {
+    this.engine.networkMayBeBack()
+  }
+
+  /** A message relayed from a Discord-compatible source; resolves once it and its deliveries are on disk. */
+  acceptRelayed(message: RelayedMessage): Promise<AcceptedEvent> {
+    return this.intake.submitRelayed(message).then((accepted) => {
+      this.events.changed('deliveries', 'endpoints', 'sources')
       return accepted
     })
   }

@@ -9,7 +9,7 @@ import pino from 'pino'
 import { createStream } from 'rotating-file-stream'
 import { createLogger, type Logger } from '../core/log/logger'
 
-export const LOG_FILE_NAME = 'knocker.log'
+const LOG_FILE_NAME = 'knocker.log'
 /** knocker.log is rotated at this size, keeping this many older files (knocker.log.1 …). */
 export const LOG_ROTATE_SIZE = '5M'
 export const LOG_ROTATE_KEEP = 5

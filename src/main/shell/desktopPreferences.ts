@@ -11,7 +11,7 @@ import {
 } from '../../shared/desktop'
 import type { LoginItem } from './loginItem'
 
-export const DESKTOP_PREFERENCES_FILE = 'desktop-preferences.json'
+const DESKTOP_PREFERENCES_FILE = 'desktop-preferences.json'
 
 const StoredPreferencesSchema = z.object({ closeToTray: z.boolean().default(true) })
 type StoredPreferences = z.infer<typeof StoredPreferencesSchema>

@@ -49,7 +49,7 @@ export function registerDesktopIpc(ipcMain: IpcMainLike, desktop: DesktopApi, op
   return registerContractIpc(ipcMain, desktopContracts, desktop, desktopIpcChannel, opts)
 }
 
-export function registerContractIpc<T extends ContractTable>(
+function registerContractIpc<T extends ContractTable>(
   ipcMain: IpcMainLike,
   contracts: T,
   impl: Implementation<T>,

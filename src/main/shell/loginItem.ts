@@ -9,7 +9,7 @@ import type { App } from 'electron'
 type LoginItemApp = Pick<App, 'getLoginItemSettings' | 'setLoginItemSettings' | 'isPackaged'>
 
 /** Passed to the login-launched instance (Windows/Linux) so it starts without a window. */
-export const HIDDEN_ARG = '--hidden'
+const HIDDEN_ARG = '--hidden'
 const AUTOSTART_FILE_NAME = 'knocker.desktop'
 
 export interface LoginItem {
@@ -79,7 +79,7 @@ export function autostartFile(environment: Pick<LoginItemEnvironment, 'env' | 'h
 }
 
 /** An XDG autostart desktop entry that runs `command` (each argument quoted per the spec). */
-export function autostartEntry(command: readonly string[]): string {
+function autostartEntry(command: readonly string[]): string {
   return [
     '[Desktop Entry]',
     'Type=Application',

@@ -25,7 +25,7 @@ export interface SafeStorageKey {
 }
 
 /** What safeStorage can offer on this machine right now. */
-export function secretStorageKind(safeStorage: SafeStorageLike): SecretStorageKind {
+function secretStorageKind(safeStorage: SafeStorageLike): SecretStorageKind {
   if (!safeStorage.isEncryptionAvailable()) return 'unavailable'
   let backend: string | undefined
   try {

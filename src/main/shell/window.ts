@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { BrowserWindow, shell, type Session } from 'electron'
 import type { SenderFrame } from './ipcAdapter'
 
-export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
+function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
   return [
     "default-src 'self'",
     // The Vite dev server injects an inline React-refresh preamble; production has none.
@@ -23,7 +23,7 @@ export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
 }
 
 /** Same page as the app: same origin for http(s) (the dev server), same file for file://. */
-export function isAppUrl(candidate: string, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
+function isAppUrl(candidate: string, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
   let url: URL
   let app: URL
   try {

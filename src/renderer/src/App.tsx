@@ -1,24 +1,28 @@
 // The admin console's frame: header, navbar, and the page named by the URL fragment (#/deliveries).
-import type { ComponentType } from 'react'
+import { lazy, Suspense, type ComponentType } from 'react'
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import { useApi, useSession } from './auth'
 import { queryKeys } from './queryKeys'
-import { OverviewPage } from './features/overview/OverviewPage'
-import { EndpointsPage } from './features/endpoints/EndpointsPage'
-import { DeliveriesPage } from './features/deliveries/DeliveriesPage'
-import { SettingsPage } from './features/settings/SettingsPage'
-import { SourcesPage } from './features/sources/SourcesPage'
-import { PreviewPage } from './features/preview/PreviewPage'
 import { useRoute } from './route'
 import { useLiveUpdates } from './liveUpdates'
 import { formatDateTime } from './time'
+import { CardsSkeleton } from './Skeletons'
 
 export interface PageProps {
   /** The query part of the fragment (#/deliveries?endpoint=…). */
   params: URLSearchParams
 }
+
+// Each page is a chunk of its own, loaded when it is first shown: the console's first render
+// loads only the frame and the page it opens on.
+const OverviewPage = lazy(() => import('./features/overview/OverviewPage').then((m) => ({ default: m.OverviewPage })))
+const EndpointsPage = lazy(() => import('./features/endpoints/EndpointsPage').then((m) => ({ default: m.EndpointsPage })))
+const SourcesPage = lazy(() => import('./features/sources/SourcesPage').then((m) => ({ default: m.SourcesPage })))
+const DeliveriesPage = lazy(() => import('./features/deliveries/DeliveriesPage').then((m) => ({ default: m.DeliveriesPage })))
+const PreviewPage = lazy(() => import('./features/preview/PreviewPage').then((m) => ({ default: m.PreviewPage })))
+const SettingsPage = lazy(() => import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })))
 
 const PAGES: ReadonlyArray<{ id: string; label: string; description: string; Page: ComponentType<PageProps> }> = [
   { id: 'overview', label: 'Overview', description: 'Health at a glance', Page: OverviewPage },
@@ -70,7 +74,9 @@ export function App() {
       </AppShell.Navbar>
 
       <AppShell.Main bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
-        <current.Page params={route.params} />
+        <Suspense fallback={<CardsSkeleton label={`Loading ${current.label}`} />}>
+          <current.Page params={route.params} />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   )

@@ -13,6 +13,7 @@ const STALE_BY_TOPIC: Record<ChangeTopic, ReadonlyArray<readonly unknown[]>> = {
   deliveries: [queryKeys.deliveries, queryKeys.stats],
   endpoints: [queryKeys.endpoints, queryKeys.stats],
   settings: [queryKeys.settings, queryKeys.stats],
+  sources: [queryKeys.relaySources],
   state: [queryKeys.stats, queryKeys.endpoints],
 }
 

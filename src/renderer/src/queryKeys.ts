@@ -16,6 +16,7 @@ export const queryKeys = {
   endpoints: ['endpoints'] as const,
   settings: ['settings'] as const,
   intake: ['intake'] as const,
+  relaySources: ['relay-sources'] as const,
   system: ['system'] as const,
   preview: (source: string, event: string) => ['preview', source, event] as const,
   deliveries: ['deliveries'] as const,

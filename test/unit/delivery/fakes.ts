@@ -48,6 +48,7 @@ export function item(delivery: DeliveryRow = row(), patch: Partial<MessageItem> 
     isTest: false,
     event: SAMPLE_EVENTS['problem_report.created'],
     alert: null,
+    relay: null,
     ctx: formatCtx({ delivery: { id: delivery.id, eventId: 'e', endpointId: delivery.endpointId, createdAt: delivery.createdAt } }),
     ...patch,
   }
@@ -76,6 +77,7 @@ export function fakeChannel(send: () => Promise<SendResult>, classify: (r: SendR
     redactTarget: () => 'fake',
     format: (event) => ({ body: { text: event.event }, summary: 'summary' }),
     formatAlert: () => ({ body: { text: 'alert' }, summary: 'alert' }),
+    formatRelay: (message) => ({ body: { text: message.label }, summary: 'relayed' }),
     send,
     classify,
   }

@@ -7,12 +7,23 @@ import type { AttemptRecord, ClaimedRun, DeliveryUpdate, QueueHead } from '../..
 import type { Outbox } from '../../../src/main/core/delivery/outbox'
 import { Scheduler } from '../../../src/main/core/delivery/scheduler'
 import { createLogger } from '../../../src/main/core/log/logger'
-import { FakeClock, item, row, run } from './fakes'
+import { FakeClock, item, row, run, T0 } from './fakes'
 
 const logger = createLogger({ level: 'silent' })
 
-function setUp(heads: QueueHead[], orphans = [row({ id: 9, status: 'sending' })]) {
-  const clock = new FakeClock()
+/** Fake timers' own clock (Date.now is faked with them): a pass a timer queues runs a moment
+ * after the timer, and must see the time it runs at, not the next step's. */
+class TimersClock {
+  now = () => Date.now()
+  advance(_ms: number) {}
+}
+
+function setUp(
+  heads: QueueHead[],
+  orphans = [row({ id: 9, status: 'sending' })],
+  probe: (head: QueueHead) => Promise<boolean> | null = () => null,
+  clock: FakeClock | TimersClock = new FakeClock(),
+) {
   const finished: Array<{ attempt: AttemptRecord; update: DeliveryUpdate }> = []
   const outbox = {
     heads: () => heads,
@@ -37,6 +48,7 @@ function setUp(heads: QueueHead[], orphans = [row({ id: 9, status: 'sending' })]
       launched.push(claimed.endpointId)
       return new Promise<void>((resolve) => pending.push(resolve))
     },
+    probe,
     ttlHours: () => ({}),
     stopGraceMs: 100,
   })
@@ -45,7 +57,20 @@ function setUp(heads: QueueHead[], orphans = [row({ id: 9, status: 'sending' })]
 
 const head = (id: number, endpointId: string, nextAttemptAt: number): QueueHead => ({ id, endpointId, kind: 'slack', nextAttemptAt, createdAt: nextAttemptAt })
 
-beforeEach(() => vi.useFakeTimers())
+/** Moves both clocks, then lets the pass a timer queued run. */
+async function step(s: { clock: { advance(ms: number): void } }, ms: number) {
+  s.clock.advance(ms)
+  await vi.advanceTimersByTimeAsync(ms)
+  await settle()
+}
+
+/** Runs what answers and kicks queued: promise callbacks, then the pass they ask for (fake
+ * timers run an immediate a millisecond late, so this moves the timers' clock by a few ms). */
+async function settle() {
+  for (let i = 0; i < 3; i++) await vi.advanceTimersByTimeAsync(1)
+}
+
+beforeEach(() => vi.useFakeTimers({ now: T0 }))
 afterEach(() => vi.useRealTimers())
 
 describe('scheduler stage', () => {
@@ -94,6 +119,76 @@ describe('scheduler stage', () => {
     await vi.advanceTimersByTimeAsync(5000)
     expect(s.launched).toEqual(['ep_a', 'ep_b'])
     s.pending[1]()
+    await s.scheduler.stop()
+  })
+
+  it('offline, probes without sending when the channel can, one at a time, and drains once one answers', async () => {
+    const probes: Array<{ endpointId: string; answer: (ok: boolean) => void }> = []
+    const probe = (h: QueueHead) => new Promise<boolean>((answer) => probes.push({ endpointId: h.endpointId, answer }))
+    const s = setUp([head(1, 'ep_a', 0), head(2, 'ep_b', 0)], [], probe, new TimersClock())
+    s.connectivity.networkFailure('ep_a', s.clock.now())
+    s.connectivity.networkFailure('ep_b', s.clock.now())
+    s.scheduler.start()
+    await step(s, 2000)
+    expect(probes.map((p) => p.endpointId)).toEqual(['ep_a'])
+    // While a probe is out, no other goes, however long it takes.
+    await step(s, 60_000)
+    expect(probes).toHaveLength(1)
+    probes[0].answer(false)
+    await settle()
+    // No answer: the next probe, at another endpoint, 4 s later; nothing was sent meanwhile.
+    await step(s, 3980)
+    expect(probes).toHaveLength(1)
+    await step(s, 30)
+    expect(probes.map((p) => p.endpointId)).toEqual(['ep_a', 'ep_b'])
+    expect(s.launched).toEqual([])
+    // An answer: online, and every endpoint's head goes at once.
+    probes[1].answer(true)
+    await settle()
+    expect(s.connectivity.state).toBeNull()
+    expect(s.launched.sort()).toEqual(['ep_a', 'ep_b'])
+    s.pending.forEach((resolve) => resolve())
+    await s.scheduler.stop()
+  })
+
+  it('offline, a hint that the network is back sends the next probe at once', async () => {
+    const probes: Array<(ok: boolean) => void> = []
+    const s = setUp([head(1, 'ep_a', 0)], [], () => new Promise<boolean>((answer) => probes.push(answer)), new TimersClock())
+    s.connectivity.networkFailure('ep_a', s.clock.now())
+    s.scheduler.start()
+    await step(s, 2000)
+    probes[0](false)
+    await settle()
+    // The next would wait 4 s; the hint brings it forward.
+    expect(s.connectivity.probeSoon(s.clock.now())).toBe(true)
+    s.scheduler.kick()
+    await settle()
+    expect(probes).toHaveLength(2)
+    probes[1](true)
+    await settle()
+    expect(s.connectivity.state).toBeNull()
+    // Online, a hint changes nothing.
+    expect(s.connectivity.probeSoon(s.clock.now())).toBe(false)
+    s.pending.forEach((resolve) => resolve())
+    await s.scheduler.stop()
+  })
+
+  it('offline probes go at most 8 s apart, however long the outage', async () => {
+    const probes: Array<{ at: number; answer: (ok: boolean) => void }> = []
+    const probe = () => new Promise<boolean>((answer) => probes.push({ at: Date.now(), answer }))
+    const s = setUp([head(1, 'ep_a', 0)], [], probe, new TimersClock())
+    s.connectivity.networkFailure('ep_a', s.clock.now())
+    s.scheduler.start()
+    for (let i = 0; i < 12; i++) {
+      while (probes.length === i) await step(s, 100)
+      probes[i].answer(false)
+      await settle()
+    }
+    const gaps = probes.slice(1).map((p, i) => p.at - probes[i].at)
+    // 2 s, 4 s, then 8 s apart (plus the few ms the fake timers add per probe).
+    expect(gaps[0]).toBeGreaterThanOrEqual(4000)
+    expect(gaps[0]).toBeLessThan(4100)
+    expect(gaps.slice(1).every((gap) => gap >= 8000 && gap < 8100)).toBe(true)
     await s.scheduler.stop()
   })
 

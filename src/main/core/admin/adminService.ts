@@ -18,6 +18,7 @@ import { deliveriesCsv } from './deliveriesCsv'
 import { DeliveryViews } from './deliveryViews'
 import { previewMessage } from './messagePreview'
 import { pollerHandlers, type PollerAdminDeps } from './pollerAdmin'
+import { relaySourceHandlers, type RelaySourceAdminDeps } from './relaySourceAdmin'
 
 export interface AdminDeps {
   db: Db
@@ -40,6 +41,7 @@ export interface AdminDeps {
     logLocation: string
   }
   pollers: PollerAdminDeps
+  relaySources: RelaySourceAdminDeps
 }
 
 type Handlers = {
@@ -301,6 +303,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
     },
 
     ...pollerHandlers(deps.pollers),
+    ...relaySourceHandlers(deps.relaySources),
   }
 
   const api = {} as Record<AdminCallName, (input: unknown) => Promise<unknown>>

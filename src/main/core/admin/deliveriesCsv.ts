@@ -23,7 +23,7 @@ const COLUMNS: Array<[string, (d: DeliveryView) => string | number | boolean | n
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
-export function csvCell(value: string | number | boolean | null): string {
+function csvCell(value: string | number | boolean | null): string {
   if (value === null) return ''
   let text = String(value)
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici'
 import type { AttentionAlert } from '../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../shared/events'
+import type { RelayedMessage } from '../../../shared/relay'
 import type { ErrorClass } from '../../../shared/domain'
 
 export interface FormatContext {
@@ -176,8 +177,15 @@ export interface Channel<Target> {
   /** A problem report's post as it should now read after this update (closed, reopened), for
    * editing it in place. Only destinations whose webhooks can edit their messages have it. */
   formatEdit?(update: KnockerEvent, ctx: FormatContext): PreparedRequest
+  /** A message relayed from a Discord-compatible source: Discord sends it as sent (mentions
+   * kept off), the others translate it faithfully within their limits. Never part of a digest. */
+  formatRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome
+  /** While Knocker is offline: whether the destination's host answers at all (any HTTP status,
+   * an open SMTP port), sending nothing of any message and nothing secret. Without it, the
+   * offline probe is a real delivery attempt. */
+  probe?(target: Target, ctx: SendContext): Promise<boolean>
   /** Checked before a test send (SMTP: connect and log in). A failed check is the test's result. */
   verify?(target: Target, ctx: SendContext): Promise<SendResult | null>
   pacing?: Pacing

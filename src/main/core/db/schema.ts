@@ -202,3 +202,33 @@ export const reportPosts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.endpointId, t.conversation] }), index('report_posts_delivery_idx').on(t.deliveryId)],
 )
+
+/** Discord-compatible sources: apps that post to a Discord webhook URL post to
+ * /api/webhooks/<id>/<token> on Knocker instead. The id is a Discord-style snowflake; the
+ * token is sealed by the SecretBox and only ever compared, never shown again after creation. */
+export const relaySources = sqliteTable('relay_sources', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenSealed: text('token_sealed').notNull(),
+  /** The token's last 4 characters, for the UI. */
+  tokenHint: text('token_hint').notNull(),
+  messagesReceived: integer('messages_received').notNull().default(0),
+  lastMessageAt: integer('last_message_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+/** A source's subscription: which endpoints get its messages, per label ("flipfix.digest" …). */
+export const relayRoutes = sqliteTable(
+  'relay_routes',
+  {
+    sourceId: text('source_id')
+      .notNull()
+      .references(() => relaySources.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.endpointId, t.label] })],
+)

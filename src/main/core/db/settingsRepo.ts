@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/contracts'
 import type { Db } from './openDb'
 import { settings } from './schema'
 
-export const DEFAULT_SETTINGS: Settings = {
+const DEFAULT_SETTINGS: Settings = {
   delivery_enabled: true,
   events: Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<EventType, boolean>,
   allow_private_targets: false,

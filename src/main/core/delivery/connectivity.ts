@@ -4,7 +4,10 @@
 // with backoff, and when anything answers (any HTTP status) it is online again and drains
 // every queue. Any answer at all proves the network works, so it resets the state.
 
-const PROBE_BACKOFF_MS = [2_000, 5_000, 10_000, 20_000, 30_000, 60_000]
+/** Waits between offline probes. A probe is one tiny request (see channels/outbound/reachable),
+ * so it can go every 8 s however long the outage: the first delivery follows within about
+ * 8 s of the network coming back. */
+const PROBE_BACKOFF_MS = [2_000, 4_000, 8_000]
 
 export interface OfflineState {
   since: number
@@ -69,6 +72,20 @@ export class Connectivity {
   /** The caller launched a probe: the next waits until this one has an answer or backs off. */
   probing(now: number): void {
     if (this.offline) this.offline.nextProbeAt = now + 24 * 3600_000
+  }
+
+  /** A hint that the network is back (from the OS): while offline, the next probe may go now
+   * (still one at a time) and the waits start again from the shortest. Whether it did. */
+  probeSoon(now: number): boolean {
+    if (!this.offline) return false
+    this.probes = 0
+    this.offline.nextProbeAt = Math.min(this.offline.nextProbeAt, now)
+    return true
+  }
+
+  /** A probe got no answer: the next waits its turn. */
+  probeFailed(now: number): void {
+    this.scheduleProbe(now)
   }
 
   /** Whether Knocker was offline at some point after `since` (for late notices). */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { ATTENTION_ALERT_TTL_HOURS, ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import { RELAY_EVENT_TYPES, RELAY_TTL_HOURS } from '../../../shared/relay'
 import type { ChannelRegistry } from '../channels/registry'
 import type { SendContext } from '../channels/types'
 import type { Clock } from '../clock'
@@ -109,6 +110,17 @@ export class DeliveryEngine {
       logger,
       claim: (head, now) => this.claim.next(head, now),
       deliver: (run) => this.deliver(run),
+      probe: (head) => {
+        const channel = channels[head.kind]
+        if (!channel.probe) return null
+        try {
+          return channel.probe(endpoints.target(head.endpointId), this.sendContext())
+        } catch (error) {
+          // A target that can't be opened: the real attempt records why.
+          logger.error({ err: error, endpointId: head.endpointId }, 'offline probe could not start')
+          return null
+        }
+      },
       ttlHours: () => this.ttlHours(),
       stopGraceMs: o.stopGraceMs,
       onDeliveriesChanged: () => this.deliveriesChanged(),
@@ -135,6 +147,11 @@ export class DeliveryEngine {
     this.scheduler.kick()
   }
 
+  /** While offline, probe now rather than at the probe's turn. */
+  networkMayBeBack(): void {
+    if (this.connectivity.probeSoon(this.o.clock.now())) this.kick()
+  }
+
   /** When the network went away (no destination reachable), or null while online. */
   offlineSince(): number | null {
     return this.connectivity.state?.since ?? null
@@ -154,17 +171,20 @@ export class DeliveryEngine {
     return (await this.deliver(this.claim.prepare([delivery], trigger, this.o.clock.now())))[0]
   }
 
+  private sendContext(): SendContext {
+    return {
+      dispatcher: this.o.dispatcher,
+      timeoutMs: this.o.timeoutMs,
+      allowPrivate: this.o.settings.get().allow_private_targets,
+      now: this.o.clock.now,
+    }
+  }
+
   /** One request for a claimed run; each of its deliveries gets its own attempt record and state. */
   private async deliver(run: ClaimedRun): Promise<AttemptResult[]> {
     const { outbox, channels, clock } = this.o
     const channel = channels[run.kind]
-    const send: SendContext = {
-      dispatcher: this.o.dispatcher,
-      timeoutMs: this.o.timeoutMs,
-      allowPrivate: this.o.settings.get().allow_private_targets,
-      now: clock.now,
-    }
-    const out = await attempt(channel, run, send)
+    const out = await attempt(channel, run, this.sendContext())
     const released = run.items.filter((item) => this.scheduler.takeReleased(item.delivery.id))
     if (released.length > 0) {
       const durationMs = out.result.durationMs
@@ -213,6 +233,10 @@ export class DeliveryEngine {
 
   /** Time to live per event type: the settings', and the alerts' own. */
   private ttlHours(): Record<string, number> {
-    return { ...this.o.settings.get().ttl_hours, [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS }
+    return {
+      ...this.o.settings.get().ttl_hours,
+      ...Object.fromEntries(RELAY_EVENT_TYPES.map((type) => [type, RELAY_TTL_HOURS])),
+      [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS,
+    }
   }
 }

@@ -4,6 +4,7 @@ import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../shared/atten
 import { conversationKey } from '../../../shared/conversation'
 import { KIND_LABELS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { KnockerEvent } from '../../../shared/events'
+import { isRelayEventType, type RelayedMessage } from '../../../shared/relay'
 import type { FormatContext, LateNotice } from '../channels/types'
 import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
 import { postsSilently } from '../routing/quietHours'
@@ -89,7 +90,8 @@ export interface ItemInput {
 export function messageItem(input: ItemInput): MessageItem {
   const { delivery, stored, trigger, endpoint, now } = input
   const alert = stored.eventType === ATTENTION_ALERT_TYPE ? (JSON.parse(stored.payload) as AttentionAlert) : null
-  const event = alert ? null : (JSON.parse(stored.payload) as KnockerEvent)
+  const relay = isRelayEventType(stored.eventType) ? (JSON.parse(stored.payload) as RelayedMessage) : null
+  const event = alert || relay ? null : (JSON.parse(stored.payload) as KnockerEvent)
   const ctx = formatContext({
     event,
     test: stored.isTest,
@@ -101,5 +103,5 @@ export function messageItem(input: ItemInput): MessageItem {
     silent: postsSilently(endpoint?.options ?? {}, event, now),
   })
   const edit = delivery.editOf !== null ? { messageId: input.messageOf?.(delivery.editOf) ?? null } : null
-  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, ctx, edit }
+  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, relay, ctx, edit }
 }

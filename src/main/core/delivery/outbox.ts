@@ -148,6 +148,8 @@ export class Outbox {
    * busy endpoint's one-at-a-time queue ahead of 100 events/s. */
   claim(ids: number[], owner: string, leaseUntil: number, now: number): DeliveryRow[] {
     const sqlite = this.db.$client
+    // SQLite refuses to change it inside a transaction: a claim made within one keeps FULL.
+    if (sqlite.inTransaction) return this.claimTransaction(ids, owner, leaseUntil, now)
     sqlite.pragma('synchronous = NORMAL')
     try {
       return this.claimTransaction(ids, owner, leaseUntil, now)

@@ -26,6 +26,9 @@ export interface SchedulerOptions {
   logger: Logger
   claim: (head: QueueHead, now: number) => ClaimedRun | null
   deliver: (run: ClaimedRun) => Promise<unknown>
+  /** Offline: whether the head's destination answers at all, without sending it; null when
+   * its channel can't tell (then the probe is a real attempt of the head). */
+  probe: (head: QueueHead) => Promise<boolean> | null
   /** Time to live per event type. */
   ttlHours: () => Record<string, number>
   /** How long to wait for in-flight sends on stop before releasing them. */
@@ -95,9 +98,11 @@ export class Scheduler {
       // limit, whatever its own backoff says. Its answer tells whether the network is back.
       const ready = heads.filter((head) => !this.inFlight.has(head.endpointId) && readyAt(head) <= now)
       if (this.inFlight.size === 0 && ready.length > 0 && connectivity.mayProbe(now)) {
-        const probe = ready[this.probeTurn++ % ready.length]
+        const head = ready[this.probeTurn++ % ready.length]
         connectivity.probing(now)
-        this.launch(probe, now)
+        const probing = this.o.probe(head)
+        if (probing) this.watchProbe(head, probing)
+        else this.launch(head, now)
       } else if (offline.nextProbeAt > now) {
         wakeAt = Math.min(wakeAt, offline.nextProbeAt)
       }
@@ -128,6 +133,25 @@ export class Scheduler {
         this.kick()
       })
     this.inFlight.set(head.endpointId, sending)
+  }
+
+  private watchProbe(head: QueueHead, probing: Promise<boolean>): void {
+    const { connectivity, clock, logger } = this.o
+    const watched = probing
+      .then((answered) => {
+        logger.debug({ endpointId: head.endpointId, answered }, 'offline probe')
+        if (answered) connectivity.answered(clock.now())
+        else connectivity.probeFailed(clock.now())
+      })
+      .catch((error) => {
+        logger.error({ err: error, endpointId: head.endpointId }, 'offline probe crashed')
+        connectivity.probeFailed(clock.now())
+      })
+      .finally(() => {
+        this.inFlight.delete(head.endpointId)
+        this.kick()
+      })
+    this.inFlight.set(head.endpointId, watched)
   }
 
   /** Deliveries past their event type's time to live fail, with the reason. */

@@ -32,6 +32,12 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYT
   }
 }
 
+/** The raw body and its full size (its first maxBytes are kept), for bodies that aren't
+ * intake's JSON (a Discord-compatible source's multipart). */
+export function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<{ body: Buffer; size: number }> {
+  return readBody(req, maxBytes)
+}
+
 /** The body (its first maxBytes) and its full size, from plain 'data' events: cheaper per
  * request than an async iterator, and this is intake's hot path. Ending early destroys the
  * request, and a socket closed with unread bytes is reset by the kernel: the client's next

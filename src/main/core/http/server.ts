@@ -7,6 +7,7 @@ import type { KnockerCore } from '../knocker'
 import type { Logger } from '../log/logger'
 import { seeTheLog } from '../log/logLocation'
 import { handleAdminRequest } from './adminRoutes'
+import { DISCORD_WEBHOOK_PATH, handleDiscordWebhook } from './discordWebhookRoute'
 import { isLoopback, requireBearer } from './auth'
 import { streamChanges } from './changeStream'
 import { readJsonBody } from './requestBody'
@@ -62,6 +63,9 @@ async function handle(
       ),
     })
   }
+
+  // Discord-compatible sources: their token is their credential, answered from any address.
+  if (DISCORD_WEBHOOK_PATH.test(path)) return handleDiscordWebhook(core, req, res, url)
 
   if (path === '/api' || path.startsWith('/api/')) {
     // The admin API never answers other machines, whatever address intake listens on.

@@ -10,9 +10,12 @@ import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
 import { events } from '../db/schema'
 import type { DeliveryHolds } from '../delivery/deliveryHolds'
+import type { Outbox } from '../delivery/outbox'
 import type { ReportEdits } from '../delivery/reportEdits'
 import type { SettingsRepo } from '../db/settingsRepo'
-import { routeEvent } from '../routing/router'
+import { relayEventType, relaySummary, type RelayedMessage } from '../../../shared/relay'
+import type { RelaySourcesRepo } from '../db/relaySourcesRepo'
+import { routeEvent, routeRelayed, type RoutedDelivery } from '../routing/router'
 
 export interface AcceptedEvent {
   event_id: string
@@ -26,8 +29,12 @@ export interface SubmitOptions {
   inSameCommit?: (results: AcceptedEvent[]) => void
 }
 
+/** What intake stores: an event from the host app, or a message relayed from a
+ * Discord-compatible source (routed by the source's own subscription). */
+type IntakeItem = { kind: 'event'; event: KnockerEvent } | { kind: 'relay'; message: RelayedMessage }
+
 interface Pending {
-  events: KnockerEvent[]
+  items: IntakeItem[]
   options: SubmitOptions
   resolve: (results: AcceptedEvent[]) => void
   reject: (error: unknown) => void
@@ -43,11 +50,14 @@ export class IntakeWriter {
   constructor(
     private readonly deps: {
       db: Db
-      /** Writes each routed delivery (a report's update may become an edit of its post). */
+      /** Writes the deliveries of relayed messages. */
+      outbox: Outbox
+      /** Writes each routed delivery of an event (a report's update may become an edit of its post). */
       reportEdits: ReportEdits
       /** Quiet hours and per-person digests: whether a new delivery waits. */
       holds: DeliveryHolds
       endpoints: EndpointsRepo
+      relaySources: RelaySourcesRepo
       settings: SettingsRepo
       clock: Clock
       /** Called after each commit with the number of new pending deliveries. */
@@ -66,8 +76,20 @@ export class IntakeWriter {
   }
 
   submit(batch: KnockerEvent[], options: SubmitOptions = {}): Promise<AcceptedEvent[]> {
+    return this.enqueue(
+      batch.map((event) => ({ kind: 'event', event })),
+      options,
+    )
+  }
+
+  /** A relayed message; resolves once it and its deliveries are on disk. */
+  submitRelayed(message: RelayedMessage): Promise<AcceptedEvent> {
+    return this.enqueue([{ kind: 'relay', message }], {}).then(([accepted]) => accepted)
+  }
+
+  private enqueue(items: IntakeItem[], options: SubmitOptions): Promise<AcceptedEvent[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ events: batch, options, resolve, reject })
+      this.queue.push({ items, options, resolve, reject })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => this.flush())
@@ -85,8 +107,8 @@ export class IntakeWriter {
     try {
       results = this.deps.db.transaction(() =>
         group.map((request) => {
-          const accepted = request.events.map((event) => {
-            const result = this.write(event)
+          const accepted = request.items.map((item) => {
+            const result = this.write(item)
             newPending += result.deliveries.filter((d) => d.status === 'pending').length
             return result
           })
@@ -102,21 +124,48 @@ export class IntakeWriter {
     if (newPending > 0) this.deps.onCommitted(newPending)
   }
 
-  private write(event: KnockerEvent): AcceptedEvent {
+  private write(item: IntakeItem): AcceptedEvent {
     const now = this.deps.clock.now()
-    const seq = this.insertEvent.get(event.event_id, event.event, event.occurred_at, now, JSON.stringify(event), eventSummary(event))
-    if (seq === undefined) return { event_id: event.event_id, duplicate: true, deliveries: [] }
+    const stored =
+      item.kind === 'event'
+        ? { id: item.event.event_id, type: item.event.event, at: item.event.occurred_at, summary: eventSummary(item.event), payload: item.event }
+        : {
+            id: relayEventId(item.message),
+            type: relayEventType(item.message.label),
+            at: item.message.received_at,
+            summary: relaySummary(item.message),
+            payload: item.message,
+          }
+    const seq = this.insertEvent.get(stored.id, stored.type, stored.at, now, JSON.stringify(stored.payload), stored.summary)
+    if (seq === undefined) return { event_id: stored.id, duplicate: true, deliveries: [] }
 
+    const settings = this.deps.settings.get()
     const endpoints = this.deps.endpoints.list()
-    const routed = routeEvent(event.event, this.deps.settings.get(), endpoints)
-    const written = routed.flatMap((route) => {
+    if (item.kind === 'relay') {
+      // Relayed messages are never held or edited: they go as their sender shaped them.
+      const source = this.deps.relaySources.get(item.message.source_id)
+      const routed = source ? routeRelayed(item.message.label, settings, source.routes, endpoints) : []
+      this.deps.relaySources.received(item.message.source_id, now)
+      const written = routed.map((route) => {
+        const id = this.deps.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now)
+        return { id, endpoint_id: route.endpointId, status: route.status }
+      })
+      return { event_id: stored.id, duplicate: false, deliveries: written }
+    }
+    const event = item.event
+    const written = routeEvent(event.event, settings, endpoints).flatMap((route) => {
       const endpoint = endpoints.find((e) => e.id === route.endpointId)
       // Quiet hours, a person's digest: the delivery waits ("held: quiet hours until 07:00").
       const hold = endpoint && route.status === 'pending' ? this.deps.holds.holdFor(endpoint, event, now) : null
       return this.deps.reportEdits.write(event, seq, route, endpoint, now, hold)
     })
-    return { event_id: event.event_id, duplicate: false, deliveries: written }
+    return { event_id: stored.id, duplicate: false, deliveries: written }
   }
+}
+
+/** A relayed message's event id: its source and the message id Knocker gave it. */
+export function relayEventId(message: Pick<RelayedMessage, 'source_id' | 'message_id'>): string {
+  return `relay:${message.source_id}:${message.message_id}`
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`

@@ -1,6 +1,7 @@
 // Which endpoints get an event, and whether a switch holds it back. Pure.
 import type { Settings } from '../../../shared/contracts'
 import type { EventType } from '../../../shared/events'
+import type { RelayLabel, RelayRoute } from '../../../shared/relay'
 import type { EndpointRecord } from '../db/endpointsRepo'
 
 export interface RoutedDelivery {
@@ -37,4 +38,23 @@ export function routeAttentionAlert(settings: Settings, fallback: EndpointRecord
       ? undefined
       : 'Suppressed: the endpoint was switched off'
   return reason ? { endpointId: fallback.id, status: 'suppressed', reason } : { endpointId: fallback.id, status: 'pending' }
+}
+
+/** A message relayed from a Discord-compatible source: the endpoints of the source's own
+ * subscription that take this label. Held back by the master switch and each endpoint's own
+ * switch like any event; deleted endpoints (absent from `endpoints`) get nothing. */
+export function routeRelayed(label: RelayLabel, settings: Settings, routes: RelayRoute[], endpoints: EndpointRecord[]): RoutedDelivery[] {
+  const wanted = new Set(routes.filter((route) => route.labels.includes(label)).map((route) => route.endpoint_id))
+  return endpoints
+    .filter((endpoint) => wanted.has(endpoint.id))
+    .map((endpoint) => {
+      const reason = !settings.delivery_enabled
+        ? 'Suppressed: deliveries were switched off (master switch)'
+        : endpoint.enabled
+          ? undefined
+          : 'Suppressed: the endpoint was switched off'
+      return reason
+        ? { endpointId: endpoint.id, status: 'suppressed' as const, reason }
+        : { endpointId: endpoint.id, status: 'pending' as const }
+    })
 }

@@ -10,7 +10,7 @@ const MINUTES_PER_DAY = 24 * 60
 const REASON_MAX_CHARS = 120
 
 /** "7 min", "2 h 11 min", "3 days 4 h": two units at most; a day-long delay needs no minutes. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const minutes = Math.max(1, Math.round(Number.isFinite(ms) && ms > 0 ? ms / MINUTE_MS : 0))
   const days = Math.floor(minutes / MINUTES_PER_DAY)
   const hours = Math.floor((minutes % MINUTES_PER_DAY) / 60)

@@ -3,6 +3,7 @@
 // an error message, a log line or a stored response.
 import { httpRung, noAnswer, permanent as refused, secondsToMs } from '../outbound/httpLadder'
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import { hostAndTail, parseTargetUrl } from '../outbound/targetUrl'
 import {
   TargetError,
@@ -14,7 +15,7 @@ import {
   type SendContext,
   type SendResult,
 } from '../types'
-import { discordDigest, formatDiscord, formatDiscordAlert, formatDiscordEdit } from './message'
+import { discordDigest, formatDiscord, formatDiscordAlert, formatDiscordEdit, formatDiscordRelay } from './message'
 
 export interface DiscordTarget {
   /** Normalised: https://discord.com/api/v10/webhooks/{id}/{token} (or a local mock's origin). */
@@ -73,13 +74,6 @@ function redactTarget(target: DiscordTarget): string {
 
 // ───────────────────────────────────────── send ─────────────────────────────────────────
 
-/** Strip anything that looks like a webhook path (id/token) from a message. */
-export function redactWebhookPaths(text: string): string {
-  return text
-    .replace(/https?:\/\/[^\s"'<>]*\/webhooks\/[^\s"'<>]*/gi, '<webhook url>')
-    .replace(/\/webhooks\/\d+\/[A-Za-z0-9_-]+/gi, '/webhooks/<id>/<token>')
-}
-
 function send(target: DiscordTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
   if (prepared.edit) {
     // Edit Webhook Message: answers 200 with the message; thread_id for a message in a thread.
@@ -126,7 +120,7 @@ function bucketHint(headers: Record<string, string>, now: number): RateLimitHint
 }
 
 /** "embeds.0.title: Must be 256 or fewer in length." from Discord's nested `errors` tree. */
-export function summarizeErrorTree(errors: unknown, max = 3): string {
+function summarizeErrorTree(errors: unknown, max = 3): string {
   const found: string[] = []
   const walk = (node: unknown, path: string[]) => {
     if (found.length >= max || !node || typeof node !== 'object') return
@@ -269,10 +263,12 @@ export const discordChannel: Channel<DiscordTarget> & {
   redactTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
+  formatRelay: formatDiscordRelay,
   formatAlert: formatDiscordAlert,
   formatEdit: formatDiscordEdit,
   // Not for forum endpoints: there every message opens or joins a report's thread.
   digest: discordDigest,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, ctx),
   classify,
 }

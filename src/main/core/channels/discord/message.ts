@@ -12,15 +12,18 @@
 // - An attention alert (formatDiscordAlert): one orange embed: the headline as its title,
 //   then the reason, what is waiting and where to fix it. The endpoint's name and the reason
 //   are made inert like report text; nothing in them may ping anyone.
+// - A relayed Discord message (formatDiscordRelay): as sent, mentions off (see below).
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
+import type { RelayedMessage } from '../../../../shared/relay'
 import { oneLine } from '../../text/cleanText'
 import { lateLine, type LateLineOptions } from '../../text/lateNotice'
 import { truncateChars } from '../../text/truncate'
 import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { actorName, describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
+import { describeRelay } from '../relayView'
 import type { DigestFormat, DigestItem, FormatContext, LateNotice, PreparedRequest } from '../types'
 import { EMBED_LIMITS, embedTextLength, fitEmbed, fitEmbedUnderLine, MESSAGE_LIMITS } from './limits'
 import { neutralizeDiscordMentions } from './mentions'
@@ -201,3 +204,56 @@ export function formatDiscordAlert(alert: AttentionAlert, ctx: FormatContext): P
   }
   return { body, summary: alertSummary(alert) }
 }
+
+
+// ───────────────────────────── relayed messages ─────────────────────────────
+
+/** Every string of a value with Discord's mention syntax made inert. */
+function inertStrings<T>(value: T): T {
+  if (typeof value === 'string') return neutralizeDiscordMentions(value) as T
+  if (Array.isArray(value)) return value.map(inertStrings) as T
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inertStrings(v)])) as T
+  return value
+}
+
+/** The embeds within Discord's limits again (inert mentions add a character each). */
+function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
+  const lengths = embeds.map((e) => embedTextLength(fitEmbed(e)))
+  const total = lengths.reduce((a, b) => a + b, 0)
+  if (total <= EMBED_LIMITS.total) return embeds.map((e) => fitEmbed(e))
+  return embeds.map((e, i) => fitEmbed(e, Math.floor((EMBED_LIMITS.total * lengths[i]) / total)))
+}
+
+/**
+ * A message relayed from a Discord-compatible source, as it was sent: content, embeds, flags,
+ * and the sender's name and avatar unless the endpoint's `relay_identity` option is false.
+ * Mentions are never widened: Knocker's Discord endpoints allow none, so allowed_mentions is
+ * {"parse": []} whatever the sender asked for, and mention syntax is made inert besides. A late
+ * message says so on the content's first line. Forum channels get a thread name; other
+ * channels never (Discord refuses thread_name there).
+ */
+export function formatDiscordRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest {
+  const sent = message.body
+  const body: RESTPostAPIWebhookWithTokenJSONBody = {}
+  const late = ctx.late ? discordLateLine(ctx.late) : ''
+  const content = inertStrings(sent.content ?? '')
+  if (late || content) {
+    body.content = late
+      ? truncateChars(content ? `${late}\n${content}` : late, MESSAGE_LIMITS.content)
+      : truncateChars(content, MESSAGE_LIMITS.content)
+  }
+  if (sent.embeds?.length) body.embeds = fitEmbeds(inertStrings(sent.embeds.slice(0, MESSAGE_LIMITS.embeds)))
+  if (ctx.options.relay_identity !== false) {
+    if (sent.username) body.username = truncateChars(sent.username, MESSAGE_LIMITS.username)
+    if (sent.avatar_url) body.avatar_url = sent.avatar_url
+  }
+  if (sent.flags) body.flags = sent.flags
+  body.allowed_mentions = { parse: [] }
+  const view = describeRelay(message, discordSyntax, RELAY_LIMITS)
+  if (ctx.options.forum === true) {
+    body.thread_name = truncateChars(neutralizeDiscordMentions(oneLine(sent.thread_name ?? view.headline)), FORUM_THREAD_NAME_MAX)
+  }
+  return { body, summary: view.summary }
+}
+
+const RELAY_LIMITS = { description: EMBED_LIMITS.description, fieldValue: EMBED_LIMITS.fieldValue, line: EMBED_LIMITS.title }

@@ -2,11 +2,12 @@
 // same SendResult as the others: an SMTP reply is a "response" whose status is the reply
 // code. The SMTP password is a secret: it never appears in a message, a stored body or the
 // API's view of the endpoint.
+import { tcpPortOpens } from '../outbound/reachable'
 import { performance } from 'node:perf_hooks'
 import type { ConnectionOptions } from 'node:tls'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyEmail } from './classify'
-import { emailDigest, formatEmail, formatEmailAlert, type EmailMessage } from './message'
+import { emailDigest, formatEmail, formatEmailAlert, formatEmailRelay, type EmailMessage } from './message'
 import { refused, resultFromError, resultFromInfo, scrubSecret } from './smtpResult'
 import { emailPublicSettings, isLocalHost, parseEmailTarget, redactEmailTarget, type EmailTarget } from './target'
 import { RATE_LIMIT, TransportPool } from './transportPool'
@@ -98,9 +99,11 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     publicSettings: emailPublicSettings,
     secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
+    formatRelay: formatEmailRelay,
     formatAlert: formatEmailAlert,
     digest: emailDigest,
     send,
+    probe: (target, ctx) => tcpPortOpens(target.smtp.host, target.smtp.port, ctx),
     classify: (result: SendResult) => classifyEmail(result),
     verify,
     pacing: EMAIL_PACING,

@@ -10,17 +10,21 @@
 // - An attention alert (formatEmailAlert): subject "Knocker: Workshop channel needs
 //   attention", the headline, the reason, what is waiting and where to fix it. Its Message-ID
 //   comes from the delivery, so a retried alert is recognisably the same mail.
+// - A relayed Discord message (formatEmailRelay): its content and a card per embed
+//   (relayView.ts says what it shows), HTML-escaped like everything else.
 import { createHash } from 'node:crypto'
 import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
+import { relayEventType, type RelayedMessage } from '../../../../shared/relay'
 import { oneLine } from '../../text/cleanText'
 import { lateLine } from '../../text/lateNotice'
 import { truncateChars } from '../../text/truncate'
 import { ALERT_ACTION, ALERT_COLOR, alertEndpointName, alertHeadline, alertReason, alertSummary, waitingLine } from '../alertText'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type MessageSyntax } from '../eventView'
+import { describeRelay, type RelayCard } from '../relayView'
 import type { DigestFormat, DigestItem, FormatContext, PreparedRequest } from '../types'
-import { digestMessageId, SUBJECT_PREFIX, subjectFor, threadingFor, type Threading } from './threading'
+import { deliveryMessageId, digestMessageId, SUBJECT_PREFIX, subjectFor, threadingFor, type Threading } from './threading'
 
 /** The message as stored with the attempt. `from`/`to` are the endpoint's, filled in at send time. */
 export interface EmailMessage {
@@ -61,7 +65,7 @@ function formatDate(iso: string): string {
   return Number.isFinite(time) ? dateFormat.format(time) : iso
 }
 
-export const htmlSyntax: MessageSyntax = {
+const htmlSyntax: MessageSyntax = {
   escape: escapeHtml,
   escapeText: escapeHtml,
   link: (label, url) =>
@@ -318,3 +322,97 @@ export function formatEmailAlert(alert: AttentionAlert, ctx: FormatContext): Pre
   }
   return { body, summary: alertSummary(alert) }
 }
+
+
+// ───────────────────────────── relayed messages ─────────────────────────────
+
+const RELAY_LIMITS = { description: 4096, fieldValue: 1024, line: 256 }
+
+/** Discord Markdown's links and bold in a relayed text as HTML; everything else escaped. */
+function relayMarkdownHtml(text: string): string {
+  const bold = (html: string) => html.replace(/\*\*(?=\S)([^*\n]+?)\*\*/g, '<strong>$1</strong>')
+  let out = ''
+  let last = 0
+  for (const match of text.matchAll(/\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s]{1,2000})\)/g)) {
+    out += bold(escapeHtml(text.slice(last, match.index)))
+    out += `<a href="${escapeHtml(match[2])}">${bold(escapeHtml(match[1]))}</a>`
+    last = match.index + match[0].length
+  }
+  return out + bold(escapeHtml(text.slice(last)))
+}
+
+const relayHtmlSyntax: MessageSyntax = { ...htmlSyntax, escapeText: relayMarkdownHtml }
+
+function relayCardHtml(card: RelayCard): string {
+  const accent = colorHex(card.color)
+  const cell = 'padding:6px 12px 6px 0;vertical-align:top;font-size:14px;line-height:1.4'
+  const link = (text: string, url: string | undefined) => (url ? `<a href="${escapeHtml(url)}" style="color:#111">${text}</a>` : text)
+  const rows = card.fields
+    .map(
+      (f) =>
+        `<tr><th align="left" style="${cell};color:#555;font-weight:600">${f.name}</th>` +
+        `<td style="${cell};color:#111">${f.value.replace(/\r?\n/g, '<br>\n')}</td></tr>`,
+    )
+    .join('\n')
+  const parts = [
+    card.author ? `<p style="margin:0 0 4px;font-size:13px;color:#555">${link(card.author, card.authorUrl)}</p>` : '',
+    card.title ? `<h1 style="margin:0 0 12px;font-size:18px;line-height:1.3;color:#111">${link(card.title, card.url)}</h1>` : '',
+    card.description ? `<div style="margin:0 0 12px;font-size:14px;line-height:1.5;color:#111">${card.description.replace(/\r?\n/g, '<br>\n')}</div>` : '',
+    rows ? `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">\n${rows}\n</table>` : '',
+    card.image ?? card.thumbnail
+      ? `<p style="margin:12px 0 0"><img src="${escapeHtml((card.image ?? card.thumbnail)!)}" alt="${card.title ?? 'image'}" style="max-width:100%;border-radius:4px"></p>`
+      : '',
+    card.footer || card.timestamp
+      ? `<p style="margin:12px 0 0;font-size:12px;color:#777">${[card.footer, card.timestamp && escapeHtml(formatDate(card.timestamp))].filter(Boolean).join(' · ')}</p>`
+      : '',
+  ]
+  return `<div style="margin:12px 0 0;padding:12px 14px;border-left:4px solid ${accent};background:#f6f6f7;border-radius:4px">\n${parts.filter(Boolean).join('\n')}\n</div>`
+}
+
+function relayCardText(card: RelayCard): string[] {
+  const lines: string[] = ['']
+  if (card.author) lines.push(card.authorUrl ? `${card.author} <${card.authorUrl}>` : card.author)
+  if (card.title) lines.push(card.title)
+  if (card.url) lines.push(card.url)
+  if (card.description) lines.push('', card.description)
+  if (card.fields.length) lines.push('', ...card.fields.map((f) => `${f.name}: ${f.value}`))
+  if (card.image ?? card.thumbnail) lines.push(`Image: ${card.image ?? card.thumbnail}`)
+  const foot = [card.footer, card.timestamp && formatDate(card.timestamp)].filter(Boolean).join(' · ')
+  if (foot) lines.push(foot)
+  return lines
+}
+
+/** A message relayed from a Discord-compatible source, as one mail: its content, then per
+ * embed a card with author, linked title, description, fields, image and footer. All of it
+ * HTML-escaped; links are http(s) only. */
+export function formatEmailRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest {
+  const html = describeRelay(message, relayHtmlSyntax, RELAY_LIMITS)
+  const text = describeRelay(message, textSyntax, RELAY_LIMITS)
+  const subject = truncateChars(`[${oneLine(message.source_name)}] ${text.headline}`, 180)
+  const late = ctx.late ? lateLine(ctx.late) : null
+  const lateHtml = late ? `<p style="margin:0 0 12px;font-size:13px;color:#555">${escapeHtml(late)}</p>\n` : ''
+  const content = html.content ? `<div style="font-size:15px;line-height:1.5;color:#111">${html.content.replace(/\r?\n/g, '<br>\n')}</div>\n` : ''
+  const accent = colorHex(html.cards[0]?.color ?? 0x95a5a6)
+  const card = `<div style="max-width:600px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:6px solid ${accent};padding:20px 24px">
+${lateHtml}<p style="margin:0 0 12px;font-size:12px;color:#777">${escapeHtml(text.origin)}</p>
+${content}${html.cards.map(relayCardHtml).join('\n')}
+</div>`
+  const lines: string[] = []
+  if (late) lines.push(late, '')
+  lines.push(text.origin)
+  if (text.content) lines.push('', text.content)
+  for (const c of text.cards) lines.push(...relayCardText(c))
+  const footer = `Relayed by Knocker from “${oneLine(message.source_name)}”.`
+  const body: EmailMessage = {
+    from: typeof ctx.settings.from === 'string' ? ctx.settings.from : null,
+    to: Array.isArray(ctx.settings.to) ? ctx.settings.to.map(String) : [],
+    subject,
+    headers: { 'Message-ID': deliveryMessageId(ctx, RELAY_MESSAGE_ID_SITE), ...MACHINE_MAIL_HEADERS, 'X-Knocker-Event': relayEventType(message.label) },
+    text: textDocument(lines, footer),
+    html: htmlDocument(subject, card, footer),
+  }
+  return { body, summary: text.summary }
+}
+
+/** Relayed mail has no host app site: its Message-IDs name Knocker's relay instead. */
+const RELAY_MESSAGE_ID_SITE = 'https://relay.knocker.invalid'

@@ -45,7 +45,7 @@ function conversationRootId(reportId: number, siteUrl: string): string {
 }
 
 /** Stable for one delivery (all its retries), different for every other delivery. */
-function deliveryMessageId(ctx: FormatContext, siteUrl: string): string {
+export function deliveryMessageId(ctx: FormatContext, siteUrl: string): string {
   const { id, eventId, endpointId } = ctx.delivery
   // The hash keeps ids unique even if delivery ids restart (a new database).
   const hash = createHash('sha256').update(`${eventId}\n${endpointId}`).digest('hex').slice(0, 16)

@@ -4,7 +4,7 @@
 // while is closed, and closeAll() ends every connection at shutdown.
 import { createHash } from 'node:crypto'
 import type { ConnectionOptions } from 'node:tls'
-import nodemailer, { type Mail, type SMTPPoolOptions, type SMTPPoolSentMessageInfo } from 'nodemailer'
+import type { Mail, SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer'
 import type { EmailTarget } from './target'
 
 export type PooledMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>
@@ -83,9 +83,14 @@ export class TransportPool {
     const key = poolKey(target, timeoutMs)
     let entry = this.pools.get(key)
     if (!entry) {
-      entry = { mailer: nodemailer.createTransport(transportOptions(target, timeoutMs, this.options.tls)), busy: 0, lastUsed: Date.now() }
-      this.pools.set(key, entry)
-      this.startSweeper()
+      // Loaded on first use: most museums send no email, and nodemailer costs megabytes.
+      const { createTransport } = (await import('nodemailer')).default
+      entry = this.pools.get(key)
+      if (!entry) {
+        entry = { mailer: createTransport(transportOptions(target, timeoutMs, this.options.tls)), busy: 0, lastUsed: Date.now() }
+        this.pools.set(key, entry)
+        this.startSweeper()
+      }
     }
     entry.busy += 1
     try {

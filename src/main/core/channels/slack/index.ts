@@ -2,9 +2,10 @@
 // message, and turn Slack's plain-text answer into an Outcome. The webhook URL is a secret:
 // it never appears in an error message, a log line or a stored request.
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifySlack } from './classify'
-import { formatSlack, formatSlackAlert, slackDigest } from './message'
+import { formatSlack, formatSlackAlert, formatSlackRelay, slackDigest } from './message'
 import { parseSlackTarget, redactSlackTarget, type SlackTarget } from './target'
 
 export type { SlackTarget }
@@ -16,7 +17,7 @@ export type { SlackTarget }
  * differences, for a restart (our bucket starts full again) and for the "~" in ~25.
  * 100 events at once: 10 at once, then one per second, and no 429.
  */
-export const SLACK_PACING: Pacing = { burst: 10, perSecond: 1 }
+const SLACK_PACING: Pacing = { burst: 10, perSecond: 1 }
 
 function send(target: SlackTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
   return postJson(target.url, prepared.body, ctx)
@@ -30,9 +31,11 @@ export const slackChannel: Channel<SlackTarget> & {
   redactTarget: redactSlackTarget,
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
+  formatRelay: formatSlackRelay,
   formatAlert: formatSlackAlert,
   digest: slackDigest,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, ctx),
   classify: classifySlack,
   pacing: SLACK_PACING,
 }

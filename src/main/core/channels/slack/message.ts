@@ -11,9 +11,12 @@
 // - An attention alert (formatSlackAlert): a header with the headline, the reason, what is
 //   waiting and where to fix it. The endpoint's name and the reason are made inert like report
 //   text (entities, broken @-mentions, fenced styles).
+// - A relayed Discord message (formatSlackRelay): its content and embeds translated into
+//   blocks (relayView.ts says what it shows), within the same limits.
 import type { KnownBlock } from '@slack/types'
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
+import type { RelayedMessage } from '../../../../shared/relay'
 import { oneLine } from '../../text/cleanText'
 import { largestFitting } from '../../text/largestFitting'
 import { lateLine, type LateLineOptions } from '../../text/lateNotice'
@@ -22,6 +25,7 @@ import { ALERT_ACTION, alertHeadline, alertReason, alertSummary, alertText, wait
 import { fitDigest } from '../digestFit'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type EventView, type Tone } from '../eventView'
+import { describeRelay, type RelayView } from '../relayView'
 import type { DigestFormat, DigestItem, FormatContext, LateNotice, PreparedRequest } from '../types'
 import { BLOCK_LIMITS, BLOCKS_JSON_BUDGET, blocksJsonLength, cutMrkdwn, fitParts, repairCut, toBlocks } from './limits'
 import { escapeEntities, escapeName, neutralizeSlack, plainTextWithin, slackDate, slackLink, slackSyntax, slackUrl } from './syntax'
@@ -243,4 +247,68 @@ export function formatSlackAlert(alert: AttentionAlert, _ctx: FormatContext): Pr
     unfurl_media: false,
   }
   return { body, summary: alertSummary(alert) }
+}
+
+
+// ───────────────────────────── relayed messages ─────────────────────────────
+
+/** Texts of a relayed message keep at least this much before embeds are left off the end. */
+const RELAY_TEXT_FLOOR = 200
+const RELAY_LIMITS = { description: BLOCK_LIMITS.sectionText, fieldValue: 1000, line: 140 }
+
+function relayBlocks(view: RelayView, late: string | null, cap: number, cards: number): KnownBlock[] {
+  const cut = (text: string, max: number) => cutMrkdwn(text, Math.min(cap, max))
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: plainTextWithin(`${TONE_EMOJI[view.cards[0]?.tone ?? 'info']} ${view.headline}`, BLOCK_LIMITS.headerText), emoji: true },
+    },
+  ]
+  const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text, verbatim: true })
+  if (late) blocks.push({ type: 'context', elements: [mrkdwn(late)] })
+  if (view.content) blocks.push({ type: 'section', text: mrkdwn(cut(view.content, BLOCK_LIMITS.sectionText)) })
+  view.cards.slice(0, cards).forEach((card, i) => {
+    if (i > 0 || view.content) blocks.push({ type: 'divider' })
+    const title = card.title ? (card.url ? `*<${slackUrl(card.url)}|${card.title.replace(/\|/g, '¦')}>*` : `*${card.title}*`) : ''
+    const author = card.author ? (card.authorUrl ? `<${slackUrl(card.authorUrl)}|${card.author.replace(/\|/g, '¦')}>` : card.author) : ''
+    const head = [author, title].filter(Boolean).join('\n')
+    const text = [head, card.description ? cut(card.description, BLOCK_LIMITS.sectionText - head.length - 2) : ''].filter(Boolean).join('\n')
+    if (text) blocks.push({ type: 'section', text: mrkdwn(cutMrkdwn(text, BLOCK_LIMITS.sectionText)) })
+    const fields = card.fields.slice(0, BLOCK_LIMITS.fields).map((f) => mrkdwn(cut(`*${f.name}*\n${f.value}`, BLOCK_LIMITS.fieldText)))
+    if (fields.length) blocks.push({ type: 'section', fields })
+    const image = card.image ?? card.thumbnail
+    if (image && image.length <= 3000) blocks.push({ type: 'image', image_url: image, alt_text: truncateChars(card.title ?? 'image', 2000) })
+    const foot = [card.footer, card.timestamp && slackDate(card.timestamp, '{date_short_pretty} at {time}')].filter(Boolean).join(' · ')
+    if (foot) blocks.push({ type: 'context', elements: [mrkdwn(foot)] })
+  })
+  const left = view.cards.length - cards
+  const origin = escapeName(view.origin) + (left > 0 ? ` · ${left} more embed${left === 1 ? '' : 's'} not shown` : '')
+  blocks.push({ type: 'context', elements: [mrkdwn(origin)] })
+  return blocks
+}
+
+/** A message relayed from a Discord-compatible source, translated: header, content, then per
+ * embed its author, linked title, description, fields, image and footer, within Block Kit's
+ * limits (texts shortened first, then embeds left off the end, saying so). */
+export function formatSlackRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest {
+  const view = describeRelay(message, slackSyntax, RELAY_LIMITS)
+  const late = ctx.late ? slackLateLine(ctx.late) : null
+  const fits = (blocks: KnownBlock[]) => blocks.length <= BLOCK_LIMITS.blocks && blocksJsonLength(blocks) <= BLOCKS_JSON_BUDGET
+  let blocks: KnownBlock[] | null = null
+  for (let cards = view.cards.length; cards >= 0 && !blocks; cards -= 1) {
+    if (fits(relayBlocks(view, late, BLOCK_LIMITS.sectionText, cards))) blocks = relayBlocks(view, late, BLOCK_LIMITS.sectionText, cards)
+    else {
+      const cap = largestFitting(RELAY_TEXT_FLOOR, BLOCK_LIMITS.sectionText, (c) => fits(relayBlocks(view, late, c, cards)))
+      if (cap !== undefined) blocks = relayBlocks(view, late, cap, cards)
+    }
+  }
+  blocks ??= relayBlocks(view, late, 0, 0)
+  const summary = view.summary
+  const body: SlackMessageBody = {
+    text: neutralizeSlack(ctx.late ? `${summary} (${lateLine(ctx.late)})` : summary),
+    blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+  }
+  return { body, summary }
 }

@@ -85,7 +85,7 @@ function freeText(text: string): string {
  * and bare URLs written as <url|label> / <url> (the only links Slack makes from our text, as
  * fields use verbatim), emphasis converted. The host app's [[…]] markup is left for eventView.
  */
-export function markdownToMrkdwn(text: string): string {
+function markdownToMrkdwn(text: string): string {
   let out = ''
   let last = 0
   for (const match of text.matchAll(LINKS)) {

@@ -9,7 +9,7 @@ interface WorkflowsError {
 }
 
 /** What a person must do for each error that means the workflow itself is broken. */
-export const ENDPOINT_PROBLEMS: Readonly<Record<string, string>> = {
+const ENDPOINT_PROBLEMS: Readonly<Record<string, string>> = {
   WorkflowTriggerIsNotEnabled: 'the workflow is turned off; turn it on in Power Automate (Teams → Workflows)',
   TriggerInputSchemaMismatch:
     'the workflow expects a different request body; use the "Post to a channel when a webhook request is received" template or remove the schema from its trigger',

@@ -3,16 +3,13 @@
 // within Teams' size limit, and turn Workflows' answer into an Outcome. The URL carries the
 // secret sig=: it never appears in an error message, a log line or a stored request body.
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyTeams } from './classify'
-import { formatTeams, formatTeamsAlert, teamsDigest } from './message'
+import { formatTeams, formatTeamsAlert, formatTeamsRelay, teamsDigest } from './message'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
 
 export type { TeamsTarget } from './target'
-export { classifyTeams, ENDPOINT_PROBLEMS } from './classify'
-export { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
-export { buildMessage, cardParts, formatTeams, formatTeamsDigest } from './message'
-export { CONNECTOR_RETIRED, MISSING_SIG, parseTeamsTarget, redactTeamsTarget } from './target'
 
 /** The URL is signed: it is POSTed exactly as stored, with nothing added. */
 function send(target: TeamsTarget, prepared: PreparedRequest, ctx: SendContext): Promise<SendResult> {
@@ -25,9 +22,11 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   redactTarget: redactTeamsTarget,
   secretValues: (target) => [new URL(target.url).searchParams.get('sig') ?? ''],
   format: formatTeams,
+  formatRelay: formatTeamsRelay,
   formatAlert: formatTeamsAlert,
   digest: teamsDigest,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, ctx),
   classify: classifyTeams,
   // Each request runs a flow that posts through the Teams connector, which throttles per
   // connection (on the order of 100 calls a minute) [assumption]: 1 a second with bursts of 10

@@ -10,17 +10,22 @@
 // - An attention alert (formatTeamsAlert): the headline in the warning colour, the reason,
 //   what is waiting and where to fix it. The endpoint's name and the reason are escaped like
 //   any name, so they cannot restyle the card or mention anyone.
+// - A relayed Discord message (formatTeamsRelay): its content and embeds as one card
+//   (relayView.ts says what it shows), shortened until it fits.
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine } from '../../text/cleanText'
 import { lateLine } from '../../text/lateNotice'
+import type { RelayedMessage } from '../../../../shared/relay'
+import { largestFitting } from '../../text/largestFitting'
 import { truncateChars } from '../../text/truncate'
 import { ALERT_ACTION, alertHeadline, alertReason, alertSummary, alertText, waitingLine } from '../alertText'
 import { fitDigest } from '../digestFit'
 import { assertItems, digestLateLine, digestSummary, notificationCount } from '../digestText'
 import { describeEvent, TEST_NOTICE, TEST_TITLE_PREFIX, viewSummary, type MessageSyntax, type Tone } from '../eventView'
+import { describeRelay, type RelayView } from '../relayView'
 import type { DigestFormat, DigestItem, FormatContext, PreparedRequest } from '../types'
-import { fitCard, messageBytes, TEAMS_LIMITS } from './limits'
+import { CardTooLargeError, fitCard, messageBytes, TEAMS_LIMITS } from './limits'
 
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive'
 const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json'
@@ -214,7 +219,7 @@ function localizedTime(iso: string): string {
 // ───────────────────────────────────────── event ─────────────────────────────────────────
 
 /** Lay the parts out as an Adaptive Card inside the Workflows message envelope. */
-export function buildMessage(parts: CardParts): TeamsMessage {
+function buildMessage(parts: CardParts): TeamsMessage {
   const preview = parts.latePlain ? `${parts.preview} (${parts.latePlain})` : parts.preview
   return cardMessage(preview, eventElements(parts), openUrlActions(parts.actions))
 }
@@ -238,7 +243,7 @@ function actionsFor(event: KnockerEvent, url: string): TeamsAction[] {
 }
 
 /** The card's parts for an event, before any size limit is applied. */
-export function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
+function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
   const view = describeEvent(event, teamsSyntax)
   const name = truncateChars(oneLine(machineDisplayName(event.machine)), MAX_MACHINE_NAME_CHARS)
   const parts: CardParts = {
@@ -323,4 +328,61 @@ export function formatTeamsAlert(alert: AttentionAlert, _ctx: FormatContext): Pr
     { type: 'TextBlock', text: `Knocker${localizedTime(alert.at)}`, isSubtle: true, size: 'small', wrap: true, spacing: 'medium' },
   ]
   return { body: cardMessage(previewText(alertText(alert)), body, []), summary: alertSummary(alert) }
+}
+
+// ───────────────────────────── relayed messages ─────────────────────────────
+
+/** A web link around already-escaped Markdown text. */
+function markdownLink(escapedLabel: string, url: string): string {
+  return `[${escapedLabel}](${url.replace(/[()\s]/g, percentEncode)})`
+}
+
+function relayElements(view: RelayView, late: string | null): Array<Record<string, unknown>> {
+  const body: Array<Record<string, unknown>> = [
+    { type: 'TextBlock', text: teamsSyntax.escape(view.headline), weight: 'bolder', size: 'medium', color: TONE_COLORS[view.cards[0]?.tone ?? 'info'], wrap: true },
+  ]
+  if (late) body.push({ type: 'TextBlock', text: late, isSubtle: true, size: 'small', wrap: true, spacing: 'none' })
+  if (view.content) body.push({ type: 'TextBlock', text: view.content, wrap: true })
+  for (const card of view.cards) {
+    const items: Array<Record<string, unknown>> = []
+    if (card.author) items.push({ type: 'TextBlock', text: card.authorUrl ? markdownLink(card.author, card.authorUrl) : card.author, size: 'small', wrap: true })
+    if (card.title) {
+      const title = card.url ? markdownLink(card.title, card.url) : card.title
+      items.push({ type: 'TextBlock', text: title, weight: 'bolder', color: TONE_COLORS[card.tone], wrap: true })
+    }
+    if (card.description) items.push({ type: 'TextBlock', text: card.description, wrap: true })
+    if (card.fields.length) items.push({ type: 'FactSet', facts: card.fields.map((f) => ({ title: f.name, value: f.value })) })
+    const image = card.image ?? card.thumbnail
+    if (image) items.push({ type: 'Image', url: image, altText: card.title ?? 'image', size: card.image ? 'stretch' : 'medium' })
+    // Our own date functions end the footer, as on every card ("… · {{DATE(…)}} {{TIME(…)}}").
+    const foot = card.timestamp ? `${card.footer ?? 'Sent'}${localizedTime(card.timestamp)}` : (card.footer ?? '')
+    if (foot) items.push({ type: 'TextBlock', text: foot, isSubtle: true, size: 'small', wrap: true })
+    if (items.length) body.push({ type: 'Container', separator: true, items })
+  }
+  body.push({ type: 'TextBlock', text: teamsSyntax.escape(view.origin), isSubtle: true, size: 'small', wrap: true, spacing: 'medium' })
+  return body
+}
+
+/** A message relayed from a Discord-compatible source, translated into one card: content, then
+ * per embed author, linked title, description, facts, image and footer; texts shortened until
+ * the message fits Teams' size. */
+export function formatTeamsRelay(message: RelayedMessage, ctx: FormatContext, budget: number = TEAMS_LIMITS.messageBytes): PreparedRequest {
+  const latePlain = ctx.late ? lateLine(ctx.late) : null
+  const late = latePlain ? teamsSyntax.escape(latePlain) : null
+  const build = (cap: number) => {
+    const view = describeRelay(message, teamsSyntax, { description: cap, fieldValue: Math.min(cap, MAX_FACT_CHARS), line: 256 })
+    const preview = previewText(latePlain ? `${view.summary} (${latePlain})` : view.summary)
+    const actions = view.cards.flatMap((c) => (c.url ? [{ title: 'Open link', url: c.url }] : []))
+    return { view, message: cardMessage(preview, relayElements(view, late), openUrlActions(dedupeActions(actions).slice(0, 3))) }
+  }
+  const fits = (cap: number) => messageBytes(build(cap).message) <= budget
+  const cap = fits(4096) ? 4096 : largestFitting(0, 4096, fits)
+  if (cap === undefined) throw new CardTooLargeError('the relayed message cannot be made to fit a Teams card')
+  const { view, message: body } = build(cap)
+  return { body, summary: view.summary }
+}
+
+function dedupeActions(actions: TeamsAction[]): TeamsAction[] {
+  const seen = new Set<string>()
+  return actions.filter((a) => !seen.has(a.url) && seen.add(a.url))
 }

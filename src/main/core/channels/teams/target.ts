@@ -17,10 +17,10 @@ const HOW_TO_CREATE =
 const EXPECTED =
   'Not a Teams Workflows URL: expected https://….logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?…&sig=… ' +
   'or https://….environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/<id>/triggers/manual/paths/invoke?…&sig=…'
-export const MISSING_SIG = 'a Teams Workflows URL must carry sig=… (copy the whole URL from the workflow\'s trigger, including everything after "?")'
+const MISSING_SIG = 'a Teams Workflows URL must carry sig=… (copy the whole URL from the workflow\'s trigger, including everything after "?")'
 const MISSING_API_VERSION = 'a Teams Workflows URL must carry api-version=… (copy the whole URL, including everything after "?")'
 const HTML_ESCAPED = 'The URL contains "&amp;" where "&" belongs (it was copied from HTML): copy it again from the workflow\'s trigger'
-export const CONNECTOR_RETIRED =
+const CONNECTOR_RETIRED =
   'This is an Office 365 connector ("Incoming Webhook") URL. Microsoft has retired Teams connectors: they no longer post. ' +
   `Create a Workflow instead. ${HOW_TO_CREATE}`
 

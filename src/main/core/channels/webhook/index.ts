@@ -3,10 +3,11 @@
 // optional custom headers and authentication. The URL, headers, auth and secrets are all
 // secret: they stay in the sealed target and are added at send time only.
 import { postJson } from '../outbound/postJson'
+import { httpOriginAnswers } from '../outbound/reachable'
 import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from '../types'
 import { classifyWebhook } from './classify'
 import { extraRequestHeaders } from './extraHeaders'
-import { formatWebhook, formatWebhookAlert } from './message'
+import { formatWebhook, formatWebhookAlert, formatWebhookRelay } from './message'
 import { closeGuardedAgent, guardedAgent } from './privateAddressGuard'
 import { liveSecrets } from './secrets'
 import { signingHeaders } from './signing'
@@ -31,9 +32,12 @@ function send(target: WebhookTarget, prepared: PreparedRequest, ctx: SendContext
     ...extraRequestHeaders(target.headers, target.auth),
     ...signingHeaders(secrets, msgId, ctx.now(), rawBody),
   }
-  // Without allow_private_targets, a hostname that resolves to a private address is refused.
-  const dispatcher = ctx.allowPrivate ? ctx.dispatcher : guardedAgent()
-  return postJson(target.url, rawBody, { ...ctx, dispatcher }, headers)
+  return postJson(target.url, rawBody, guarded(ctx), headers)
+}
+
+/** Without allow_private_targets, a hostname that resolves to a private address is refused. */
+function guarded(ctx: SendContext): SendContext {
+  return ctx.allowPrivate ? ctx : { ...ctx, dispatcher: guardedAgent() }
 }
 
 export const webhookChannel: Channel<WebhookTarget> & {
@@ -53,8 +57,10 @@ export const webhookChannel: Channel<WebhookTarget> & {
     ...target.secrets.map((s) => s.secret),
   ],
   format: formatWebhook,
+  formatRelay: formatWebhookRelay,
   formatAlert: formatWebhookAlert,
   send,
+  probe: (target, ctx) => httpOriginAnswers(target.url, guarded(ctx)),
   classify: classifyWebhook,
   signingSecret,
   rotateSecret,

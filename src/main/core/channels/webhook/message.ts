@@ -6,9 +6,13 @@
 // - An attention alert (formatWebhookAlert): the same envelope with type
 //   "knocker.endpoint_attention" and the alert's payload as data. Receivers that only know
 //   the host app's types can ignore it by its type.
+// - A relayed Discord message (formatWebhookRelay): the source, its label and the original
+//   payload.
 import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../../shared/events'
+import { relayEventType, type RelayedBody, type RelayedMessage, type RelayEventType, type RelayLabel } from '../../../../shared/relay'
 import { alertSummary } from '../alertText'
+import { describeRelay } from '../relayView'
 import { describeEvent, viewSummary, type MessageSyntax } from '../eventView'
 import type { FormatContext, PreparedRequest } from '../types'
 import { fitPayload } from './payloadLimit'
@@ -73,4 +77,43 @@ export function formatWebhookAlert(alert: AttentionAlert, ctx: FormatContext): P
     data: alert,
   }
   return { body: envelope, summary: alertSummary(alert), headers: { 'webhook-id': webhookId(ctx.delivery) } }
+}
+
+/** The body of a relayed message: the source, its label, what was ignored, and the original
+ * Discord payload as Knocker accepted it (shortened like an event's texts past ~20 KB). */
+export interface RelayWebhookEnvelope {
+  type: RelayEventType
+  timestamp: string
+  late?: { ms: number; reason: string }
+  data: {
+    source: { id: string; name: string }
+    label: RelayLabel
+    message_id: string
+    received_at: string
+    notes: string[]
+    payload: RelayedBody
+  }
+  truncated?: string[]
+  [key: string]: unknown
+}
+
+export function formatWebhookRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest {
+  const envelope: RelayWebhookEnvelope = {
+    type: relayEventType(message.label),
+    timestamp: new Date(ctx.delivery.createdAt).toISOString(),
+    ...(ctx.late ? { late: { ms: Math.max(0, Math.round(ctx.late.ms)), reason: ctx.late.reason } } : {}),
+    data: {
+      source: { id: message.source_id, name: message.source_name },
+      label: message.label,
+      message_id: message.message_id,
+      received_at: message.received_at,
+      notes: message.notes,
+      payload: message.body,
+    },
+  }
+  return {
+    body: fitPayload(envelope),
+    summary: describeRelay(message, plainSyntax, { description: 4096, fieldValue: 1024, line: 256 }).summary,
+    headers: { 'webhook-id': webhookId(ctx.delivery) },
+  }
 }

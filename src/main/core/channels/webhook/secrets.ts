@@ -16,7 +16,7 @@ const GENERATED_BYTES = 32
 const MIN_BYTES = 24
 const MAX_BYTES = 64
 /** Rotating faster than the grace period piles up secrets; keep the newest few. */
-export const MAX_SECRETS = 5
+const MAX_SECRETS = 5
 
 const SECRET_RULE = `a Standard Webhooks secret: whsec_ followed by base64 (with padding) of ${MIN_BYTES}–${MAX_BYTES} random bytes`
 
@@ -25,7 +25,7 @@ function generateSecret(): string {
 }
 
 /** whsec_ + canonical base64 of 24–64 bytes (what standardwebhooks can decode). */
-export function isValidSecret(value: unknown): value is string {
+function isValidSecret(value: unknown): value is string {
   if (typeof value !== 'string' || !value.startsWith(PREFIX)) return false
   const encoded = value.slice(PREFIX.length)
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return false

@@ -11,7 +11,7 @@ export function webhookId(delivery: Pick<FormatContext['delivery'], 'id' | 'even
   return `msg_${digest.slice(0, 32)}`
 }
 
-export function signatureHeader(secrets: readonly string[], msgId: string, timestampSeconds: number, rawBody: string): string {
+function signatureHeader(secrets: readonly string[], msgId: string, timestampSeconds: number, rawBody: string): string {
   const at = new Date(timestampSeconds * 1000)
   return secrets.map((secret) => new Webhook(secret).sign(msgId, at, rawBody)).join(' ')
 }

@@ -49,7 +49,7 @@ export function snapshotOf(machines: HostMachine[]): MachineSnapshot {
 const POLL_ACTOR = { username: '', display_name: 'someone in Flipfix (seen by polling)', is_shared_account: false }
 
 /** Django's slugify, near enough: the location's slug is not in the list, its name is. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

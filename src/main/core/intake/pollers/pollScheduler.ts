@@ -30,7 +30,7 @@ const POLLERS: Record<PollerId, Poller> = { machines: machinesPoller, event_feed
 
 /** The wait after `failures` failed polls in a row: the interval doubled per failure, at most an
  * hour (or the interval, when that is longer). */
-export function backoffMs(intervalSeconds: number, failures: number): number {
+function backoffMs(intervalSeconds: number, failures: number): number {
   const interval = intervalSeconds * 1000
   return Math.min(interval * 2 ** Math.min(failures, 20), Math.max(MAX_BACKOFF_MS, interval))
 }

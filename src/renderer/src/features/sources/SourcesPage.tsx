@@ -26,6 +26,7 @@ import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { useUpdateSettings, withPending } from './settingsMutations'
 import { curlSnippet, djangoPackageSnippet } from './pushSnippets'
 import { PollerSettings } from './PollerSettings'
+import { DiscordSources } from './DiscordSources'
 
 export function SourcesPage() {
   return (
@@ -33,6 +34,7 @@ export function SourcesPage() {
       <Title order={2}>Events & sources</Title>
       <EventSwitches />
       <PushSetup />
+      <DiscordSources />
       <div>
         <Title order={3}>Poll the museum app</Title>
         <Text size="sm" c="dimmed">

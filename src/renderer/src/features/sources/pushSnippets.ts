@@ -17,7 +17,7 @@ export function curlSnippet(url: string, token: string | null): string {
 }
 
 /** Knocker's address for the Django package's PUSH_URL: the intake URL without /v1/events. */
-export function knockerBaseUrl(intakeUrl: string): string {
+function knockerBaseUrl(intakeUrl: string): string {
   return intakeUrl.replace(/\/v1\/events\/?$/, '')
 }
 
