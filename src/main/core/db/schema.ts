@@ -10,7 +10,8 @@ export const KNOCKERS_OWN_EVENTS = sql.raw(`(is_test = 1 or event_type = '${ATTE
 
 /** Deliveries held back beyond their turn (quiet hours) and not yet released. Spelled with
  * literals, like KNOCKERS_OWN_EVENTS, so queries can use the partial index on it. */
-export const HELD = sql.raw(`(hold_reason is not null and status = 'pending')`)
+export const HELD_SQL = `(hold_reason is not null and status = 'pending')`
+const HELD = sql.raw(HELD_SQL)
 
 /** Every accepted event, as validated (unknown fields and reporter contacts stripped). */
 export const events = sqliteTable(

@@ -5,7 +5,7 @@
 import type { Statement } from 'better-sqlite3'
 import { and, desc, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/openDb'
-import { attempts, deliveries, events, HELD } from '../db/schema'
+import { attempts, deliveries, events, HELD_SQL } from '../db/schema'
 import { PERSON_HOLD_PREFIX, type PersonHeld } from '../routing/personDigest'
 import type { Hold } from '../routing/quietHours'
 import { formatTtl } from './backoff'
@@ -17,11 +17,17 @@ const WAITING = ['pending', 'retrying'] as const
 
 export class Outbox {
   private readonly headsStatement: Statement<[number], QueueHead>
+  private readonly nextReleaseStatement: Statement<[number], number | null>
   private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, number, number], number>
 
   constructor(private readonly db: Db) {
     // Prepared once: the scheduler asks after every intake commit, so this must not grow with
     // the backlog. Each status's first id is an O(log n) seek in (endpoint_id, status, id).
+    // Asked on every scheduler pass, like heads: prepared once, and through the partial index
+    // by name (without statistics SQLite would scan every pending delivery by status instead).
+    this.nextReleaseStatement = db.$client
+      .prepare<[number], number | null>(`select min(next_attempt_at) from deliveries indexed by deliveries_held_idx where ${HELD_SQL} and next_attempt_at > ?`)
+      .pluck()
     this.headsStatement = db.$client.prepare(`
       select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt, d.created_at as createdAt
       from (
@@ -109,13 +115,7 @@ export class Outbox {
 
   /** When the next held delivery is released (after `now`), or null when none is held. */
   nextRelease(now: number): number | null {
-    return (
-      this.db
-        .select({ at: sql<number | null>`min(${deliveries.nextAttemptAt})` })
-        .from(deliveries)
-        .where(and(HELD, sql`${deliveries.nextAttemptAt} > ${now}`))
-        .get()?.at ?? null
-    )
+    return this.nextReleaseStatement.get(now) ?? null
   }
 
   /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping

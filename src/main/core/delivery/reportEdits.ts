@@ -3,6 +3,7 @@
 // reopened, an endpoint with `report_updates: edit | edit_and_post` gets an edit delivery that
 // references that post. The edit is a delivery row of its own, so it is queued behind the post,
 // paced, retried and recorded like any other. Only Discord can edit through its webhook.
+import type { Statement } from 'better-sqlite3'
 import { and, eq } from 'drizzle-orm'
 import { conversationKey } from '../../../shared/conversation'
 import { REPORT_UPDATES, type ReportUpdates } from '../../../shared/endpointKinds'
@@ -37,10 +38,20 @@ export interface WrittenDelivery {
 }
 
 export class ReportEdits {
+  // Prepared once and run by better-sqlite3 directly: every new problem report writes a post
+  // at intake and marks it at delivery, and drizzle's query building cost more than the insert.
+  private readonly insertPost: Statement<[string, string, number, number]>
+  private readonly markPosted: Statement<[string, number]>
+
   constructor(
     private readonly db: Db,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.insertPost = db.$client.prepare(
+      `insert into report_posts (endpoint_id, conversation, delivery_id, created_at) values (?, ?, ?, ?) on conflict do nothing`,
+    )
+    this.markPosted = db.$client.prepare(`update report_posts set message_id = ? where delivery_id = ?`)
+  }
 
   /** Writes one routed delivery of an event: as it is, or (a report's update at an endpoint
    * that edits) as an edit of the report's post, with or without a new message. A report whose
@@ -54,7 +65,7 @@ export class ReportEdits {
     if (route.status !== 'pending' || !conversation || !endpoint || !EDITABLE_KINDS.has(endpoint.kind)) return [plain()]
     if (event.event === 'problem_report.created') {
       const written = plain()
-      this.db.insert(reportPosts).values({ endpointId: endpoint.id, conversation, deliveryId: written.id, createdAt: now }).onConflictDoNothing().run()
+      this.insertPost.run(endpoint.id, conversation, written.id, now)
       return [written]
     }
     const mode = reportUpdatesOf(endpoint)
@@ -72,7 +83,7 @@ export class ReportEdits {
 
   /** A report's post went out alone as this message. */
   posted(deliveryId: number, messageId: string): void {
-    this.db.update(reportPosts).set({ messageId }).where(eq(reportPosts.deliveryId, deliveryId)).run()
+    this.markPosted.run(messageId, deliveryId)
   }
 
   private postOf(endpointId: string, conversation: string) {
