@@ -49,7 +49,7 @@ describe('delivery history search and export', () => {
     expect(exported.json.filename).toMatch(/^knocker-deliveries-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}\.csv$/)
     const lines = exported.json.csv.trimEnd().split('\r\n')
     expect(lines[0]).toBe(
-      'delivery_id,created_at,event_id,event,summary,endpoint,endpoint_kind,status,test,attempts,last_status_code,last_error_class,last_error,occurred_at,delivered_at,latency_ms',
+      'delivery_id,created_at,event_id,event,summary,endpoint,endpoint_kind,status,test,attempts,last_status_code,last_error_class,last_error,occurred_at,delivered_at,latency_ms,why',
     )
     expect(lines).toHaveLength(2)
     expect(lines[1]).toContain(tz.event_id)
@@ -78,7 +78,7 @@ describe('delivery history search and export', () => {
     }
     const summaryCell = (summary: string) => {
       const before = '1,1970-01-01T00:00:00.000Z,e1,machine.created,'
-      const after = ',Shop,discord,delivered,false,1,,,,now,,7'
+      const after = ',Shop,discord,delivered,false,1,,,,now,,7,'
       const data = line({ summary })
       expect(data.startsWith(before) && data.endsWith(after)).toBe(true)
       return data.slice(before.length, data.length - after.length)
@@ -90,9 +90,11 @@ describe('delivery history search and export', () => {
     expect(summaryCell('+1')).toBe("'+1")
     expect(summaryCell('@SUM(A1)')).toBe("'@SUM(A1)")
     // A number is never a formula, even with a leading minus; a missing value is an empty cell.
-    expect(line({ latency_ms: -5 }).split(',').at(-1)).toBe('-5')
+    expect(line({ latency_ms: -5 }).split(',').at(-2)).toBe('-5')
     expect(line({ last_error: null }).split(',')[12]).toBe('')
     expect(line({ last_error: 'x' }).split(',')[12]).toBe('x')
+    // Why it waits or what it changed is the last column.
+    expect(line({ why: 'held: quiet hours until 07:00' }).split(',').at(-1)).toBe('held: quiet hours until 07:00')
   })
 })
 
