@@ -11,6 +11,7 @@ import { deliveries, events } from '../../src/main/core/db/schema'
 import { SettingsRepo } from '../../src/main/core/db/settingsRepo'
 import { AttentionAlerts } from '../../src/main/core/delivery/attentionAlerts'
 import { Outbox } from '../../src/main/core/delivery/outbox'
+import { QueueView } from '../../src/main/core/delivery/queueView'
 import { createLogger } from '../../src/main/core/log/logger'
 import { AesGcmSecretBox } from '../../src/main/core/secrets/secretBox'
 
@@ -34,7 +35,7 @@ beforeEach(() => {
       done()
     },
   })
-  alerts = new AttentionAlerts({ db, outbox: new Outbox(db), endpoints, settings, logger: createLogger({ level: 'debug', destination }) })
+  alerts = new AttentionAlerts({ db, outbox: new Outbox(db), queue: new QueueView(db), endpoints, settings, logger: createLogger({ level: 'debug', destination }) })
 })
 afterEach(() => db.$client.close())
 

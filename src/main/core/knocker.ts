@@ -18,6 +18,7 @@ import { SettingsRepo } from './db/settingsRepo'
 import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
 import { Outbox } from './delivery/outbox'
+import { QueueView } from './delivery/queueView'
 import { DeliveryHolds } from './delivery/deliveryHolds'
 import { ReportEdits } from './delivery/reportEdits'
 import { ThreadStore } from './delivery/threads'
@@ -92,14 +93,16 @@ export class KnockerCore {
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8, connect: { timeout: 10_000 } })
     const channels = options.channels ?? defaultChannels
     const outbox = new Outbox(this.db)
+    const queue = new QueueView(this.db)
     const reportEdits = new ReportEdits(this.db, outbox)
     this.engine = new DeliveryEngine({
       outbox,
+      queue,
       reportEdits,
       threads: new ThreadStore(this.db),
       endpoints: this.endpoints,
       settings: this.settings,
-      alerts: new AttentionAlerts({ db: this.db, outbox, endpoints: this.endpoints, settings: this.settings, logger: options.logger }),
+      alerts: new AttentionAlerts({ db: this.db, outbox, queue, endpoints: this.endpoints, settings: this.settings, logger: options.logger }),
       channels,
       clock,
       logger: options.logger,
@@ -114,7 +117,7 @@ export class KnockerCore {
       db: this.db,
       outbox,
       reportEdits,
-      holds: new DeliveryHolds(outbox),
+      holds: new DeliveryHolds(this.db, outbox),
       endpoints: this.endpoints,
       relaySources: this.relaySources,
       settings: this.settings,

@@ -6,6 +6,7 @@ import type { EndpointsRepo } from '../../../src/main/core/db/endpointsRepo'
 import { Claim } from '../../../src/main/core/delivery/claim'
 import type { DeliveryRow } from '../../../src/main/core/delivery/handoffs'
 import type { Outbox } from '../../../src/main/core/delivery/outbox'
+import type { QueueView } from '../../../src/main/core/delivery/queueView'
 import type { ThreadStore } from '../../../src/main/core/delivery/threads'
 import { ATTENTION_ALERT_TYPE } from '../../../src/shared/attentionAlert'
 import { SAMPLE_EVENTS } from '../../../src/shared/samples'
@@ -16,14 +17,16 @@ function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record
   const formatted: number[] = []
   const looked = { dueRuns: 0 }
   const outbox = {
-    dueRun: () => (looked.dueRuns++, rows),
     claim: (ids: number[]) => (claims.push(ids), rows.filter((r) => ids.includes(r.id)).map((r) => ({ ...r, status: 'sending', attemptCount: r.attemptCount + 1 }))),
+  } as unknown as Outbox
+  const queue = {
+    dueRun: () => (looked.dueRuns++, rows),
     event: (seq: number) => {
       const r = rows.find((x) => x.eventSeq === seq)!
       const payload = r.eventType === ATTENTION_ALERT_TYPE ? { endpoint_id: 'ep_2' } : SAMPLE_EVENTS['problem_report.created']
       return { payload: JSON.stringify(payload), isTest: false, eventId: `e${seq}`, eventType: r.eventType }
     },
-  } as unknown as Outbox
+  } as unknown as QueueView
   const channel = fakeChannel(async () => answered(200), () => ({ result: 'delivered' }))
   channel.digest = {
     maxItems: 10,
@@ -33,6 +36,7 @@ function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record
   const endpoints = { get: () => endpoint, nameOf: () => endpoint, target: () => ({ url: 'x' }) } as unknown as EndpointsRepo
   const claim = new Claim({
     outbox,
+    queue,
     threads: { get: () => null } as unknown as ThreadStore,
     endpoints,
     channels: { discord: channel } as unknown as ChannelRegistry,

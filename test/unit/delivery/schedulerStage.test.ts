@@ -1,10 +1,11 @@
 // The scheduler stage: one request in flight per endpoint, waits from backoff, offline probes,
-// orphans put back at start. A fake outbox and fake timers, no SQLite.
+// orphans put back at start. A fake outbox and queue and fake timers, no SQLite.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Backoff } from '../../../src/main/core/delivery/backoff'
 import { Connectivity } from '../../../src/main/core/delivery/connectivity'
 import type { AttemptRecord, ClaimedRun, DeliveryUpdate, QueueHead } from '../../../src/main/core/delivery/handoffs'
 import type { Outbox } from '../../../src/main/core/delivery/outbox'
+import type { QueueView } from '../../../src/main/core/delivery/queueView'
 import { Scheduler } from '../../../src/main/core/delivery/scheduler'
 import { createLogger } from '../../../src/main/core/log/logger'
 import { FakeClock, item, row, run, T0 } from './fakes'
@@ -25,9 +26,8 @@ function setUp(
   clock: FakeClock | TimersClock = new FakeClock(),
 ) {
   const finished: Array<{ attempt: AttemptRecord; update: DeliveryUpdate }> = []
+  const queue = { heads: () => heads, nextRelease: () => null } as unknown as QueueView
   const outbox = {
-    heads: () => heads,
-    nextRelease: () => null,
     orphaned: () => orphans.splice(0),
     expire: () => 0,
     finish: (attempt: AttemptRecord, update: DeliveryUpdate) => finished.push({ attempt, update }),
@@ -38,6 +38,7 @@ function setUp(
   const pending: Array<() => void> = []
   const scheduler = new Scheduler({
     outbox,
+    queue,
     connectivity,
     backoff,
     pacingOf: () => undefined,

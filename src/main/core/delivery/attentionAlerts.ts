@@ -14,6 +14,7 @@ import { redactText } from '../log/redact'
 import { truncateChars } from '../text/truncate'
 import { routeAttentionAlert } from '../routing/router'
 import type { Outbox } from './outbox'
+import type { QueueView } from './queueView'
 
 export interface FlagResult {
   /** The endpoint was not flagged before: the desktop notification and the alert are due. */
@@ -24,7 +25,7 @@ export interface FlagResult {
 
 export class AttentionAlerts {
   constructor(
-    private readonly o: { db: Db; outbox: Outbox; endpoints: EndpointsRepo; settings: SettingsRepo; logger: Logger },
+    private readonly o: { db: Db; outbox: Outbox; queue: QueueView; endpoints: EndpointsRepo; settings: SettingsRepo; logger: Logger },
   ) {}
 
   /**
@@ -57,7 +58,7 @@ export class AttentionAlerts {
       endpoint_name: flagged.name,
       endpoint_kind: flagged.kind,
       reason: truncateChars(redactText(reason), ALERT_REASON_MAX_CHARS),
-      waiting: this.o.outbox.waitingCount(flagged.id),
+      waiting: this.o.queue.waitingCount(flagged.id),
       at: new Date(flaggedAt).toISOString(),
     }
     const route = routeAttentionAlert(this.o.settings.get(), fallback)

@@ -10,6 +10,7 @@ import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
 import { messageItem } from './formatContext'
 import type { ClaimedRun, DeliveryRow, MessageItem, QueueHead, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
+import type { QueueView } from './queueView'
 import { reportUpdatesOf } from './reportEdits'
 import type { ThreadStore } from './threads'
 
@@ -27,6 +28,7 @@ type EndpointPart = Pick<ClaimedRun, 'endpointId' | 'kind' | 'endpoint' | 'targe
 
 export interface ClaimOptions {
   outbox: Outbox
+  queue: QueueView
   threads: ThreadStore
   endpoints: EndpointsRepo
   channels: ChannelRegistry
@@ -79,7 +81,7 @@ export class Claim {
     // The run starts at the head, the oldest: while it is younger than the wait there is no
     // backlog to look for (this saves a query per message on a busy endpoint).
     if (now - head.createdAt < DIGEST_AFTER_WAIT_MS) return null
-    const run = this.o.outbox.dueRun(head.endpointId, head.id, now, digest.maxItems)
+    const run = this.o.queue.dueRun(head.endpointId, head.id, now, digest.maxItems)
     // Knocker's own alerts, relayed messages (which keep their sender's own shape), edits and
     // (where reports' posts are edited later) the posts always go alone: the run stops before
     // the first one.
@@ -119,7 +121,7 @@ export class Claim {
     return batch.map((delivery) =>
       messageItem({
         delivery,
-        stored: this.o.outbox.event(delivery.eventSeq),
+        stored: this.o.queue.event(delivery.eventSeq),
         trigger,
         endpoint: { kind: part.kind, options: part.endpoint?.options ?? {} },
         settings,

@@ -21,6 +21,7 @@ import { Connectivity } from './connectivity'
 import { EndpointHealth } from './endpointHealth'
 import type { AttemptResult, ClaimedRun, DeliveryRow, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
+import type { QueueView } from './queueView'
 import type { ReportEdits } from './reportEdits'
 import { cleanOutcome, Recorder, secretScrubber } from './record'
 import { Scheduler } from './scheduler'
@@ -31,6 +32,7 @@ const DEFAULT_TTL_HOURS = 48
 
 export interface EngineOptions {
   outbox: Outbox
+  queue: QueueView
   /** Reports' posts and their message ids (for edits when a report is closed or reopened). */
   reportEdits: ReportEdits
   threads: ThreadStore
@@ -82,6 +84,7 @@ export class DeliveryEngine {
     this.backoff = new Backoff(o.random)
     this.claim = new Claim({
       outbox,
+      queue: o.queue,
       threads: o.threads,
       endpoints,
       channels,
@@ -103,6 +106,7 @@ export class DeliveryEngine {
     })
     this.scheduler = new Scheduler({
       outbox,
+      queue: o.queue,
       connectivity: this.connectivity,
       backoff: this.backoff,
       pacingOf: (kind) => channels[kind].pacing,
@@ -206,7 +210,7 @@ export class DeliveryEngine {
         outcome,
         trigger: run.trigger,
         hadThread: item.ctx.threadId !== null,
-        networkFailures: networkRetry ? outbox.trailingNetworkFailures(item.delivery.id) : 0,
+        networkFailures: networkRetry ? this.o.queue.trailingNetworkFailures(item.delivery.id) : 0,
         ttlHours: ttlHours[item.eventType] ?? DEFAULT_TTL_HOURS,
         now,
       }),

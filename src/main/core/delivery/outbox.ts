@@ -1,46 +1,22 @@
 // The outbox: the one owner of delivery rows. Every insert (intake, fallback alerts, test
 // sends), claim, finish, requeue, expiry and pruning of a delivery goes through here, so the
 // rules of the queue (order per endpoint, leases, what a person's retry resets) live in one
-// file. Read-only views for the admin UI are in admin/deliveryViews.ts.
+// file. The queue's read-only views are in queueView.ts, the admin UI's in
+// admin/deliveryViews.ts.
 import type { Statement } from 'better-sqlite3'
-import { and, desc, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
+import { and, eq, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/openDb'
-import { attempts, deliveries, events, HELD_SQL } from '../db/schema'
-import { PERSON_HOLD_PREFIX, type PersonHeld } from '../routing/personDigest'
+import { attempts, deliveries } from '../db/schema'
 import type { Hold } from '../routing/quietHours'
 import { formatTtl } from './backoff'
-import type { AttemptRecord, DeliveryRow, DeliveryUpdate, QueueHead, StoredEvent } from './handoffs'
+import type { AttemptRecord, DeliveryRow, DeliveryUpdate } from './handoffs'
 
-/** Larger than any delivery id: stands in for "none in this status" when taking the minimum. */
-const NO_ID = Number.MAX_SAFE_INTEGER
 const WAITING = ['pending', 'retrying'] as const
 
 export class Outbox {
-  private readonly headsStatement: Statement<[number], QueueHead>
-  private readonly nextReleaseStatement: Statement<[number], number | null>
   private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, number, number], number>
 
   constructor(private readonly db: Db) {
-    // Prepared once: the scheduler asks after every intake commit, so this must not grow with
-    // the backlog. Each status's first id is an O(log n) seek in (endpoint_id, status, id).
-    // Asked on every scheduler pass, like heads: prepared once, and through the partial index
-    // by name (without statistics SQLite would scan every pending delivery by status instead).
-    this.nextReleaseStatement = db.$client
-      .prepare<[number], number | null>(`select min(next_attempt_at) from deliveries indexed by deliveries_held_idx where ${HELD_SQL} and next_attempt_at > ?`)
-      .pluck()
-    this.headsStatement = db.$client.prepare(`
-      select d.id as id, f.endpoint_id as endpointId, f.kind as kind, d.next_attempt_at as nextAttemptAt, d.created_at as createdAt
-      from (
-        select e.id as endpoint_id, e.kind as kind,
-          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'pending' and x.is_test = 0
-             and (x.hold_reason is null or x.next_attempt_at <= ?)) as pending,
-          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'retrying' and x.is_test = 0) as retrying,
-          (select min(x.id) from deliveries x where x.endpoint_id = e.id and x.status = 'sending' and x.is_test = 0) as sending
-        from endpoints e
-        where e.enabled = 1 and e.needs_attention is null and e.deleted_at is null
-      ) f
-      join deliveries d on d.id = min(coalesce(f.pending, ${NO_ID}), coalesce(f.retrying, ${NO_ID}), coalesce(f.sending, ${NO_ID}))
-      where d.status in ('pending', 'retrying')`)
     // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
     // parameter mapping would cost more than the insert itself.
     this.insertStatement = db.$client
@@ -70,19 +46,6 @@ export class Outbox {
       .get().id
   }
 
-  /** An endpoint's deliveries held by the per-person rule and not yet due, with their event's
-   * person and machine (few: read through the held-deliveries index). */
-  personHeld(endpointId: string, now: number): PersonHeld[] {
-    return this.db.$client
-      .prepare<[number, string, string], PersonHeld>(
-        `select d.id as id, d.created_at as createdAt, json_extract(e.payload, '$.actor.username') as actor,
-                json_extract(e.payload, '$.machine.asset_id') as machine
-         from deliveries d join events e on e.seq = d.event_seq
-         where (hold_reason is not null and status = 'pending') and d.next_attempt_at > ? and d.endpoint_id = ? and d.hold_reason like ?`,
-      )
-      .all(now, endpointId, `${PERSON_HOLD_PREFIX}%`)
-  }
-
   /** Held deliveries get a new time (and reason); null releases them. */
   moveHeld(moves: Array<{ id: number; until: number; reason: string | null }>, now: number): void {
     for (const move of moves) {
@@ -103,39 +66,7 @@ export class Outbox {
       .get()
   }
 
-  // ─────────────────────────────────── the queue's order ───────────────────────────────────
-
-  /** The oldest unfinished delivery of every endpoint that may send now (enabled, not
-   * flagged), unless that endpoint already has one in flight. Order per endpoint is strict:
-   * a later delivery never overtakes one that is waiting for a retry. Deliveries held back
-   * (quiet hours) are left out until their time: the ones that go through anyway pass them. */
-  heads(now: number): QueueHead[] {
-    return this.headsStatement.all(now)
-  }
-
-  /** When the next held delivery is released (after `now`), or null when none is held. */
-  nextRelease(now: number): number | null {
-    return this.nextReleaseStatement.get(now) ?? null
-  }
-
-  /** The endpoint's waiting deliveries from its head on that are due now, in order, stopping
-   * at the first that isn't, each with its event's type. */
-  dueRun(endpointId: string, headId: number, now: number, max: number): Array<DeliveryRow & { eventType: string }> {
-    const rows = this.db
-      .select({ delivery: deliveries, eventType: events.eventType })
-      .from(deliveries)
-      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, WAITING), eq(deliveries.isTest, false), gte(deliveries.id, headId)))
-      .orderBy(deliveries.id)
-      .limit(max)
-      .all()
-    const run: Array<DeliveryRow & { eventType: string }> = []
-    for (const { delivery, eventType } of rows) {
-      if (delivery.nextAttemptAt > now) break
-      run.push({ ...delivery, eventType })
-    }
-    return run
-  }
+  // ─────────────────────────────────────── claims ───────────────────────────────────────
 
   /** Claims these deliveries (one message, or a digest) under a lease in one transaction: all,
    * or none when any of them is no longer waiting.
@@ -174,40 +105,6 @@ export class Outbox {
       if (error instanceof TransactionRollbackError) return []
       throw error
     }
-  }
-
-  event(eventSeq: number): StoredEvent {
-    return this.db
-      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId, eventType: events.eventType })
-      .from(events)
-      .where(eq(events.seq, eventSeq))
-      .get()!
-  }
-
-  /** Consecutive network failures at the end of a delivery's attempts (for the offline schedule). */
-  trailingNetworkFailures(deliveryId: number): number {
-    const recent = this.db
-      .select({ errorClass: attempts.errorClass })
-      .from(attempts)
-      .where(eq(attempts.deliveryId, deliveryId))
-      .orderBy(desc(attempts.id))
-      .limit(20)
-      .all()
-    let n = 0
-    for (const a of recent) {
-      if (a.errorClass !== 'network' && a.errorClass !== 'timeout') break
-      n++
-    }
-    return n
-  }
-
-  /** Real deliveries still in the endpoint's queue (they go out once it is fixed). */
-  waitingCount(endpointId: string): number {
-    return this.db
-      .select({ n: sql<number>`count(*)` })
-      .from(deliveries)
-      .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, ['pending', 'retrying', 'sending']), eq(deliveries.isTest, false)))
-      .get()!.n
   }
 
   // ──────────────────────────────── finishing and requeueing ────────────────────────────────

@@ -10,6 +10,7 @@ import type { Backoff } from './backoff'
 import type { Connectivity } from './connectivity'
 import type { ClaimedRun, QueueHead } from './handoffs'
 import type { Outbox } from './outbox'
+import type { QueueView } from './queueView'
 
 /** Re-check the queue at least this often (lease expiries, clock jumps after sleep). */
 const SAFETY_PUMP_MS = 30_000
@@ -19,6 +20,7 @@ const DEFAULT_STOP_GRACE_MS = 5000
 
 export interface SchedulerOptions {
   outbox: Outbox
+  queue: QueueView
   connectivity: Connectivity
   backoff: Backoff
   pacingOf: (kind: QueueHead['kind']) => Pacing | undefined
@@ -88,9 +90,9 @@ export class Scheduler {
     let wakeAt = Math.min(now + SAFETY_PUMP_MS, this.nextExpirySweepAt)
     const { connectivity, backoff } = this.o
     const offline = connectivity.state
-    const heads = this.o.outbox.heads(now)
+    const heads = this.o.queue.heads(now)
     // Held deliveries (quiet hours) are no heads until their time: look again then.
-    const release = this.o.outbox.nextRelease(now)
+    const release = this.o.queue.nextRelease(now)
     if (release !== null) wakeAt = Math.min(wakeAt, release)
     const readyAt = (head: QueueHead) => backoff.readyAt(head.endpointId, head.kind, this.o.pacingOf(head.kind), now)
     if (offline) {
