@@ -28,7 +28,7 @@ const WARMUP_SECONDS = 0.3
 const WARMUP_ROUND_SECONDS = 2
 const TARGET_SINGLE = 5_000
 const TARGET_BATCHED = 30_000
-const TARGET_SHARE_OF_RAW = 0.5
+const TARGET_SHARE_OF_RAW = 0.9
 
 interface Contender {
   server: ChildServer

@@ -15,7 +15,7 @@ const STARTS = 4
 const SETTLE_MS = 2000
 const LOAD_SECONDS = 4
 const TARGET_START_MS = 1500
-const TARGET_RSS_MB = 150
+const TARGET_RSS_MB = 120
 
 export const memory: Section = {
   name: 'memory',
