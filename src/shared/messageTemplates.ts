@@ -37,6 +37,19 @@ export const FIELDS_BY_EVENT: Record<EventType, readonly MessageField[]> = {
   'machine.location_changed': ['actor', 'description'],
 }
 
+/** The fields of today's messages, in their order (what the console starts a custom list
+ * from). Today's messages show a report's priority only once it is triaged: every visitor
+ * report is "Untriaged"; a custom list naming `priority` always shows it. */
+export const DEFAULT_FIELDS: Record<EventType, readonly MessageField[]> = {
+  'problem_report.created': ['location', 'problem_type', 'priority', 'reporter', 'description'],
+  'problem_report.closed': ['problem_type', 'actor', 'description'],
+  'problem_report.reopened': ['problem_type', 'priority', 'actor', 'description'],
+  'log_entry.created': ['maintainers', 'work_date', 'time_spent', 'problem_report', 'description'],
+  'machine.created': ['location', 'actor', 'description'],
+  'machine.status_changed': ['location', 'actor', 'description'],
+  'machine.location_changed': ['actor', 'description'],
+}
+
 /** Placeholders computed from the payload rather than read from it. */
 export const COMPUTED_PLACEHOLDERS: Record<string, string> = {
   'machine.display_name': 'the machine’s short name, else its name (as every message names it)',

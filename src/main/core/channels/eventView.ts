@@ -2,7 +2,7 @@
 // part, link, colour, fields and text. Each channel renders it in its own syntax (Discord
 // Markdown, Slack mrkdwn, Adaptive Card text, HTML email) through a MessageSyntax.
 import { machineDisplayName, type KnockerEvent, type Machine } from '../../../shared/events'
-import { eventTemplateOf } from '../../../shared/messageTemplates'
+import { DEFAULT_FIELDS, eventTemplateOf } from '../../../shared/messageTemplates'
 import { oneLine, stripControls } from '../text/cleanText'
 import { renderLinkMarkup } from '../text/linkMarkup'
 import { truncateChars, truncateWords } from '../text/truncate'
@@ -99,9 +99,13 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax, options: Re
   return template ? customiseView(view, event, s, template) : view
 }
 
-/** Today's fields, the ones that apply. */
-function fieldsOf(event: KnockerEvent, s: MessageSyntax, ids: Array<Parameters<typeof eventField>[0]>): ViewField[] {
-  return ids.flatMap((id) => eventField(id, event, s) ?? [])
+/** Today's fields, the ones the event has values for. Every visitor report is untriaged;
+ * saying so on each one is noise. */
+function defaultFields(event: KnockerEvent, s: MessageSyntax): ViewField[] {
+  const triaged = event.problem_report?.priority !== 'untriaged'
+  return DEFAULT_FIELDS[event.event].flatMap((id) =>
+    id === 'description' || (id === 'priority' && !triaged) ? [] : (eventField(id, event, s) ?? []),
+  )
 }
 
 function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
@@ -110,9 +114,6 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
   switch (event.event) {
     case 'problem_report.created': {
       const report = event.problem_report
-      // Every visitor report is untriaged; saying so on each one is noise.
-      const triaged = report.priority !== 'untriaged'
-      const fields = fieldsOf(event, s, ['location', 'problem_type', ...(triaged ? ['priority' as const] : []), 'reporter'])
       return {
         what: 'New problem report',
         summary: `${name}: new problem report #${report.id}`,
@@ -120,15 +121,13 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
         color: COLORS.reportCreated,
         tone: 'bad',
         description: bodyOf(report.description),
-        fields,
+        fields: defaultFields(event, s),
       }
     }
     case 'problem_report.closed':
     case 'problem_report.reopened': {
       const report = event.problem_report
       const closed = event.event === 'problem_report.closed'
-      const priority = !closed && report.priority !== 'untriaged'
-      const fields = fieldsOf(event, s, ['problem_type', ...(priority ? ['priority' as const] : []), 'actor'])
       return {
         what: closed ? 'Problem report closed' : 'Problem report reopened',
         summary: `${name}: problem report #${report.id} ${closed ? 'closed' : 'reopened'} by ${actorName(event)}`,
@@ -136,13 +135,12 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
         color: closed ? COLORS.reportClosed : COLORS.reportReopened,
         tone: closed ? 'good' : 'warning',
         description: bodyOf(report.description),
-        fields,
+        fields: defaultFields(event, s),
       }
     }
     case 'log_entry.created': {
       const log = event.log_entry
       const maintainers = maintainersOf(log)
-      const fields = fieldsOf(event, s, ['maintainers', 'work_date', 'time_spent', 'problem_report'])
       return {
         what: 'Work logged',
         summary: `${name}: log entry #${log.id}${maintainers.length ? ` by ${maintainers.join(', ')}` : ''}`,
@@ -150,7 +148,7 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
         color: COLORS.logEntry,
         tone: 'info',
         description: bodyOf(log.text),
-        fields,
+        fields: defaultFields(event, s),
       }
     }
     case 'machine.created':
@@ -161,7 +159,7 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
         color: COLORS.machineCreated,
         tone: 'info',
         description: manualLogText(event, s),
-        fields: fieldsOf(event, s, ['location', 'actor']),
+        fields: defaultFields(event, s),
       }
     case 'machine.status_changed': {
       const { change } = event
@@ -174,7 +172,7 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
         color: statusColor(change.to, event.machine),
         tone: statusTone(change.to, event.machine),
         description: manualLogText(event, s),
-        fields: fieldsOf(event, s, ['location', 'actor']),
+        fields: defaultFields(event, s),
       }
     }
     case 'machine.location_changed': {
@@ -188,7 +186,7 @@ function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
         color: COLORS.locationChanged,
         tone: 'info',
         description: manualLogText(event, s),
-        fields: fieldsOf(event, s, ['actor']),
+        fields: defaultFields(event, s),
       }
     }
   }
