@@ -48,8 +48,8 @@ const quiet_hours = QuietHoursSchema.optional()
  * then go together, grouped by machine; visitor reports go at once. */
 const person_digests = z.boolean().optional()
 /** Per event type: which fields the message shows, in what order, and title/summary
- * templates (see messageTemplates.ts). Webhooks send the event as is: only the summary
- * (the history list's line) applies to them. */
+ * templates (see messageTemplates.ts). Webhooks send the event as is: a customisation
+ * changes nothing they receive. */
 const messages = MessageTemplatesSchema.optional()
 
 const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/

@@ -128,7 +128,8 @@ function eventTemplateSchema(type: EventType) {
       fields: fieldsSchema(type),
       /** The message's title ("{machine.display_name} — new report"); left out: today's. */
       title: templateSchema(type),
-      /** The one-line summary (history list, notification preview); left out: today's. */
+      /** The message's one-line summary (Slack's and Teams' notification text, the subject of an
+       * email outside a report's thread); left out: today's. The history list keeps the event's. */
       summary: templateSchema(type),
     })
     .strict()

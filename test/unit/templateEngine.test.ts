@@ -101,7 +101,8 @@ describe('substitution', () => {
     expect(renderTemplate('{machine.display_name} #{problem_report.id} ({problem_report.priority_label})', created)).toBe('Eight Ball Deluxe #412 (Untriaged)')
     expect(renderTemplate('[{actor.display_name}]', created)).toBe('[]')
     expect(renderTemplate('{{literal}} {machine.asset_id}', created)).toBe('{literal} M0023')
-    const multiline = { ...created, problem_report: { ...created.problem_report, description: 'a\n\nb\u202e\u0000c' } }
+    const multiline = structuredClone(created)
+    multiline.problem_report!.description = 'a\n\nb\u202e\u0000c'
     expect(renderTemplate('{problem_report.description}', multiline)).toBe('a bc')
   })
 

@@ -45,7 +45,7 @@ export function MessageField({ endpointId, kind, value, onChange, options, error
     <Stack gap="xs" aria-label="Message" component="section">
       <Text size="xs" c="dimmed">
         What this endpoint’s messages show, per event. Left as they are, messages stay exactly as Knocker sends them by default.
-        {kind === 'webhook' && ' Webhooks send the event as it is: only the summary (the history line) applies.'}
+        {kind === 'webhook' && ' Webhooks send the event as it is: nothing here changes what they receive.'}
       </Text>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Stack gap="xs">
@@ -103,7 +103,7 @@ export function MessageField({ endpointId, kind, value, onChange, options, error
           />
           <TextInput
             label="Summary"
-            description="The history line and notification preview. Empty: the usual one"
+            description="The one-line notification text (Slack and Teams notifications, email subject). Empty: the usual one"
             value={template.summary ?? ''}
             onChange={(e) => set({ summary: e.currentTarget.value })}
             error={errorOf('summary')}
