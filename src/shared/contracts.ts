@@ -188,6 +188,9 @@ export const PreviewInputSchema = z
     /** … or with a kind's defaults. */
     kind: z.enum(ENDPOINT_KINDS).optional(),
     event: EventTypeSchema.default('problem_report.created'),
+    /** Draft options (unsaved, e.g. the endpoint form's message templates), checked like a
+     * save's: the preview shows the message these would send. */
+    options: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((v) => v.endpoint_id !== undefined || v.kind !== undefined, {
     message: 'give an endpoint_id or a kind',

@@ -19,6 +19,8 @@ export const queryKeys = {
   relaySources: ['relay-sources'] as const,
   system: ['system'] as const,
   preview: (source: string, event: string) => ['preview', source, event] as const,
+  /** The message an endpoint form's unsaved options would send. */
+  draftPreview: (endpointId: string, event: string, options: string) => ['preview', 'draft', endpointId, event, options] as const,
   deliveries: ['deliveries'] as const,
   deliveryList: (filters: DeliveryFilters) => ['deliveries', 'list', filters] as const,
   delivery: (id: number) => ['deliveries', 'detail', id] as const,

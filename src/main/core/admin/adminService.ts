@@ -252,19 +252,20 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       return { filename: `knocker-deliveries-${stamp}.csv`, csv: deliveriesCsv(kept), rows: kept.length, truncated }
     },
 
-    previewMessage: ({ endpoint_id, kind, event }) => {
+    previewMessage: ({ endpoint_id, kind, event, options }) => {
       if (endpoint_id) {
         const record = endpointOr404(endpoint_id)
         const channel = channels[record.kind]
         const source = {
           kind: record.kind,
           endpointId: record.id,
-          options: record.options,
+          options: options !== undefined ? checkOptions(record.kind, options) : record.options,
           settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : null,
         }
         return previewMessage(channels, source, event, clock.now())
       }
-      return previewMessage(channels, { kind: kind!, endpointId: null, options: {}, settings: null }, event, clock.now())
+      const draft = options !== undefined ? checkOptions(kind!, options) : {}
+      return previewMessage(channels, { kind: kind!, endpointId: null, options: draft, settings: null }, event, clock.now())
     },
 
     getIntakeInfo: () => ({ url: system.intakeUrl(), token: system.ingestToken }),

@@ -1,10 +1,15 @@
 // What a notification about each event says, independent of the destination: the title
 // part, link, colour, fields and text. Each channel renders it in its own syntax (Discord
 // Markdown, Slack mrkdwn, Adaptive Card text, HTML email) through a MessageSyntax.
-import { machineDisplayName, type KnockerEvent, type LogEntry, type Machine } from '../../../shared/events'
+import { machineDisplayName, type KnockerEvent, type Machine } from '../../../shared/events'
+import { DEFAULT_FIELDS, eventTemplateOf } from '../../../shared/messageTemplates'
 import { oneLine, stripControls } from '../text/cleanText'
 import { renderLinkMarkup } from '../text/linkMarkup'
 import { truncateChars, truncateWords } from '../text/truncate'
+import { actorName, eventField, maintainersOf } from './eventFields'
+import { customiseView } from './templates/customiseView'
+
+export { actorName } from './eventFields'
 
 export interface MessageSyntax {
   /** Make a name inert: it must not restyle, link or mention anything. */
@@ -18,6 +23,9 @@ export interface MessageSyntax {
   date(iso: string): string
   /** Longest field value the destination takes (lists are shortened to fit). */
   maxFieldChars: number
+  /** A placeholder's value in a title template, where the destination styles titles
+   * (Discord). Default: as is (plain-text titles, escaped whole where they are placed). */
+  titleValue?(text: string): string
 }
 
 export const COLORS = {
@@ -43,6 +51,8 @@ export interface ViewField {
 export interface EventView {
   /** "New problem report", "Status: Good → Broken" */
   what: string
+  /** The endpoint's own title (its template rendered), replacing "machine — what". */
+  title?: string
   /** Plain one-line summary for history lists and notification previews. */
   summary: string
   /** The record this is about (report, log entry or machine page). */
@@ -60,7 +70,6 @@ export const TEST_TITLE_PREFIX = '[TEST] '
 const DESCRIPTION_MAX_WORDS = 200
 const DESCRIPTION_MAX_CHARS = 3000
 const SUMMARY_MAX_CHARS = 200
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Report/log text: made inert, host-app links made absolute, cut at ~200 words. */
 function bodyText(event: KnockerEvent, text: string, s: MessageSyntax): string {
@@ -73,77 +82,38 @@ function bodyText(event: KnockerEvent, text: string, s: MessageSyntax): string {
   return truncateWords(linked.trim(), DESCRIPTION_MAX_WORDS, DESCRIPTION_MAX_CHARS)
 }
 
-function field(name: string, value: string, inline = true): ViewField {
-  return { name, value, inline }
-}
-
-/** Who did it: the actor's display name, else username, else "Someone". */
-export function actorName(event: KnockerEvent): string {
-  const actor = event.actor
-  return oneLine(actor?.display_name || actor?.username || '') || 'Someone'
-}
-
-function reporterName(event: KnockerEvent): string {
-  const reporter = event.problem_report?.reporter
-  return oneLine(reporter?.display || reporter?.username || '') || 'Anonymous'
-}
-
-function locationName(machine: Machine): string {
-  return machine.location?.name ? oneLine(machine.location.name) : 'No Location'
-}
-
-/** "a, b, c and 12 more" within maxChars, so a long list never loses its end mid-name. */
-function listWithin(names: string[], maxChars: number): string {
-  for (let shown = names.length; shown > 0; shown -= 1) {
-    const rest = names.length - shown
-    const text = names.slice(0, shown).join(', ') + (rest ? ` and ${rest} more` : '')
-    if (text.length <= maxChars) return text
-  }
-  return truncateChars(names.join(', '), maxChars)
-}
-
-function maintainersOf(log: LogEntry): string[] {
-  const names = log.maintainers.map((m) => oneLine(m.display_name || m.username)).filter(Boolean)
-  const free = oneLine(log.maintainer_names)
-  if (free) names.push(free)
-  return names
-}
-
-function hoursText(hours: number): string {
-  const minutes = Math.round(hours * 60)
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ') || '0 min'
-}
-
-function workDate(log: LogEntry, eventAt: string, s: MessageSyntax): string {
-  const date = s.date(log.occurred_at)
-  const backdated = Date.parse(eventAt) - Date.parse(log.occurred_at) > DAY_MS
-  return backdated ? `${date} (backdated; logged ${s.date(eventAt)})` : date
-}
-
 function changeLabel(label: string | null | undefined, value: string | null, field: string): string {
   const text = oneLine(label ?? value ?? '')
   if (text) return text
   return field === 'location' ? 'No Location' : 'None'
 }
 
-/** The per-event parts of the message (the envelope — title, footer, timestamp — is the channel's). */
-export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView {
+/**
+ * The per-event parts of the message (the envelope — title, footer, timestamp — is the
+ * channel's), as the endpoint's options customise them (`messages`: fields, title, summary);
+ * without a customisation, today's message.
+ */
+export function describeEvent(event: KnockerEvent, s: MessageSyntax, options: Record<string, unknown> = {}): EventView {
+  const view = defaultView(event, s)
+  const template = options.messages === undefined ? null : eventTemplateOf(options, event.event)
+  return template ? customiseView(view, event, s, template) : view
+}
+
+/** Today's fields, the ones the event has values for. Every visitor report is untriaged;
+ * saying so on each one is noise. */
+function defaultFields(event: KnockerEvent, s: MessageSyntax): ViewField[] {
+  const triaged = event.problem_report?.priority !== 'untriaged'
+  return DEFAULT_FIELDS[event.event].flatMap((id) =>
+    id === 'description' || (id === 'priority' && !triaged) ? [] : (eventField(id, event, s) ?? []),
+  )
+}
+
+function defaultView(event: KnockerEvent, s: MessageSyntax): EventView {
   const name = machineDisplayName(event.machine)
-  const plainName = (text: string) => s.escape(oneLine(text))
-  const maskedLink = (label: string, url: string) => s.link(label, url)
   const bodyOf = (text: string) => bodyText(event, text, s)
   switch (event.event) {
     case 'problem_report.created': {
       const report = event.problem_report
-      const fields = [
-        field('Location', plainName(locationName(event.machine))),
-        field('Problem type', plainName(report.problem_type_label || report.problem_type)),
-      ]
-      // Every visitor report is untriaged; saying so on each one is noise.
-      if (report.priority !== 'untriaged') fields.push(field('Priority', plainName(report.priority_label)))
-      fields.push(field('Reported by', plainName(reporterName(event))))
       return {
         what: 'New problem report',
         summary: `${name}: new problem report #${report.id}`,
@@ -151,16 +121,13 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView 
         color: COLORS.reportCreated,
         tone: 'bad',
         description: bodyOf(report.description),
-        fields,
+        fields: defaultFields(event, s),
       }
     }
     case 'problem_report.closed':
     case 'problem_report.reopened': {
       const report = event.problem_report
       const closed = event.event === 'problem_report.closed'
-      const fields = [field('Problem type', plainName(report.problem_type_label || report.problem_type))]
-      if (!closed && report.priority !== 'untriaged') fields.push(field('Priority', plainName(report.priority_label)))
-      fields.push(field(closed ? 'Closed by' : 'Reopened by', plainName(actorName(event))))
       return {
         what: closed ? 'Problem report closed' : 'Problem report reopened',
         summary: `${name}: problem report #${report.id} ${closed ? 'closed' : 'reopened'} by ${actorName(event)}`,
@@ -168,24 +135,12 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView 
         color: closed ? COLORS.reportClosed : COLORS.reportReopened,
         tone: closed ? 'good' : 'warning',
         description: bodyOf(report.description),
-        fields,
+        fields: defaultFields(event, s),
       }
     }
     case 'log_entry.created': {
       const log = event.log_entry
       const maintainers = maintainersOf(log)
-      const who = maintainers.map(plainName)
-      const fields = [
-        who.length
-          ? field(who.length === 1 ? 'Maintainer' : 'Maintainers', listWithin(who, s.maxFieldChars))
-          : field('Logged by', plainName(actorName(event))),
-        field('Work date', workDate(log, event.occurred_at, s)),
-      ]
-      if (log.time_spent_hours) fields.push(field('Time spent', hoursText(log.time_spent_hours)))
-      if (log.problem_report) {
-        const pr = log.problem_report
-        fields.push(field('Problem report', `${maskedLink(`Problem #${pr.id}`, pr.url)} (${pr.status})`))
-      }
       return {
         what: 'Work logged',
         summary: `${name}: log entry #${log.id}${maintainers.length ? ` by ${maintainers.join(', ')}` : ''}`,
@@ -193,7 +148,7 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView 
         color: COLORS.logEntry,
         tone: 'info',
         description: bodyOf(log.text),
-        fields,
+        fields: defaultFields(event, s),
       }
     }
     case 'machine.created':
@@ -204,10 +159,7 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView 
         color: COLORS.machineCreated,
         tone: 'info',
         description: manualLogText(event, s),
-        fields: [
-          field('Location', plainName(locationName(event.machine))),
-          field('Added by', plainName(actorName(event))),
-        ],
+        fields: defaultFields(event, s),
       }
     case 'machine.status_changed': {
       const { change } = event
@@ -220,10 +172,7 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView 
         color: statusColor(change.to, event.machine),
         tone: statusTone(change.to, event.machine),
         description: manualLogText(event, s),
-        fields: [
-          field('Location', plainName(locationName(event.machine))),
-          field('Changed by', plainName(actorName(event))),
-        ],
+        fields: defaultFields(event, s),
       }
     }
     case 'machine.location_changed': {
@@ -237,7 +186,7 @@ export function describeEvent(event: KnockerEvent, s: MessageSyntax): EventView 
         color: COLORS.locationChanged,
         tone: 'info',
         description: manualLogText(event, s),
-        fields: [field('Moved by', plainName(actorName(event)))],
+        fields: defaultFields(event, s),
       }
     }
   }

@@ -47,6 +47,7 @@ const discordSyntax: MessageSyntax = {
   link: (label, url) => `[${escapeMarkdown(oneLine(label))}](${url.replace(/\)/g, '%29')})`,
   date: (iso) => `<t:${Math.floor(Date.parse(iso) / 1000)}:D>`,
   maxFieldChars: EMBED_LIMITS.fieldValue,
+  titleValue: escapeMarkdown,
 }
 
 /** Message flag: posted without a push or desktop notification (quiet hours, silent mode). */
@@ -65,10 +66,16 @@ function titleFor(machineName: string, what: string, test: boolean): string {
   return prefix + truncateChars(oneLine(machineName), Math.max(room, 1)) + suffix
 }
 
+/** The endpoint's own title when it has one, else "machine — what"; within the limit either way. */
+function embedTitle(event: KnockerEvent, view: EventView, test: boolean): string {
+  if (view.title === undefined) return titleFor(machineDisplayName(event.machine), view.what, test)
+  return truncateChars(`${test ? TEST_TITLE_PREFIX : ''}${view.title}`, EMBED_LIMITS.title)
+}
+
 /** The event's embed before any limit is applied; the single message and the digest share it. */
 function eventEmbed(event: KnockerEvent, view: EventView, test: boolean): APIEmbed {
   const embed: APIEmbed = {
-    title: titleFor(machineDisplayName(event.machine), view.what, test),
+    title: embedTitle(event, view, test),
     url: view.url,
     color: view.color,
     timestamp: new Date(event.occurred_at).toISOString(),
@@ -86,7 +93,7 @@ function discordLateLine(late: LateNotice, options?: LateLineOptions): string {
 }
 
 export function formatDiscord(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
-  const view = describeEvent(event, discordSyntax)
+  const view = describeEvent(event, discordSyntax, ctx.options)
   const embed = eventEmbed(event, view, ctx.test)
   const body: RESTPostAPIWebhookWithTokenJSONBody = {
     // A late message says so on the embed's first line, which the length cap never cuts.
@@ -131,9 +138,9 @@ export function reportStateLine(update: KnockerEvent): string {
  * under the state line. Only the embeds change (a PATCH leaves the rest of the message). */
 export function formatDiscordEdit(update: KnockerEvent, ctx: FormatContext): PreparedRequest {
   const asPosted = { ...update, event: 'problem_report.created' } as KnockerEvent
-  const now = describeEvent(update, discordSyntax)
-  const embed = eventEmbed(asPosted, describeEvent(asPosted, discordSyntax), ctx.test)
-  embed.title = neutralizeDiscordMentions(titleFor(machineDisplayName(update.machine), now.what, ctx.test))
+  const now = describeEvent(update, discordSyntax, ctx.options)
+  const embed = eventEmbed(asPosted, describeEvent(asPosted, discordSyntax, ctx.options), ctx.test)
+  embed.title = neutralizeDiscordMentions(embedTitle(update, now, ctx.test))
   embed.color = now.color
   const body: RESTPostAPIWebhookWithTokenJSONBody = { embeds: [fitEmbedUnderLine(embed, reportStateLine(update))], allowed_mentions: { parse: [] } }
   const summary = `${viewSummary(now, ctx.test)} (post edited)`
@@ -161,7 +168,7 @@ function formatDiscordDigest(items: DigestItem[]): PreparedRequest & { included:
   let total = 0
   let firstSummary = ''
   for (const { event, ctx } of items.slice(0, MESSAGE_LIMITS.embeds)) {
-    const view = describeEvent(event, discordSyntax)
+    const view = describeEvent(event, discordSyntax, ctx.options)
     // fitEmbed alone keeps any embed within 6,000, so the first one always fits.
     const embed = fitEmbed(eventEmbed(event, view, ctx.test))
     const length = embedTextLength(embed)

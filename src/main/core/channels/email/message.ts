@@ -163,7 +163,7 @@ function textDocument(lines: string[], footer: string = FOOTER): string {
 
 /** "Eight Ball Deluxe — New problem report" (with "TEST: " on test sends). */
 function eventTitle(event: KnockerEvent, view: EventView, test: boolean): string {
-  return `${test ? 'TEST: ' : ''}${oneLine(machineDisplayName(event.machine))} — ${view.what}`
+  return `${test ? 'TEST: ' : ''}${view.title ?? `${oneLine(machineDisplayName(event.machine))} — ${view.what}`}`
 }
 
 // RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
@@ -190,8 +190,8 @@ function headersFor(event: KnockerEvent, threading: Threading): Record<string, s
 }
 
 export function formatEmail(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
-  const htmlView = describeEvent(event, htmlSyntax)
-  const textView = describeEvent(event, textSyntax)
+  const htmlView = describeEvent(event, htmlSyntax, ctx.options)
+  const textView = describeEvent(event, textSyntax, ctx.options)
   const threading = threadingFor(event, ctx)
   // The subject stays the conversation's even when late, so the mail still joins its thread.
   const subject = subjectFor(event, textView.summary, ctx, threading)
@@ -250,7 +250,7 @@ function formatEmailDigest(items: DigestItem[]): PreparedRequest & { included: n
   const cards: string[] = []
   const lines: string[] = [...headLines(head)]
   for (const { event, ctx } of batch) {
-    const textView = describeEvent(event, textSyntax)
+    const textView = describeEvent(event, textSyntax, ctx.options)
     // Each event keeps how late it is (mail shows no event time otherwise); the why, and
     // TEST, are said once at the top.
     const parts: EventParts = {
@@ -259,7 +259,7 @@ function formatEmailDigest(items: DigestItem[]): PreparedRequest & { included: n
       test: false,
       ...(ctx.late && { late: lateLine(ctx.late, { withReason: false }) }),
     }
-    cards.push(eventCardHtml(parts, describeEvent(event, htmlSyntax)))
+    cards.push(eventCardHtml(parts, describeEvent(event, htmlSyntax, ctx.options)))
     lines.push('', TEXT_RULE, '', ...eventTextLines(parts, textView))
   }
 
@@ -277,7 +277,7 @@ function formatEmailDigest(items: DigestItem[]): PreparedRequest & { included: n
     text: textDocument(lines),
     html: htmlDocument(subject, [headHtml(head), ...cards].join(CARD_GAP)),
   }
-  const summary = digestSummary(batch.length, viewSummary(describeEvent(first.event, textSyntax), first.ctx.test))
+  const summary = digestSummary(batch.length, viewSummary(describeEvent(first.event, textSyntax, first.ctx.options), first.ctx.test))
   return { body, summary, included: batch.length }
 }
 

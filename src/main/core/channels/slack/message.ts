@@ -48,6 +48,8 @@ const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text, verbatim: tru
 /** "🔴 Eight Ball Deluxe — New problem report", shortening the machine name, never the event. */
 function headerFor(machineName: string, view: EventView, test: boolean): string {
   const prefix = `${test ? TEST_TITLE_PREFIX : ''}${TONE_EMOJI[view.tone]} `
+  // The endpoint's own title, when it has one (plain text: a header styles and pings nothing).
+  if (view.title !== undefined) return plainTextWithin(prefix + view.title, BLOCK_LIMITS.headerText)
   const suffix = ` — ${view.what}`
   const room = BLOCK_LIMITS.headerText - prefix.length - Math.min(suffix.length, BLOCK_LIMITS.headerText / 2)
   const title = prefix + truncateChars(oneLine(machineName), Math.max(room, 1)) + suffix
@@ -97,7 +99,7 @@ function slackLateLine(late: LateNotice, options?: LateLineOptions): string {
 }
 
 export function formatSlack(event: KnockerEvent, ctx: FormatContext): PreparedRequest {
-  const view = describeEvent(event, slackSyntax)
+  const view = describeEvent(event, slackSyntax, ctx.options)
   // The link is a mrkdwn link, not a button: a URL button still sends an interaction to the
   // webhook's app, and apps without interactivity show every clicker a warning icon.
   const parts = fitParts({
@@ -143,9 +145,10 @@ interface CompactEvent {
 }
 
 function compactEvent({ event, ctx }: DigestItem): CompactEvent & { summary: string } {
-  const view = describeEvent(event, slackSyntax)
+  const view = describeEvent(event, slackSyntax, ctx.options)
   const name = truncateChars(oneLine(machineDisplayName(event.machine)), MACHINE_NAME_MAX)
-  const label = escapeName(`${ctx.test ? TEST_TITLE_PREFIX : ''}${name} — ${oneLine(view.what)}`).replace(/\|/g, '¦')
+  const title = view.title !== undefined ? truncateChars(view.title, MACHINE_NAME_MAX * 2) : `${name} — ${oneLine(view.what)}`
+  const label = escapeName(`${ctx.test ? TEST_TITLE_PREFIX : ''}${title}`).replace(/\|/g, '¦')
   const url = slackUrl(view.url)
   return {
     title: `${TONE_EMOJI[view.tone]} *${url.length <= URL_MAX ? `<${url}|${label}>` : label}*`,

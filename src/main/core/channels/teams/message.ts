@@ -244,11 +244,13 @@ function actionsFor(event: KnockerEvent, url: string): TeamsAction[] {
 
 /** The card's parts for an event, before any size limit is applied. */
 function cardParts(event: KnockerEvent, ctx: FormatContext): CardParts {
-  const view = describeEvent(event, teamsSyntax)
+  const view = describeEvent(event, teamsSyntax, ctx.options)
   const name = truncateChars(oneLine(machineDisplayName(event.machine)), MAX_MACHINE_NAME_CHARS)
+  // The endpoint's own title, when it has one, is escaped whole like the default one.
+  const title = view.title !== undefined ? teamsSyntax.escape(view.title) : `${teamsSyntax.escape(name)} — ${teamsSyntax.escape(view.what)}`
   const parts: CardParts = {
     // "[TEST] " is literal text in Markdown: brackets without a "(url)" are no link.
-    title: `${ctx.test ? TEST_TITLE_PREFIX : ''}${teamsSyntax.escape(name)} — ${teamsSyntax.escape(view.what)}`,
+    title: `${ctx.test ? TEST_TITLE_PREFIX : ''}${title}`,
     tone: view.tone,
     test: ctx.test,
     facts: view.fields.map((f) => ({ title: f.name, value: f.value })),

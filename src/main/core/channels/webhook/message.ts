@@ -56,7 +56,7 @@ export function formatWebhook(event: KnockerEvent, ctx: FormatContext): Prepared
   }
   return {
     body: fitPayload(envelope),
-    summary: viewSummary(describeEvent(event, plainSyntax), ctx.test),
+    summary: viewSummary(describeEvent(event, plainSyntax, ctx.options), ctx.test),
     headers: { 'webhook-id': webhookId(ctx.delivery) },
   }
 }

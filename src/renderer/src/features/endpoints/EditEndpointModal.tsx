@@ -23,6 +23,8 @@ import {
   withQuietHoursPatch,
   type Drafts,
 } from './targetForms/drafts'
+import { MessageField } from './MessageField'
+import { messagesOf, withMessagesPatch } from './messageDrafts'
 import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
 import type { QuietHours } from '../../../../shared/quietHours'
@@ -31,7 +33,7 @@ import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
 
 export function EditEndpointModal({ endpoint, onClose }: { endpoint: EndpointView | null; onClose: () => void }) {
   return (
-    <Modal opened={endpoint !== null} onClose={onClose} title="Edit endpoint" size="lg" closeOnClickOutside={false}>
+    <Modal opened={endpoint !== null} onClose={onClose} title="Edit endpoint" size="xl" closeOnClickOutside={false}>
       {/* Mounted per opening, from the endpoint as it was then: the 5 s refetch doesn't reset typing. */}
       {endpoint && <EditForm endpoint={endpoint} onDone={onClose} />}
     </Modal>
@@ -51,6 +53,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [fallback, setFallback] = useState<string | null>(fallbackOf(endpoint))
   const [quiet, setQuiet] = useState<QuietHours | null>(quietHoursOf(endpoint))
   const [personDigests, setPersonDigests] = useState(personDigestsOf(endpoint))
+  const [messages, setMessages] = useState(messagesOf(endpoint))
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -61,10 +64,14 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
-    ...withPersonDigestsPatch(
+    ...withMessagesPatch(
       endpoint,
-      withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
-      personDigests,
+      withPersonDigestsPatch(
+        endpoint,
+        withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
+        personDigests,
+      ),
+      messages,
     ),
   }
   const changed = Object.keys(changes).length > 1
@@ -138,6 +145,16 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
         />
         <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={endpoint.kind} error={errorUnder(errors, 'options.quiet_hours')} />
+
+        <Divider label="Message" labelPosition="left" />
+        <MessageField
+          endpointId={endpoint.id}
+          kind={endpoint.kind}
+          value={messages}
+          onChange={setMessages}
+          options={changes.options ?? endpoint.options}
+          errors={errors}
+        />
 
         <div ref={alertRef}>
           <ApiErrorAlert error={update.error} title="The endpoint was not changed" />
