@@ -18,7 +18,7 @@ const WAITING = ['pending', 'retrying'] as const
 export class Outbox {
   private readonly headsStatement: Statement<[number], QueueHead>
   private readonly nextReleaseStatement: Statement<[number], number | null>
-  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, number, number], number>
+  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, string | null, number, number], number>
 
   constructor(private readonly db: Db) {
     // Prepared once: the scheduler asks after every intake commit, so this must not grow with
@@ -44,9 +44,9 @@ export class Outbox {
     // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
     // parameter mapping would cost more than the insert itself.
     this.insertStatement = db.$client
-      .prepare<[number, string, string, string | null, number, string | null, number, number], number>(
-        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      .prepare<[number, string, string, string | null, number, string | null, string | null, number, number], number>(
+        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, route_reason, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
       )
       .pluck()
   }
@@ -54,18 +54,26 @@ export class Outbox {
   // ─────────────────────────────────────── inserts ───────────────────────────────────────
 
   /** A new delivery of a stored event, due now (pending) or held until a time (quiet hours),
-   * or recorded but never sent (suppressed). */
-  add(eventSeq: number, endpointId: string, status: 'pending' | 'suppressed', reason: string | null, now: number, hold: Hold | null = null): number {
+   * or recorded but never sent (suppressed). `matched`: the routing rule that sent it here. */
+  add(
+    eventSeq: number,
+    endpointId: string,
+    status: 'pending' | 'suppressed',
+    reason: string | null,
+    now: number,
+    hold: Hold | null = null,
+    matched: string | null = null,
+  ): number {
     const held = status === 'pending' ? hold : null
-    return this.insertStatement.get(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, now, now)!
+    return this.insertStatement.get(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, matched, now, now)!
   }
 
   /** An edit of an earlier post (`editOf`, its delivery), due now: queued behind it like any
    * delivery of the endpoint. */
-  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number, hold: Hold | null = null): number {
+  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number, hold: Hold | null = null, matched: string | null = null): number {
     return this.db
       .insert(deliveries)
-      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: hold?.until ?? now, holdReason: hold?.reason ?? null, createdAt: now, updatedAt: now })
+      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: hold?.until ?? now, holdReason: hold?.reason ?? null, routeReason: matched, createdAt: now, updatedAt: now })
       .returning({ id: deliveries.id })
       .get().id
   }
