@@ -81,7 +81,7 @@ function explain(decision: RouteDecision, endpoint: EndpointRecord, event: Knock
         outcome: 'gets',
         reason: decision.route.matched ? `Subscribed, and a rule ${decision.route.matched}` : 'Subscribed, with no rules: every event of its types',
         matched: decision.route.matched ?? null,
-        held: quietHold(endpoint.options, event, now)?.reason ?? (personDigestsOn(endpoint.options) && event.actor ? 'may wait for its maintainer to finish (one message per maintainer)' : null),
+        held: quietHold(endpoint.options, event, now)?.reason ?? (personDigestsOn(endpoint.options) && event.actor ? 'held until its maintainer has finished (one message per maintainer)' : null),
       }
   }
 }

@@ -25,6 +25,8 @@ import {
 } from './targetForms/drafts'
 import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
+import { RoutingRulesField } from './RoutingRulesField'
+import type { RoutingRule } from '../../../../shared/routingRules'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { TargetFields } from './targetForms/TargetFields'
 import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
@@ -51,6 +53,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [fallback, setFallback] = useState<string | null>(fallbackOf(endpoint))
   const [quiet, setQuiet] = useState<QuietHours | null>(quietHoursOf(endpoint))
   const [personDigests, setPersonDigests] = useState(personDigestsOf(endpoint))
+  const [rules, setRules] = useState<RoutingRule[]>(endpoint.rules)
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -61,6 +64,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
+    ...(JSON.stringify(rules) !== JSON.stringify(endpoint.rules) ? { rules } : {}),
     ...withPersonDigestsPatch(
       endpoint,
       withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
@@ -130,6 +134,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
 
         <Divider />
         <EventsField value={events} onChange={setEvents} />
+        <RoutingRulesField value={rules} onChange={setRules} events={events} />
         <FallbackField
           value={fallback}
           onChange={setFallback}
