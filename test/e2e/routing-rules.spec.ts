@@ -1,8 +1,8 @@
 // Routing rules in the console, against the real headless shell and the Discord mock: a
 // workshop channel made with a "zone is workshop" rule (a rule that can never match refused
 // first), "Who gets this?" for a sample and a pasted event, then real events: the workshop's
-// mock gets only workshop machines' events, the front desk's only the others, and the history
-// says which rule each one matched.
+// mock gets only workshop machines' events, the front desk's only the others, the history
+// says which rule each one matched, and a test send goes to the workshop's mock alone.
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import type { EndpointView } from '../../src/shared/contracts'
@@ -134,7 +134,7 @@ test('a workshop channel with a zone rule gets only workshop machines’ events'
     await expect(page.getByTestId(`routing-${frontId}`)).toContainText('Rule 1 wants zone is front (this event: workshop)')
   })
 
-  await test.step('real events: the workshop mock gets only the workshop machine’s, the front desk’s only the front’s', async () => {
+  await test.step('real events: the workshop mock gets only the workshop machine’s, the front desk’s only the front’s; a delivery opens "Who gets this?" with its event', async () => {
     const workshopEvent = await pushEvent(shell, 'log_entry.created') // Twilight Zone, Workshop
     const frontEvent = await pushEvent(shell, 'problem_report.created') // Eight Ball Deluxe, Museum (front)
     await discord.waitForMessages(2, 15_000)
@@ -149,6 +149,14 @@ test('a workshop channel with a zone rule gets only workshop machines’ events'
     await expect(row(workshopEvent).getByTestId('delivery-why')).toHaveText('matched: zone is workshop')
     await expect(row(frontEvent).getByTestId('delivery-why')).toHaveText('matched: zone is front')
     await expect(page.getByTestId('delivery-row')).toHaveCount(2)
+
+    // From a delivery's detail to "Who gets this?" with its event.
+    await row(workshopEvent).getByRole('button').click()
+    await page.getByRole('dialog', { name: 'Delivery' }).getByRole('link', { name: 'Who gets this event, and why?' }).click()
+    await expect(page.getByRole('heading', { level: 2, name: 'Who gets this?' })).toBeVisible()
+    await expect(page.getByRole('textbox', { name: /Event \(JSON/ })).toHaveValue(new RegExp(workshopEvent))
+    await expect(page.getByTestId(`routing-${workshopId}`)).toContainText('Gets it')
+    await expect(page.getByTestId(`routing-${frontId}`)).toContainText('No rule matched')
   })
 
   await test.step('a test send from the table reaches the workshop’s mock and no other', async () => {

@@ -1,12 +1,14 @@
 // "Who gets this?": a sample event, or one pasted as the museum app would send it, checked
 // against the saved endpoints, their routing rules and the switches by the router intake uses.
-// Nothing is sent or stored.
-import { useState } from 'react'
+// Nothing is sent or stored. Opened from a delivery's detail (#/routing?delivery=12), it checks
+// that delivery's event.
+import { useEffect, useState } from 'react'
 import { Badge, Button, Card, Group, List, SegmentedControl, Select, Skeleton, Stack, Table, Text, Textarea, Title } from '@mantine/core'
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query'
 import type { RoutingExplanation } from '../../../../shared/contracts'
 import { EVENT_LABELS, EVENT_TYPES, machineDisplayName, type EventType } from '../../../../shared/events'
 import { SAMPLE_EVENTS } from '../../../../shared/samples'
+import type { PageProps } from '../../App'
 import { useApi } from '../../auth'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { KindBadge } from '../../KindBadge'
@@ -23,11 +25,12 @@ function sampleLabel(type: EventType): string {
 
 const pretty = (type: EventType) => JSON.stringify(SAMPLE_EVENTS[type], null, 2)
 
-export function RoutingTesterPage() {
+export function RoutingTesterPage({ params }: PageProps) {
   const api = useApi()
-  const [mode, setMode] = useState<Mode>('sample')
+  const deliveryId = Number(params.get('delivery')) || null
+  const [mode, setMode] = useState<Mode>(deliveryId ? 'paste' : 'sample')
   const [sample, setSample] = useState<EventType>('problem_report.created')
-  const [pasted, setPasted] = useState(pretty('problem_report.created'))
+  const [pasted, setPasted] = useState(deliveryId ? '' : pretty('problem_report.created'))
   const [jsonError, setJsonError] = useState<string | null>(null)
 
   // Under the endpoints' key: editing an endpoint or its rules asks again.
@@ -38,6 +41,18 @@ export function RoutingTesterPage() {
     enabled: mode === 'sample',
   })
   const fromPaste = useMutation({ mutationFn: (event: unknown) => api.explainRouting({ event }) })
+
+  // A delivery's event: shown as pasted, and checked once it is here.
+  const delivery = useQuery({ queryKey: queryKeys.delivery(deliveryId ?? 0), queryFn: () => api.getDelivery({ id: deliveryId! }), enabled: deliveryId !== null })
+  const deliveryPayload = delivery.data?.payload
+  useEffect(() => {
+    if (deliveryPayload === undefined) return
+    setMode('paste')
+    setPasted(JSON.stringify(deliveryPayload, null, 2))
+    setJsonError(null)
+    fromPaste.mutate(deliveryPayload)
+    // Not on fromPaste (a new object each render): only a new delivery's payload asks again.
+  }, [deliveryPayload])
 
   const check = () => {
     let event: unknown
@@ -86,7 +101,11 @@ export function RoutingTesterPage() {
         <Stack gap="xs">
           <Textarea
             label="Event (JSON, as the museum app sends it)"
-            description="Starts from a sample: change the machine's location, the priority … and check again."
+            description={
+              delivery.data
+                ? `The event of delivery #${delivery.data.id} (${delivery.data.summary}): change it and check again.`
+                : "Starts from a sample: change the machine's location, the priority … and check again."
+            }
             value={pasted}
             onChange={(e) => {
               setPasted(e.currentTarget.value)
@@ -118,6 +137,7 @@ export function RoutingTesterPage() {
           </Group>
         </Stack>
       )}
+      {delivery.isError && <ApiErrorAlert error={delivery.error} title={`Could not load delivery ${deliveryId}`} />}
       {error && <ApiErrorAlert error={error} title="The event could not be checked" />}
       {mode === 'sample' && !answer && !error && <Skeleton height={160} radius="md" />}
       {answer && <Answer answer={answer} />}
