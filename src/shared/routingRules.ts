@@ -28,8 +28,8 @@ export const REPORTER_LABELS: Record<(typeof REPORTERS)[number], string> = { vis
 export const LOG_ORIGIN_LABELS: Record<(typeof LOG_ORIGINS)[number], string> = { manual: 'manual', automatic: 'automatic' }
 
 /** The event types that carry a problem report, and those that may carry a log entry. */
-export const PROBLEM_EVENT_TYPES: readonly EventType[] = ['problem_report.created', 'problem_report.closed', 'problem_report.reopened']
-export const LOG_EVENT_TYPES: readonly EventType[] = [
+const PROBLEM_EVENT_TYPES: readonly EventType[] = ['problem_report.created', 'problem_report.closed', 'problem_report.reopened']
+const LOG_EVENT_TYPES: readonly EventType[] = [
   'log_entry.created',
   'machine.created',
   'machine.status_changed',
@@ -110,7 +110,7 @@ export function describeRule(rule: RoutingRule): string {
 
 /** The event types a rule can match among those subscribed: a priority needs a problem report,
  * a log entry origin needs a log entry. */
-export function typesRuleCanMatch(rule: RoutingRule, subscribed: readonly EventType[]): EventType[] {
+function typesRuleCanMatch(rule: RoutingRule, subscribed: readonly EventType[]): EventType[] {
   const needsProblem = PROBLEM_CONDITIONS.some((c) => rule[c] !== undefined)
   const needsLog = rule.log_origins !== undefined
   return subscribed.filter((t) => (!needsProblem || PROBLEM_EVENT_TYPES.includes(t)) && (!needsLog || LOG_EVENT_TYPES.includes(t)))

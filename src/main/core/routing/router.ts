@@ -23,7 +23,7 @@ export type RouteDecision =
   | { endpointId: string; outcome: 'pending' | 'suppressed'; route: RoutedDelivery }
 
 /** "matched: zone is workshop", recorded on the delivery. */
-export const matchedReason = (description: string) => `matched: ${description}`
+const matchedReason = (description: string) => `matched: ${description}`
 
 function switchReason(eventType: EventType, settings: Settings): string | undefined {
   return !settings.delivery_enabled

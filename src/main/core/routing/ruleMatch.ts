@@ -5,7 +5,7 @@ import { CONDITIONS, describeCondition, describeRule, type RoutingCondition, typ
 
 /** Who reported the event's problem: a maintainer when the report names a user (or a maintainer
  * filed it: a created report's actor), a visitor otherwise. Null: the event has no report. */
-export function reporterOf(event: KnockerEvent): 'visitor' | 'maintainer' | null {
+function reporterOf(event: KnockerEvent): 'visitor' | 'maintainer' | null {
   const report = event.problem_report
   if (!report) return null
   if (report.reporter?.username) return 'maintainer'
@@ -44,7 +44,7 @@ const ABSENT: Record<RoutingCondition, string> = {
 
 /** The first condition of the rule the event fails, in words ("zone is workshop (this event:
  * front)"), or null when the rule matches. */
-export function ruleMiss(rule: RoutingRule, event: KnockerEvent): string | null {
+function ruleMiss(rule: RoutingRule, event: KnockerEvent): string | null {
   for (const condition of CONDITIONS) {
     const wanted = rule[condition] as readonly string[] | undefined
     if (!wanted) continue
