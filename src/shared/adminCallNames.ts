@@ -16,6 +16,7 @@ export const ADMIN_CALL_NAMES = [
   'exportDeliveries',
   'getStats',
   'previewMessage',
+  'explainRouting',
   'getIntakeInfo',
   'getSystemInfo',
   'getPollers',

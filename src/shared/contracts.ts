@@ -7,6 +7,7 @@ import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
 import { KIND_OPTIONS, TARGET_FIELDS, type EndpointKind } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
 import { PollerIdSchema, PollerUpdateSchema, PollerViewSchema } from './pollers'
+import { RoutingRuleSchema, RoutingRulesSchema } from './routingRules'
 import { RelaySourceCreateSchema, RelaySourceUpdateSchema, RelaySourceViewSchema, RelaySourceWithUrlSchema } from './relay'
 
 const id = z.string().min(1).max(100)
@@ -19,6 +20,8 @@ export const EndpointViewSchema = z.object({
   kind: z.enum(ENDPOINT_KINDS),
   enabled: z.boolean(),
   events: z.array(EventTypeSchema),
+  /** Routing rules on top of the event types (see routingRules.ts); empty: every event of them. */
+  rules: z.array(RoutingRuleSchema),
   /** Redacted target: host + last 4 characters. The secret itself is never returned. */
   target: z.string(),
   /** Non-secret target settings (SMTP host and recipients, webhook header names …). */
@@ -45,6 +48,8 @@ const common = {
   name: z.string().trim().min(1, 'name is required').max(100),
   enabled: z.boolean().default(true),
   events: z.array(EventTypeSchema).max(EVENT_TYPES.length).default([...EVENT_TYPES]),
+  /** Rules that can never match the subscribed event types are refused by the core. */
+  rules: RoutingRulesSchema.default([]),
 }
 
 /** One variant per kind, with that kind's target fields and options. */
@@ -64,6 +69,8 @@ export const EndpointUpdateSchema = z.object({
   name: common.name.optional(),
   enabled: z.boolean().optional(),
   events: z.array(EventTypeSchema).max(EVENT_TYPES.length).optional(),
+  /** Replaces the rules; [] removes them. */
+  rules: RoutingRulesSchema.optional(),
   options: z.record(z.string(), z.unknown()).optional(),
   url: TARGET_FIELDS.webhook.url.optional(),
   smtp: TARGET_FIELDS.email.smtp.partial().optional(),
@@ -139,8 +146,9 @@ export const DeliveryViewSchema = z.object({
   delivered_at: timestamp.nullable(),
   /** How late the delivery was compared with when the event happened. */
   latency_ms: z.number().int().nullable(),
-  /** Why it waits or what it changes, when that isn't the usual: "edited: report closed" (it
-   * edits the report's earlier post), "held: quiet hours until 07:00". */
+  /** The routing rule that sent it here ("matched: zone is workshop"), then why it waits or what
+   * it changes, when that isn't the usual: "edited: report closed" (it edits the report's
+   * earlier post), "held: quiet hours until 07:00"; joined by " · ". */
   why: z.string().nullable(),
 })
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>
@@ -221,6 +229,38 @@ export const SystemInfoSchema = z.object({
   /** Where the log is: a file in the desktop app, the service's standard output headless. */
   log_location: z.string(),
 })
+
+/** "Who gets this?": one of the sample events, or an event as the host app would send it. */
+export const RoutingExplainInputSchema = z
+  .object({ sample: EventTypeSchema.optional(), event: z.unknown().optional() })
+  .refine((v) => (v.sample === undefined) !== (v.event === undefined), {
+    message: 'give either a sample (an event type) or an event',
+    path: ['event'],
+  })
+
+export const ROUTE_OUTCOMES = ['gets', 'suppressed', 'not_subscribed', 'no_rule_matched'] as const
+export const RoutingExplanationSchema = z.object({
+  event: z.object({ event_id: z.string(), event: EventTypeSchema, summary: z.string() }),
+  endpoints: z.array(
+    z.object({
+      endpoint_id: id,
+      endpoint_name: z.string(),
+      endpoint_kind: z.enum(ENDPOINT_KINDS),
+      /** Whether a delivery would be sent (a suppressed one is recorded but not sent). */
+      gets: z.boolean(),
+      outcome: z.enum(ROUTE_OUTCOMES),
+      /** One sentence: "Subscribed, and rule 1 matched: zone is workshop". */
+      reason: z.string(),
+      /** What intake records on the delivery ("matched: zone is workshop"), or null. */
+      matched: z.string().nullable(),
+      /** Per rule, the first condition the event fails, when no rule matched. */
+      misses: z.array(z.string()),
+      /** Quiet hours that would hold it right now ("held: quiet hours until 07:00"), or null. */
+      held: z.string().nullable(),
+    }),
+  ),
+})
+export type RoutingExplanation = z.infer<typeof RoutingExplanationSchema>
 
 const Empty = z.object({})
 const Ok = z.object({ ok: z.literal(true) })
@@ -323,6 +363,7 @@ export const adminContracts = {
   }),
   getStats: contract({ method: 'GET', path: '/api/stats', input: Empty, output: StatsSchema }),
   previewMessage: contract({ method: 'POST', path: '/api/preview', input: PreviewInputSchema, output: PreviewSchema }),
+  explainRouting: contract({ method: 'POST', path: '/api/routing/explain', input: RoutingExplainInputSchema, output: RoutingExplanationSchema }),
   getIntakeInfo: contract({ method: 'GET', path: '/api/intake', input: Empty, output: IntakeInfoSchema }),
   getSystemInfo: contract({ method: 'GET', path: '/api/system', input: Empty, output: SystemInfoSchema }),
   // Pollers: the host app's machines list and event feed.

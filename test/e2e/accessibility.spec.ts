@@ -20,6 +20,7 @@ const PAGES = [
   { hash: 'sources', heading: 'Events & sources' },
   { hash: 'deliveries', heading: 'Deliveries' },
   { hash: 'preview', heading: 'Message preview' },
+  { hash: 'routing', heading: 'Who gets this?' },
   { hash: 'settings', heading: 'Settings' },
 ]
 
@@ -117,6 +118,7 @@ test('every page and endpoint dialog passes a WCAG 2.1 AA audit in light and dar
         if (hash === 'endpoints') await expect(page.getByRole('table', { name: 'Endpoints' })).toBeVisible()
         if (hash === 'deliveries') await expect(page.getByTestId('delivery-row').first()).toBeVisible()
         if (hash === 'preview') await expect(page.getByTestId('preview-discord')).toBeVisible()
+        if (hash === 'routing') await expect(page.getByTestId('routing-answer')).toBeVisible()
         await audit(scheme, heading)
       }
 

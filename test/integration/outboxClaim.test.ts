@@ -25,7 +25,7 @@ beforeEach(() => {
   db = openDb(join(dir, 'knocker.db'), MIGRATIONS)
   outbox = new Outbox(db)
   const endpoint = new EndpointsRepo(db, new AesGcmSecretBox(Buffer.alloc(32, 3))).create(
-    { name: 'Desk', kind: 'discord', enabled: true, events: [], target: { url: 'x' }, targetHint: '…', options: {} },
+    { name: 'Desk', kind: 'discord', enabled: true, events: [], target: { url: 'x' }, targetHint: '…', options: {}, rules: [] },
     T0,
   )
   const seq = db

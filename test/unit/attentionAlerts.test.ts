@@ -41,7 +41,7 @@ afterEach(() => db.$client.close())
 
 function endpoint(name: string, options: Record<string, unknown> = {}, enabled = true) {
   return endpoints.create(
-    { name, kind: name.startsWith('Mail') ? 'email' : 'discord', enabled, events: [], target: { url: 'x' }, targetHint: '…', options },
+    { name, kind: name.startsWith('Mail') ? 'email' : 'discord', enabled, events: [], target: { url: 'x' }, targetHint: '…', options, rules: [] },
     T0,
   )
 }

@@ -11,7 +11,7 @@ describe('destination table', () => {
     for (const kind of ENDPOINT_KINDS) {
       expect(channels[kind].kind).toBe(kind)
       const variant = EndpointCreateSchema.options.find((o) => o.shape.kind.value === kind)!
-      expect(Object.keys(variant.shape).sort()).toEqual(['enabled', 'events', 'kind', 'name', 'options', ...Object.keys(TARGET_FIELDS[kind])].sort())
+      expect(Object.keys(variant.shape).sort()).toEqual(['enabled', 'events', 'kind', 'name', 'options', 'rules', ...Object.keys(TARGET_FIELDS[kind])].sort())
       expect(Object.keys(KIND_OPTIONS[kind].shape)).toContain('fallback_endpoint_id')
       expect(SAMPLE_SETTINGS[kind]).toBeTypeOf('object')
     }

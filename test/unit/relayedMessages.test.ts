@@ -224,6 +224,7 @@ describe('routing by the source’s subscription', () => {
     events: [],
     targetHint: '',
     options: {},
+    rules: [],
     needsAttention: null,
     needsAttentionAt: null,
     createdAt: 0,

@@ -66,6 +66,7 @@ const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
   getStats: [],
   exportDeliveries: [],
   previewMessage: [], // formats a sample, sends and stores nothing
+  explainRouting: [], // asks the router, sends and stores nothing
   getIntakeInfo: [],
   getSystemInfo: [],
   createEndpoint: ['endpoints', 'state'],

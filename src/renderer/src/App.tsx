@@ -22,6 +22,7 @@ const EndpointsPage = lazy(() => import('./features/endpoints/EndpointsPage').th
 const SourcesPage = lazy(() => import('./features/sources/SourcesPage').then((m) => ({ default: m.SourcesPage })))
 const DeliveriesPage = lazy(() => import('./features/deliveries/DeliveriesPage').then((m) => ({ default: m.DeliveriesPage })))
 const PreviewPage = lazy(() => import('./features/preview/PreviewPage').then((m) => ({ default: m.PreviewPage })))
+const RoutingTesterPage = lazy(() => import('./features/routing/RoutingTesterPage').then((m) => ({ default: m.RoutingTesterPage })))
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })))
 
 const PAGES: ReadonlyArray<{ id: string; label: string; description: string; Page: ComponentType<PageProps> }> = [
@@ -30,6 +31,7 @@ const PAGES: ReadonlyArray<{ id: string; label: string; description: string; Pag
   { id: 'sources', label: 'Events & sources', description: 'What comes in, and how', Page: SourcesPage },
   { id: 'deliveries', label: 'Deliveries', description: 'What was sent, and how', Page: DeliveriesPage },
   { id: 'preview', label: 'Message preview', description: 'See it before it is sent', Page: PreviewPage },
+  { id: 'routing', label: 'Who gets this?', description: 'Which endpoints, and why', Page: RoutingTesterPage },
   { id: 'settings', label: 'Settings', description: 'History, data, desktop', Page: SettingsPage },
 ]
 

@@ -34,6 +34,7 @@ export function row(patch: Partial<DeliveryRow> = {}): DeliveryRow {
     remoteId: null,
     editOf: null,
     holdReason: null,
+    routeReason: null,
     createdAt: T0,
     updatedAt: T0,
     deliveredAt: null,

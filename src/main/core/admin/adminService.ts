@@ -19,6 +19,7 @@ import { DeliveryViews } from './deliveryViews'
 import { previewMessage } from './messagePreview'
 import { pollerHandlers, type PollerAdminDeps } from './pollerAdmin'
 import { relaySourceHandlers, type RelaySourceAdminDeps } from './relaySourceAdmin'
+import { checkRulesCanMatch, routingHandlers } from './routingAdmin'
 
 export interface AdminDeps {
   db: Db
@@ -67,6 +68,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       kind: record.kind,
       enabled: record.enabled,
       events: record.events,
+      rules: record.rules,
       target: record.targetHint,
       settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : {},
       options: record.options,
@@ -130,12 +132,14 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       const fields = pick(input, targetFieldNames(input.kind))
       const { target, targetHint } = parseTarget(input.kind, fields)
       checkFallback(input.options, null)
+      checkRulesCanMatch(input.rules, input.events)
       const created = endpoints.create(
         {
           name: input.name,
           kind: input.kind,
           enabled: input.enabled,
           events: input.events,
+          rules: input.rules,
           target,
           targetHint,
           options: input.options,
@@ -170,12 +174,15 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       }
       const options = input.options !== undefined ? checkOptions(current.kind, input.options) : undefined
       if (options) checkFallback(options, current.id)
+      // New rules, or new event types under the current rules: each rule must still be able to match.
+      if (input.rules !== undefined || input.events !== undefined) checkRulesCanMatch(input.rules ?? current.rules, input.events ?? current.events)
       const updated = endpoints.update(
         input.id,
         {
           name: input.name,
           enabled: input.enabled,
           events: input.events,
+          rules: input.rules,
           options,
           target: parsed?.target,
           targetHint: parsed?.targetHint,
@@ -305,6 +312,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
 
     ...pollerHandlers(deps.pollers),
     ...relaySourceHandlers(deps.relaySources),
+    ...routingHandlers({ endpoints, settings, clock }),
   }
 
   const api = {} as Record<AdminCallName, (input: unknown) => Promise<unknown>>

@@ -19,7 +19,8 @@ const COLUMNS: Array<[string, (d: DeliveryView) => string | number | boolean | n
   ['occurred_at', (d) => d.occurred_at],
   ['delivered_at', (d) => iso(d.delivered_at)],
   ['latency_ms', (d) => d.latency_ms],
-  // Why it waits or what it changed ("held: quiet hours until 07:00", "edited: report closed").
+  // The rule it matched, why it waits or what it changed ("matched: zone is workshop",
+  // "held: quiet hours until 07:00", "edited: report closed").
   ['why', (d) => d.why],
 ]
 

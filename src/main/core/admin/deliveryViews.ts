@@ -260,6 +260,13 @@ function toView(row: Joined): DeliveryView {
     updated_at: d.updatedAt,
     delivered_at: d.deliveredAt,
     latency_ms: d.deliveredAt !== null && Number.isFinite(occurred) ? d.deliveredAt - occurred : null,
-    why: d.editOf !== null ? editReason(row.eventType) : d.status === 'pending' || d.status === 'retrying' ? d.holdReason : null,
+    why: whyOf(d, row.eventType),
   }
+}
+
+/** The routing rule it matched, then what it changes or why it waits: "matched: zone is
+ * workshop · held: quiet hours until 07:00". */
+function whyOf(d: Joined['delivery'], eventType: string): string | null {
+  const state = d.editOf !== null ? editReason(eventType) : d.status === 'pending' || d.status === 'retrying' ? d.holdReason : null
+  return [d.routeReason, state].filter(Boolean).join(' · ') || null
 }

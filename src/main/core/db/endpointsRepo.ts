@@ -4,6 +4,7 @@ import { eq, isNull, sql } from 'drizzle-orm'
 import { randomBytes } from 'node:crypto'
 import { EVENT_TYPES, type EventType } from '../../../shared/events'
 import type { EndpointKind } from '../../../shared/domain'
+import { RoutingRulesSchema, type RoutingRule } from '../../../shared/routingRules'
 import type { SecretBox } from '../secrets/secretBox'
 import type { Db } from './openDb'
 import { endpoints, subscriptions } from './schema'
@@ -16,6 +17,8 @@ export interface EndpointRecord {
   events: EventType[]
   targetHint: string
   options: Record<string, unknown>
+  /** Routing rules on top of `events` (checked when saved); empty: every event of those types. */
+  rules: RoutingRule[]
   needsAttention: string | null
   needsAttentionAt: number | null
   createdAt: number
@@ -30,6 +33,7 @@ export interface EndpointWrite {
   target: unknown
   targetHint: string
   options: Record<string, unknown>
+  rules: RoutingRule[]
 }
 
 type Row = typeof endpoints.$inferSelect
@@ -80,6 +84,7 @@ export class EndpointsRepo {
           targetSealed: this.secretBox.seal(JSON.stringify(input.target)),
           targetHint: input.targetHint,
           options: JSON.stringify(input.options),
+          routingRules: JSON.stringify(input.rules),
           createdAt: now,
           updatedAt: now,
         })
@@ -100,6 +105,7 @@ export class EndpointsRepo {
       if (patch.name !== undefined) set.name = patch.name
       if (patch.enabled !== undefined) set.enabled = patch.enabled
       if (patch.options !== undefined) set.options = JSON.stringify(patch.options)
+      if (patch.rules !== undefined) set.routingRules = JSON.stringify(patch.rules)
       if (patch.target !== undefined) {
         set.targetSealed = this.secretBox.seal(JSON.stringify(patch.target))
         set.targetHint = patch.targetHint!
@@ -179,9 +185,17 @@ function toRecord(row: Row, events: EventType[]): EndpointRecord {
     events: EVENT_TYPES.filter((t) => events.includes(t)),
     targetHint: row.targetHint,
     options: JSON.parse(row.options),
+    rules: storedRules(row.routingRules),
     needsAttention: row.needsAttention,
     needsAttentionAt: row.needsAttentionAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
+}
+
+/** Rules are checked when saved; a list this version cannot read (written by a newer one)
+ * would match nothing, so it is treated as none and the endpoint keeps getting its events. */
+function storedRules(json: string): RoutingRule[] {
+  const parsed = RoutingRulesSchema.safeParse(JSON.parse(json))
+  return parsed.success ? parsed.data : []
 }

@@ -46,6 +46,9 @@ export const endpoints = sqliteTable('endpoints', {
   targetHint: text('target_hint').notNull(),
   /** Non-secret, kind-specific options as JSON. */
   options: text('options').notNull().default('{}'),
+  /** Routing rules on top of the subscribed event types (JSON, shared/routingRules.ts); an
+   * empty list: every event of those types. */
+  routingRules: text('routing_rules').notNull().default('[]'),
   needsAttention: text('needs_attention'),
   needsAttentionAt: integer('needs_attention_at'),
   createdAt: integer('created_at').notNull(),
@@ -94,6 +97,9 @@ export const deliveries = sqliteTable(
     editOf: integer('edit_of'),
     /** Why a waiting delivery is held back beyond its turn ("held: quiet hours until 07:00"). */
     holdReason: text('hold_reason'),
+    /** The routing rule that sent the event here ("matched: zone is workshop"); null when the
+     * endpoint has no rules. Kept for the history. */
+    routeReason: text('route_reason'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     deliveredAt: integer('delivered_at'),

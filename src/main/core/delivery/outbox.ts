@@ -14,15 +14,15 @@ import type { AttemptRecord, DeliveryRow, DeliveryUpdate } from './handoffs'
 const WAITING = ['pending', 'retrying'] as const
 
 export class Outbox {
-  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, number, number], number>
+  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, string | null, number, number], number>
 
   constructor(private readonly db: Db) {
     // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
     // parameter mapping would cost more than the insert itself.
     this.insertStatement = db.$client
-      .prepare<[number, string, string, string | null, number, string | null, number, number], number>(
-        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      .prepare<[number, string, string, string | null, number, string | null, string | null, number, number], number>(
+        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, route_reason, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
       )
       .pluck()
   }
@@ -30,18 +30,26 @@ export class Outbox {
   // ─────────────────────────────────────── inserts ───────────────────────────────────────
 
   /** A new delivery of a stored event, due now (pending) or held until a time (quiet hours),
-   * or recorded but never sent (suppressed). */
-  add(eventSeq: number, endpointId: string, status: 'pending' | 'suppressed', reason: string | null, now: number, hold: Hold | null = null): number {
+   * or recorded but never sent (suppressed). `matched`: the routing rule that sent it here. */
+  add(
+    eventSeq: number,
+    endpointId: string,
+    status: 'pending' | 'suppressed',
+    reason: string | null,
+    now: number,
+    hold: Hold | null = null,
+    matched: string | null = null,
+  ): number {
     const held = status === 'pending' ? hold : null
-    return this.insertStatement.get(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, now, now)!
+    return this.insertStatement.get(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, matched, now, now)!
   }
 
   /** An edit of an earlier post (`editOf`, its delivery), due now: queued behind it like any
    * delivery of the endpoint. */
-  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number, hold: Hold | null = null): number {
+  addEdit(eventSeq: number, endpointId: string, editOf: number, now: number, hold: Hold | null = null, matched: string | null = null): number {
     return this.db
       .insert(deliveries)
-      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: hold?.until ?? now, holdReason: hold?.reason ?? null, createdAt: now, updatedAt: now })
+      .values({ eventSeq, endpointId, status: 'pending', editOf, nextAttemptAt: hold?.until ?? now, holdReason: hold?.reason ?? null, routeReason: matched, createdAt: now, updatedAt: now })
       .returning({ id: deliveries.id })
       .get().id
   }

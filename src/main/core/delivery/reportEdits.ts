@@ -59,7 +59,7 @@ export class ReportEdits {
   write(event: KnockerEvent, seq: number, route: RoutedDelivery, endpoint: EndpointRecord | undefined, now: number, hold: Hold | null = null): WrittenDelivery[] {
     const conversation = conversationKey(event)
     const plain = () => {
-      const id = this.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now, hold)
+      const id = this.outbox.add(seq, route.endpointId, route.status, route.reason ?? null, now, hold, route.matched ?? null)
       return { id, endpoint_id: route.endpointId, status: route.status }
     }
     if (route.status !== 'pending' || !conversation || !endpoint || !EDITABLE_KINDS.has(endpoint.kind)) return [plain()]
@@ -72,7 +72,7 @@ export class ReportEdits {
     if (!UPDATES.has(event.event) || mode === 'post') return [plain()]
     const post = this.postOf(endpoint.id, conversation)
     if (!post) return [plain()]
-    const edit = { id: this.outbox.addEdit(seq, endpoint.id, post.deliveryId, now, hold), endpoint_id: endpoint.id, status: 'pending' as const }
+    const edit = { id: this.outbox.addEdit(seq, endpoint.id, post.deliveryId, now, hold, route.matched ?? null), endpoint_id: endpoint.id, status: 'pending' as const }
     return mode === 'edit_and_post' ? [edit, plain()] : [edit]
   }
 

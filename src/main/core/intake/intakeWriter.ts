@@ -153,7 +153,7 @@ export class IntakeWriter {
       return { event_id: stored.id, duplicate: false, deliveries: written }
     }
     const event = item.event
-    const written = routeEvent(event.event, settings, endpoints).flatMap((route) => {
+    const written = routeEvent(event, settings, endpoints).flatMap((route) => {
       const endpoint = endpoints.find((e) => e.id === route.endpointId)
       // Quiet hours, a person's digest: the delivery waits ("held: quiet hours until 07:00").
       const hold = endpoint && route.status === 'pending' ? this.deps.holds.holdFor(endpoint, event, now) : null

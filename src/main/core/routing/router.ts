@@ -1,32 +1,62 @@
-// Which endpoints get an event, and whether a switch holds it back. Pure.
+// Which endpoints get an event (subscription, then routing rules), and whether a switch holds
+// it back. Pure.
 import type { Settings } from '../../../shared/contracts'
-import type { EventType } from '../../../shared/events'
+import type { EventType, KnockerEvent } from '../../../shared/events'
 import type { RelayLabel, RelayRoute } from '../../../shared/relay'
 import type { EndpointRecord } from '../db/endpointsRepo'
+import { matchRules } from './ruleMatch'
 
 export interface RoutedDelivery {
   endpointId: string
   status: 'pending' | 'suppressed'
   /** Why it was suppressed, shown in the history. */
   reason?: string
+  /** The routing rule it matched ("matched: zone is workshop"), shown in the history. */
+  matched?: string
 }
 
-/** Every endpoint subscribed to the event gets a delivery; switched off ones are recorded
- * as suppressed so the history shows what was held back and why. */
-export function routeEvent(eventType: EventType, settings: Settings, endpoints: EndpointRecord[]): RoutedDelivery[] {
-  const globalReason = !settings.delivery_enabled
+/** What happens to an event at one endpoint, and why: the "Who gets this?" tester's answer and,
+ * for the endpoints that get a delivery, intake's. */
+export type RouteDecision =
+  | { endpointId: string; outcome: 'not_subscribed' }
+  | { endpointId: string; outcome: 'no_rule_matched'; misses: string[] }
+  | { endpointId: string; outcome: 'pending' | 'suppressed'; route: RoutedDelivery }
+
+/** "matched: zone is workshop", recorded on the delivery. */
+const matchedReason = (description: string) => `matched: ${description}`
+
+function switchReason(eventType: EventType, settings: Settings): string | undefined {
+  return !settings.delivery_enabled
     ? 'Suppressed: deliveries were switched off (master switch)'
     : settings.events[eventType] === false
       ? `Suppressed: "${eventType}" notifications were switched off`
       : undefined
-  return endpoints
-    .filter((endpoint) => endpoint.events.includes(eventType))
-    .map((endpoint) => {
-      const reason = globalReason ?? (endpoint.enabled ? undefined : 'Suppressed: the endpoint was switched off')
-      return reason
-        ? { endpointId: endpoint.id, status: 'suppressed' as const, reason }
-        : { endpointId: endpoint.id, status: 'pending' as const }
-    })
+}
+
+function decide(event: KnockerEvent, globalReason: string | undefined, endpoint: EndpointRecord): RouteDecision {
+  if (!endpoint.events.includes(event.event)) return { endpointId: endpoint.id, outcome: 'not_subscribed' }
+  const rules = matchRules(endpoint.rules, event)
+  if (!rules.matched) return { endpointId: endpoint.id, outcome: 'no_rule_matched', misses: rules.misses }
+  const matched = rules.rule ? { matched: matchedReason(rules.rule.description) } : {}
+  const reason = globalReason ?? (endpoint.enabled ? undefined : 'Suppressed: the endpoint was switched off')
+  return reason
+    ? { endpointId: endpoint.id, outcome: 'suppressed', route: { endpointId: endpoint.id, status: 'suppressed', reason, ...matched } }
+    : { endpointId: endpoint.id, outcome: 'pending', route: { endpointId: endpoint.id, status: 'pending', ...matched } }
+}
+
+/** Every endpoint's decision about the event, in the endpoints' order. */
+export function decideRoutes(event: KnockerEvent, settings: Settings, endpoints: EndpointRecord[]): RouteDecision[] {
+  const globalReason = switchReason(event.event, settings)
+  return endpoints.map((endpoint) => decide(event, globalReason, endpoint))
+}
+
+/** Every endpoint subscribed to the event whose rules it matches (or that has none) gets a
+ * delivery; switched off ones are recorded as suppressed so the history shows what was held
+ * back and why. An event no rule matches gets no delivery at that endpoint. */
+export function routeEvent(event: KnockerEvent, settings: Settings, endpoints: EndpointRecord[]): RoutedDelivery[] {
+  const routed: RoutedDelivery[] = []
+  for (const decision of decideRoutes(event, settings, endpoints)) if ('route' in decision) routed.push(decision.route)
+  return routed
 }
 
 /** Knocker's alert to a fallback endpoint: held back by the master switch and by the fallback's

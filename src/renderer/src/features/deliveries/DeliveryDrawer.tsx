@@ -1,8 +1,9 @@
 // One delivery in full: what was sent, each attempt with its answer, and a Retry button.
-import { Accordion, Alert, Badge, Button, Code, Drawer, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+import { Accordion, Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import type { AttemptView } from '../../../../shared/contracts'
 import { DELIVERY_EVENT_LABELS } from '../../../../shared/attentionAlert'
+import { EVENT_TYPES } from '../../../../shared/events'
 import { KindBadge } from '../../KindBadge'
 import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
@@ -35,6 +36,8 @@ function DeliveryDetail({ id }: { id: number }) {
   if (detail.isError) return <ApiErrorAlert error={detail.error} title="Could not load the delivery" />
   const d = detail.data
   const canRetry = d.status === 'failed' || d.status === 'suppressed'
+  // An event from the museum app (not a test, a relayed message or Knocker's own alert).
+  const routable = !d.is_test && (EVENT_TYPES as readonly string[]).includes(d.event)
 
   return (
     <Stack gap="md">
@@ -52,6 +55,11 @@ function DeliveryDetail({ id }: { id: number }) {
           <Text size="sm" c="dimmed" data-testid="delivery-detail-why">
             {d.why}
           </Text>
+        )}
+        {routable && (
+          <Anchor href={`#/routing?delivery=${d.id}`} size="sm">
+            Who gets this event, and why?
+          </Anchor>
         )}
       </div>
 

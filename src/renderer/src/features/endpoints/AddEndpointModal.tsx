@@ -14,6 +14,8 @@ import { EventsField } from './EventsField'
 import { FallbackField } from './FallbackField'
 import { QuietHoursField } from './QuietHoursField'
 import { PersonDigestsField } from './PersonDigestsField'
+import { RoutingRulesField } from './RoutingRulesField'
+import type { RoutingRule } from '../../../../shared/routingRules'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { useCreateEndpoint } from './endpointMutations'
 import { createInput, emptyDrafts, withPersonDigests, withQuietHours, type Drafts } from './targetForms/drafts'
@@ -85,6 +87,7 @@ function AddEndpointForm({
   const [fallback, setFallback] = useState<string | null>(null)
   const [quiet, setQuiet] = useState<QuietHours | null>(null)
   const [personDigests, setPersonDigests] = useState(false)
+  const [rules, setRules] = useState<RoutingRule[]>([])
   const errors = fieldErrors(create.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -110,7 +113,7 @@ function AddEndpointForm({
     e.preventDefault()
     const input = createInput(kind, drafts, { name, enabled, events }, fallback)
     const options = withPersonDigests(withQuietHours(input.options ?? {}, quiet), personDigests)
-    create.mutate({ ...input, options } as typeof input, { onSuccess: onCreated })
+    create.mutate({ ...input, options, rules } as typeof input, { onSuccess: onCreated })
   }
 
   return (
@@ -166,6 +169,7 @@ function AddEndpointForm({
         <TargetFields kind={kind} value={drafts[kind]} onChange={patchDraft} mode="create" errors={errors} />
 
         <EventsField value={events} onChange={setEvents} />
+        <RoutingRulesField value={rules} onChange={setRules} events={events} />
         <FallbackField value={fallback} onChange={setFallback} error={errorFor(errors, 'options.fallback_endpoint_id')} />
         <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={kind} error={errorUnder(errors, 'options.quiet_hours')} />

@@ -27,6 +27,8 @@ import { MessageField } from './MessageField'
 import { messagesOf, withMessagesPatch } from './messageDrafts'
 import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
+import { RoutingRulesField } from './RoutingRulesField'
+import type { RoutingRule } from '../../../../shared/routingRules'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { TargetFields } from './targetForms/TargetFields'
 import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
@@ -54,6 +56,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [quiet, setQuiet] = useState<QuietHours | null>(quietHoursOf(endpoint))
   const [personDigests, setPersonDigests] = useState(personDigestsOf(endpoint))
   const [messages, setMessages] = useState(messagesOf(endpoint))
+  const [rules, setRules] = useState<RoutingRule[]>(endpoint.rules)
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -64,6 +67,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
+    ...(JSON.stringify(rules) !== JSON.stringify(endpoint.rules) ? { rules } : {}),
     ...withMessagesPatch(
       endpoint,
       withPersonDigestsPatch(
@@ -137,6 +141,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
 
         <Divider />
         <EventsField value={events} onChange={setEvents} />
+        <RoutingRulesField value={rules} onChange={setRules} events={events} />
         <FallbackField
           value={fallback}
           onChange={setFallback}

@@ -3,6 +3,7 @@
 // a missing or differently shaped field is simply not shown.
 import type { EndpointView } from '../../../../shared/contracts'
 import { REPORT_UPDATES, type ReportUpdates } from '../../../../shared/endpointKinds'
+import { describeRule, type RoutingRule } from '../../../../shared/routingRules'
 import { formatAgo, formatDateTime } from '../../time'
 
 export type SmtpSecurity = 'tls' | 'starttls' | 'none'
@@ -99,13 +100,20 @@ export function reportUpdatesOf(endpoint: Pick<EndpointView, 'options'>): Report
 
 /** One short line for the endpoints table, under the redacted target
  * ("smtp.example.org:587 → 3 recipients" is followed by "to ken@museum.example, 2 more"). */
-export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'>): string | null {
-  // Timing options any kind may have, after the kind's own line.
-  const timing = [
+export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'> & Partial<Pick<EndpointView, 'rules'>>): string | null {
+  // Routing and timing options any kind may have, after the kind's own line.
+  const general = [
+    rulesSummary(endpoint.rules ?? []),
     endpoint.options.person_digests === true ? 'one message per maintainer' : null,
     endpoint.options.quiet_hours ? 'quiet hours' : null,
   ]
-  return [kindSummary(endpoint), ...timing].filter(Boolean).join(' · ') || null
+  return [kindSummary(endpoint), ...general].filter(Boolean).join(' · ') || null
+}
+
+/** "only when zone is workshop", or how many rules there are. */
+function rulesSummary(rules: RoutingRule[]): string | null {
+  if (rules.length === 0) return null
+  return rules.length === 1 ? `only when ${describeRule(rules[0])}` : `${rules.length} routing rules`
 }
 
 function kindSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'>): string | null {
