@@ -5,6 +5,7 @@
 // endpoint" form's URL recognition, the message preview and redaction all derive from here.
 // No Node, no DOM: the renderer reads it too.
 import { z } from 'zod'
+import { MorningReportOptionSchema } from './morningReport'
 import { QuietHoursSchema } from './quietHours'
 
 const url = z.string().trim().min(1, 'url is required').max(2000)
@@ -46,6 +47,8 @@ const quiet_hours = QuietHoursSchema.optional()
 /** A maintainer's events wait until that person has been quiet for 5 minutes (at most 15),
  * then go together, grouped by machine; visitor reports go at once. */
 const person_digests = z.boolean().optional()
+/** A morning report each day at a set time (see morningReport.ts). */
+const morning_report = MorningReportOptionSchema.optional()
 
 const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/
 const TEAMS_HOSTS = /(?:\.logic\.azure\.com|\.api\.powerplatform\.com|\.webhook\.office\.com|^outlook\.office(?:365)?\.com)$/
@@ -75,6 +78,7 @@ const DESTINATIONS = {
         report_updates,
         quiet_hours,
         person_digests,
+        morning_report,
         /** Messages relayed from Discord-compatible sources keep their sender's name and
          * avatar (username, avatar_url); false posts them as the webhook's own identity. */
         relay_identity: z.boolean().optional(),
@@ -88,7 +92,7 @@ const DESTINATIONS = {
   slack: {
     label: 'Slack',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, morning_report }).strict(),
     recognises: (u: URL) => u.hostname.toLowerCase() === 'hooks.slack.com',
     sampleSettings: {},
     // Incoming webhooks: /services/T…/B…/<secret>
@@ -97,7 +101,7 @@ const DESTINATIONS = {
   teams: {
     label: 'Microsoft Teams',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, morning_report }).strict(),
     recognises: (u: URL) => TEAMS_HOSTS.test(u.hostname.toLowerCase()),
     sampleSettings: {},
     // Workflows signatures, and any sig= query parameter
@@ -114,7 +118,7 @@ const DESTINATIONS = {
         .min(1, 'an email endpoint needs at least one recipient')
         .max(50),
     },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, morning_report }).strict(),
     sampleSettings: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
     // The password is scrubbed by value (see secretValues in the channel).
     secretPatterns: [],
@@ -128,7 +132,7 @@ const DESTINATIONS = {
       /** Your own signing secret (whsec_…); generated when left out. */
       secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64').optional(),
     },
-    options: z.object({ fallback_endpoint_id, quiet_hours, person_digests }).strict(),
+    options: z.object({ fallback_endpoint_id, quiet_hours, person_digests, morning_report }).strict(),
     // Any other web address is a receiver of signed webhooks.
     recognises: () => true,
     sampleSettings: {},

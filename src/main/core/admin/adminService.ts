@@ -13,6 +13,8 @@ import type { SettingsRepo } from '../db/settingsRepo'
 import type { DeliveryEngine } from '../delivery/engine'
 import type { Outbox } from '../delivery/outbox'
 import { sendTest } from '../delivery/testSend'
+import type { MorningReport } from '../../../shared/morningReport'
+import type { MorningReports } from '../morning/morningReports'
 import { ApiError, conflict, invalidRequest, notFound } from './apiError'
 import { deliveriesCsv } from './deliveriesCsv'
 import { DeliveryViews } from './deliveryViews'
@@ -42,6 +44,11 @@ export interface AdminDeps {
   }
   pollers: PollerAdminDeps
   relaySources: RelaySourceAdminDeps
+  morning: {
+    reports: MorningReports
+    /** The morning report as it would be built now (a sample while no machine is known). */
+    preview: () => MorningReport
+  }
 }
 
 type Handlers = {
@@ -209,6 +216,11 @@ export function createAdminService(deps: AdminDeps): AdminApi {
 
     testEndpoint: ({ id, event }) => sendTest({ db, outbox, engine, clock }, endpointOr404(id), event),
 
+    sendMorningReport: ({ id }) => {
+      const queued = deps.morning.reports.sendNow(endpointOr404(id).id) ?? throwError(notFound(`Endpoint ${id}`))
+      return { delivery_id: queued.deliveryId, status: queued.status, reason: queued.reason }
+    },
+
     getSettings: () => settings.get(),
 
     updateSettings: (input) => {
@@ -262,9 +274,9 @@ export function createAdminService(deps: AdminDeps): AdminApi {
           options: record.options,
           settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : null,
         }
-        return previewMessage(channels, source, event, clock.now())
+        return previewMessage(channels, source, event, clock.now(), deps.morning.preview)
       }
-      return previewMessage(channels, { kind: kind!, endpointId: null, options: {}, settings: null }, event, clock.now())
+      return previewMessage(channels, { kind: kind!, endpointId: null, options: {}, settings: null }, event, clock.now(), deps.morning.preview)
     },
 
     getIntakeInfo: () => ({ url: system.intakeUrl(), token: system.ingestToken }),

@@ -12,7 +12,7 @@ import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
 import { truncateChars } from '../text/truncate'
-import { routeAttentionAlert } from '../routing/router'
+import { routeOwnMessage } from '../routing/router'
 import type { Outbox } from './outbox'
 
 export interface FlagResult {
@@ -60,7 +60,7 @@ export class AttentionAlerts {
       waiting: this.o.outbox.waitingCount(flagged.id),
       at: new Date(flaggedAt).toISOString(),
     }
-    const route = routeAttentionAlert(this.o.settings.get(), fallback)
+    const route = routeOwnMessage(this.o.settings.get(), fallback)
     const { db } = this.o
     const event = db
       .insert(events)
