@@ -149,6 +149,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         },
         clock.now(),
       )
+      deps.morning.reports.reschedule() // its morning report's time
       return withSecret(created)
     },
 
@@ -191,6 +192,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         clock.now(),
       )
       engine.kick()
+      deps.morning.reports.reschedule()
       return view(updated)
     },
 

@@ -6,6 +6,7 @@
 // time: the report goes when it starts, the same day, once, saying it is late.
 import { MORNING_REPORT_TYPE, morningReportEventId, onDemandMorningReportEventId } from '../../../shared/morningReport'
 import { morningSummary } from '../channels/morningText'
+import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../clock'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
@@ -29,6 +30,7 @@ export interface QueuedReport {
 
 export class MorningReports {
   private timer: NodeJS.Timeout | null = null
+  private readonly queuedStatement: Statement<[string], number>
 
   constructor(
     private readonly o: {
@@ -42,11 +44,18 @@ export class MorningReports {
       /** A report was queued: the queue should look. */
       onQueued: () => void
     },
-  ) {}
+  ) {
+    this.queuedStatement = o.db.$client.prepare<[string], number>('select 1 from events where event_id = ?').pluck()
+  }
 
   start(): void {
     this.stop()
     this.loop()
+  }
+
+  /** An endpoint was added or changed: its time may come sooner than the timer's. */
+  reschedule(): void {
+    if (this.timer) this.start()
   }
 
   stop(): void {
@@ -63,7 +72,9 @@ export class MorningReports {
       const option = morningReportOf(endpoint.options)
       if (!option) continue
       const due = dueReport(option, now, endpoint.updatedAt)
-      if (due && this.queue(endpoint, morningReportEventId(endpoint.id, due.day), due.at, false)) queued += 1
+      const eventId = due ? morningReportEventId(endpoint.id, due.day) : null
+      // Most looks find today's report queued already: a lookup, not a report built for nothing.
+      if (due && eventId && this.queuedStatement.get(eventId) === undefined && this.queue(endpoint, eventId, due.at, false)) queued += 1
       wakeAt = Math.min(wakeAt, nextReportAt(option, now))
     }
     if (queued > 0) this.o.onQueued()
