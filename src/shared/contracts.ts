@@ -120,7 +120,8 @@ export type AttemptView = z.infer<typeof AttemptViewSchema>
 export const DeliveryViewSchema = z.object({
   id: z.number().int(),
   event_id: z.string(),
-  /** One of the host app's event types, or Knocker's own "knocker.endpoint_attention" alert. */
+  /** One of the host app's event types, a relayed message's, or Knocker's own: the
+   * "knocker.endpoint_attention" alert, the "knocker.morning_report". */
   event: DeliveryEventTypeSchema,
   summary: z.string(),
   endpoint_id: id,
