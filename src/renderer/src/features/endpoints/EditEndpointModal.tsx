@@ -25,6 +25,9 @@ import {
 } from './targetForms/drafts'
 import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
+import { MorningReportField } from './MorningReportField'
+import { morningReportOf, withMorningReportPatch } from './morningReportOption'
+import type { MorningReportOption } from '../../../../shared/morningReport'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { TargetFields } from './targetForms/TargetFields'
 import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
@@ -51,6 +54,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [fallback, setFallback] = useState<string | null>(fallbackOf(endpoint))
   const [quiet, setQuiet] = useState<QuietHours | null>(quietHoursOf(endpoint))
   const [personDigests, setPersonDigests] = useState(personDigestsOf(endpoint))
+  const [morning, setMorning] = useState<MorningReportOption | null>(morningReportOf(endpoint))
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -61,10 +65,14 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     id: endpoint.id,
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
-    ...withPersonDigestsPatch(
+    ...withMorningReportPatch(
       endpoint,
-      withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
-      personDigests,
+      withPersonDigestsPatch(
+        endpoint,
+        withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
+        personDigests,
+      ),
+      morning,
     ),
   }
   const changed = Object.keys(changes).length > 1
@@ -138,6 +146,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
         />
         <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={endpoint.kind} error={errorUnder(errors, 'options.quiet_hours')} />
+        <MorningReportField value={morning} onChange={setMorning} error={errorUnder(errors, 'options.morning_report')} />
 
         <div ref={alertRef}>
           <ApiErrorAlert error={update.error} title="The endpoint was not changed" />

@@ -16,6 +16,7 @@ import { AddEndpointModal } from './AddEndpointModal'
 import { DeleteEndpointModal } from './DeleteEndpointModal'
 import { EditEndpointModal } from './EditEndpointModal'
 import { RotateSecretModal } from './RotateSecretModal'
+import { MorningReportControl } from './MorningReportControl'
 import { SendTestControl } from './SendTestControl'
 import { SigningSecretModal, type RevealedSecret } from './SigningSecretModal'
 import { emailSettings, settingsDetails, settingsSummary } from './endpointSettings'
@@ -175,6 +176,7 @@ function EndpointRow({ endpoint, onEdit, onRotate, onDelete }: { endpoint: Endpo
         </Table.Td>
         <Table.Td>
           <SendTestControl endpoint={endpoint} />
+          <MorningReportControl endpoint={endpoint} />
         </Table.Td>
       </Table.Tr>
       {update.isError && (
