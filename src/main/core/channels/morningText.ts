@@ -58,7 +58,7 @@ export function morningSections(report: MorningReport, s: MorningSyntax, cap: nu
   for (const zone of report.zones) {
     const total = HEALTH_LEVELS.reduce((n, h) => n + zone.counts[h], 0)
     const counts = HEALTH_LEVELS.filter((h) => zone.counts[h] > 0).map((h) => `${HEALTH_EMOJI[h]} ${zone.counts[h]} ${HEALTH_LABELS[h].toLowerCase()}`)
-    health.push(`${s.strong(s.escape(zone.label))} (${plural(total, 'machine')}): ${counts.join(' · ')}`)
+    health.push(`${s.strong(s.escape(name(zone.label)))} (${plural(total, 'machine')}): ${counts.join(' · ')}`)
     health.push(...capped(zone.machines, cap, (m) => [`  ${HEALTH_EMOJI[m.health]} ${machine(m)} — ${HEALTH_LABELS[m.health]}`], 'machines').map((l) => (l.startsWith('…') ? `  ${l}` : l)))
   }
 
@@ -75,7 +75,7 @@ export function morningSections(report: MorningReport, s: MorningSyntax, cap: nu
             (r) => {
               const title = r.url ? s.link(name(r.title), r.url) : s.escape(name(r.title))
               const by = r.reporter ? ` · ${s.escape(name(r.reporter))}` : ' · Visitor'
-              return [`  #${r.id} ${title} — ${s.escape(r.priority_label)}, ${ageText(r.age_days)}${by}`]
+              return [`  #${r.id} ${title} — ${s.escape(name(r.priority_label))}, ${ageText(r.age_days)}${by}`]
             },
             'reports',
           ).map((l) => (l.startsWith('…') ? `  ${l}` : l)),
