@@ -25,6 +25,7 @@ import {
 } from './targetForms/drafts'
 import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
+import { MorningReportControl } from './MorningReportControl'
 import { MorningReportField } from './MorningReportField'
 import { morningReportOf, withMorningReportPatch } from './morningReportOption'
 import type { MorningReportOption } from '../../../../shared/morningReport'
@@ -147,6 +148,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
         <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={endpoint.kind} error={errorUnder(errors, 'options.quiet_hours')} />
         <MorningReportField value={morning} onChange={setMorning} error={errorUnder(errors, 'options.morning_report')} />
+        <MorningReportControl endpoint={endpoint} />
 
         <div ref={alertRef}>
           <ApiErrorAlert error={update.error} title="The endpoint was not changed" />

@@ -16,7 +16,6 @@ import { AddEndpointModal } from './AddEndpointModal'
 import { DeleteEndpointModal } from './DeleteEndpointModal'
 import { EditEndpointModal } from './EditEndpointModal'
 import { RotateSecretModal } from './RotateSecretModal'
-import { MorningReportControl } from './MorningReportControl'
 import { SendTestControl } from './SendTestControl'
 import { SigningSecretModal, type RevealedSecret } from './SigningSecretModal'
 import { emailSettings, settingsDetails, settingsSummary } from './endpointSettings'
@@ -176,7 +175,6 @@ function EndpointRow({ endpoint, onEdit, onRotate, onDelete }: { endpoint: Endpo
         </Table.Td>
         <Table.Td>
           <SendTestControl endpoint={endpoint} />
-          <MorningReportControl endpoint={endpoint} />
         </Table.Td>
       </Table.Tr>
       {update.isError && (

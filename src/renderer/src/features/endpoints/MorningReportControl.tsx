@@ -1,5 +1,6 @@
-// "Send morning report now": queues today's morning report for one endpoint at once (it goes
-// through the endpoint's queue like any message) and says so, inline.
+// "Send morning report now" (in the endpoint's edit dialog): queues a morning report for the
+// endpoint at once, whatever its option says (it goes through the endpoint's queue like any
+// message), and says so, inline.
 import { Button, Stack, Text, VisuallyHidden } from '@mantine/core'
 import type { EndpointView } from '../../../../shared/contracts'
 import { useSendMorningReport } from './endpointMutations'
@@ -8,7 +9,7 @@ export function MorningReportControl({ endpoint }: { endpoint: EndpointView }) {
   const send = useSendMorningReport()
   return (
     <Stack gap={4} maw={340}>
-      <Button size="xs" variant="subtle" w="fit-content" loading={send.isPending} onClick={() => send.mutate({ id: endpoint.id })}>
+      <Button type="button" size="xs" variant="light" w="fit-content" loading={send.isPending} onClick={() => send.mutate({ id: endpoint.id })}>
         Send morning report now
       </Button>
       <div role="status" aria-live="polite">
