@@ -56,26 +56,34 @@ const REPORT_COLUMNS = `id, asset_id as assetId, status, priority, priority_labe
   opened_at as openedAt, observed_at as observedAt`
 
 export class MachineHealthProjection {
-  private readonly getMachine: Statement<[string], MachineRow>
   private readonly zoneOf: Statement<[string], string>
-  private readonly putMachine: Statement<[string, string, string | null, string | null, string | null, string, string | null, string, number, number | null, number]>
-  private readonly getReport: Statement<[number], ReportRow>
-  private readonly putReport: Statement<[number, string, string, string, string, string, string | null, string | null, number, number]>
+  private readonly upsertMachine: Statement<[string, string, string | null, string | null, string | null, string, string | null, string, number, number]>
+  private readonly workedOn: Statement<[number, number, string]>
+  private readonly upsertReport: Statement<[number, string, string, string, string, string, string | null, string | null, number, number]>
   private readonly addWork: Statement<[string, string]>
 
   constructor(private readonly db: Db) {
-    // Prepared once and run by better-sqlite3 directly: intake applies every event.
+    // Prepared once and run by better-sqlite3 directly: intake applies every event, so each
+    // write is one upsert that itself ignores what is older than what it holds (no read first).
     const c = db.$client
-    this.getMachine = c.prepare(`select ${MACHINE_COLUMNS} from machine_health where asset_id = ?`)
     this.zoneOf = c.prepare<[string], string>(`select zone from machine_health where location_name = ? and zone != '' limit 1`).pluck()
-    this.putMachine = c.prepare(
-      `insert or replace into machine_health (asset_id, name, short_name, url, site_url, status, location_name, zone, zone_since, last_work_at, observed_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.upsertMachine = c.prepare(
+      `insert into machine_health (asset_id, name, short_name, url, site_url, status, location_name, zone, zone_since, observed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (asset_id) do update set name = excluded.name, short_name = excluded.short_name, url = excluded.url,
+         site_url = excluded.site_url, status = excluded.status, location_name = excluded.location_name, zone = excluded.zone,
+         zone_since = case when machine_health.zone = excluded.zone then machine_health.zone_since else excluded.zone_since end,
+         observed_at = excluded.observed_at
+       where excluded.observed_at >= machine_health.observed_at`,
     )
-    this.getReport = c.prepare(`select ${REPORT_COLUMNS} from problem_reports where id = ?`)
-    this.putReport = c.prepare(
-      `insert or replace into problem_reports (id, asset_id, status, priority, priority_label, title, reporter, url, opened_at, observed_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.workedOn = c.prepare(`update machine_health set last_work_at = max(coalesce(last_work_at, ?), ?) where asset_id = ?`)
+    this.upsertReport = c.prepare(
+      `insert into problem_reports (id, asset_id, status, priority, priority_label, title, reporter, url, opened_at, observed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (id) do update set asset_id = excluded.asset_id, status = excluded.status, priority = excluded.priority,
+         priority_label = excluded.priority_label, title = excluded.title, reporter = coalesce(excluded.reporter, problem_reports.reporter),
+         url = excluded.url, opened_at = min(problem_reports.opened_at, excluded.opened_at), observed_at = excluded.observed_at
+       where excluded.observed_at >= problem_reports.observed_at`,
     )
     this.addWork = c.prepare(`insert into work_days (day, asset_id, entries) values (?, ?, 1) on conflict do update set entries = entries + 1`)
   }
@@ -84,33 +92,19 @@ export class MachineHealthProjection {
   apply(event: KnockerEvent): void {
     const at = Date.parse(event.occurred_at)
     const m = event.machine
-    const before = this.getMachine.get(m.asset_id)
-    let row: MachineRow
-    if (before && at < before.observedAt) {
-      row = before
-    } else {
-      const zone = m.location ? m.location.zone || this.knownZone(m.location.name, before) : ''
-      row = {
-        assetId: m.asset_id,
-        name: m.name,
-        shortName: m.short_name ?? null,
-        url: m.url,
-        siteUrl: event.site_url,
-        status: m.operational_status,
-        locationName: m.location?.name ?? null,
-        zone,
-        zoneSince: before && before.zone === zone ? before.zoneSince : at,
-        lastWorkAt: before?.lastWorkAt ?? null,
-        observedAt: at,
-      }
-    }
+    const zone = m.location ? m.location.zone || this.knownZone(m.location.name) : ''
+    this.upsertMachine.run(m.asset_id, m.name, m.short_name ?? null, m.url, event.site_url, m.operational_status, m.location?.name ?? null, zone, at, at)
     if (event.event === 'log_entry.created' && !event.log_entry.auto_generated) {
       const workAt = Date.parse(event.log_entry.occurred_at)
       this.addWork.run(localDay(workAt), m.asset_id)
-      row = { ...row, lastWorkAt: Math.max(row.lastWorkAt ?? workAt, workAt) }
+      this.workedOn.run(workAt, workAt, m.asset_id)
     }
-    this.writeMachine(row)
-    if (event.problem_report && event.event.startsWith('problem_report.')) this.applyReport(event, at)
+    if (event.problem_report && event.event.startsWith('problem_report.')) {
+      const r = event.problem_report
+      const title = truncateChars(oneLine(r.description.split('\n').find((line) => line.trim()) ?? ''), TITLE_MAX_CHARS) || r.problem_type_label
+      const reporter = r.reporter?.display || r.reporter?.username || (event.event === 'problem_report.created' ? event.actor?.display_name : null) || null
+      this.upsertReport.run(r.id, m.asset_id, r.status, r.priority, r.priority_label, title, reporter, r.url, at, at)
+    }
   }
 
   /** The machines poller's latest list (taken at `at`): names, statuses and locations. Machines
@@ -118,22 +112,9 @@ export class MachineHealthProjection {
   applySnapshot(snapshot: Record<string, SnapshotMachine>, at: number, siteUrl: string): void {
     const site = siteUrl.replace(/\/+$/, '')
     for (const [assetId, m] of Object.entries(snapshot)) {
-      const before = this.getMachine.get(assetId)
-      if (before && at < before.observedAt) continue
-      const zone = m.location === null ? '' : this.knownZone(m.location, before)
-      this.writeMachine({
-        assetId,
-        name: m.name,
-        shortName: m.short_name,
-        url: `${site}/machines/${encodeURIComponent(m.slug)}/`,
-        siteUrl: site,
-        status: m.operational_status,
-        locationName: m.location,
-        zone,
-        zoneSince: before && before.zone === zone ? before.zoneSince : at,
-        lastWorkAt: before?.lastWorkAt ?? null,
-        observedAt: at,
-      })
+      const zone = m.location === null ? '' : this.knownZone(m.location)
+      const url = `${site}/machines/${encodeURIComponent(m.slug)}/`
+      this.upsertMachine.run(assetId, m.name, m.short_name, url, site, m.operational_status, m.location, zone, at, at)
     }
   }
 
@@ -175,24 +156,9 @@ export class MachineHealthProjection {
       .get(day)!
   }
 
-  private applyReport(event: KnockerEvent, at: number): void {
-    const r = event.problem_report!
-    const before = this.getReport.get(r.id)
-    if (before && at < before.observedAt) return
-    const title = truncateChars(oneLine(r.description.split('\n').find((line) => line.trim()) ?? ''), TITLE_MAX_CHARS) || r.problem_type_label
-    const reporter =
-      r.reporter?.display || r.reporter?.username || (event.event === 'problem_report.created' ? (event.actor?.display_name ?? null) : (before?.reporter ?? null))
-    const openedAt = Math.min(before?.openedAt ?? at, at)
-    this.putReport.run(r.id, event.machine.asset_id, r.status, r.priority, r.priority_label, title, reporter || null, r.url, openedAt, at)
-  }
-
-  private writeMachine(r: MachineRow): void {
-    this.putMachine.run(r.assetId, r.name, r.shortName, r.url, r.siteUrl, r.status, r.locationName, r.zone, r.zoneSince, r.lastWorkAt, r.observedAt)
-  }
-
-  /** A location's zone: the machine's own when it stays there, else any machine's there. */
-  private knownZone(locationName: string, before: MachineRow | undefined): string {
-    if (before && before.locationName === locationName && before.zone) return before.zone
+  /** A location's zone (the poller, and some events, name a location without its zone): any
+   * machine's there whose zone an event named. */
+  private knownZone(locationName: string): string {
     return this.zoneOf.get(locationName) ?? ''
   }
 }
