@@ -100,7 +100,7 @@ describe('the morning report', () => {
     expect(projectionTables(h.core)).toEqual(kept)
 
     // A database from before the projection: emptied, then opened again.
-    h.core.db.$client.exec('delete from machine_health; delete from problem_reports; delete from work_days')
+    h.core.db.$client.exec("delete from machine_health; delete from problem_reports; delete from work_days; delete from settings where key = 'projection.machine_health'")
     await h.core.stop()
     const again = new KnockerCore({ ...h.core.options })
     try {

@@ -198,8 +198,9 @@ export class KnockerCore {
               }),
       },
     }), this.events)
-    // A database from before the projection existed: built once from the stored history.
-    if (this.machineHealth.isEmpty()) this.rebuildMachineHealth()
+    // A database from before the projection existed: built once from the stored history (a
+    // new one is built from nothing). One transaction, so no event is counted twice.
+    if (!this.machineHealth.isBuilt()) this.rebuildMachineHealth()
   }
 
   /** Rebuilds the machine-health projection from the stored events, then the machines

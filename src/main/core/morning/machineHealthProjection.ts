@@ -13,6 +13,9 @@ import { localDay } from './localDay'
 const TITLE_MAX_CHARS = 120
 /** Events replayed per read when rebuilding (a read must end before the writes it leads to). */
 const REBUILD_PAGE = 1000
+/** A row in the settings table once the projection was built from the stored history: from
+ * then on intake keeps it, and a start need not replay anything. */
+const BUILT_KEY = 'projection.machine_health'
 
 export interface MachineRow {
   assetId: string
@@ -133,10 +136,16 @@ export class MachineHealthProjection {
         last = rows[rows.length - 1].seq
       }
       after?.()
+      this.db.$client.prepare(`insert into settings (key, value) values (?, 'true') on conflict do nothing`).run(BUILT_KEY)
     })
   }
 
-  /** Whether nothing was ever applied (a database from before the projection existed). */
+  /** Whether it was ever built from the stored history (not: a database from before it existed). */
+  isBuilt(): boolean {
+    return this.db.$client.prepare('select 1 from settings where key = ?').get(BUILT_KEY) !== undefined
+  }
+
+  /** Whether it knows no machine yet. */
   isEmpty(): boolean {
     return this.db.$client.prepare('select 1 from machine_health limit 1').get() === undefined
   }
