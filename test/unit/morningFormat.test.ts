@@ -14,6 +14,7 @@ import { buildMorningReport } from '../../src/main/core/morning/buildMorningRepo
 import type { MachineRow, ReportRow } from '../../src/main/core/morning/machineHealthProjection'
 import { sampleMorningReport } from '../../src/main/core/morning/sampleMorningReport'
 import { MorningReportSchema, type MorningReport } from '../../src/shared/morningReport'
+import { validatePayload } from '../mocks/discordLimits'
 import { formatCtx } from './formatContext'
 
 const NOW = new Date(2026, 6, 22, 7, 0).getTime()
@@ -71,6 +72,7 @@ describe('Discord', () => {
     for (const e of body.embeds) expect(e.description.length).toBeLessThanOrEqual(EMBED_LIMITS.description)
     expect(body.embeds.reduce((n: number, e: any) => n + embedTextLength(e), 0)).toBeLessThanOrEqual(EMBED_LIMITS.total)
     expect(body.embeds[1].description).toMatch(/…and \d+ more machines$/)
+    expect(validatePayload(body)).toBeNull() // the Discord mock's own limits
     expect(body.content).toContain('⏱ 2 h 30 min late — Knocker was not running at its time')
     expect(body.flags).toBe(4096)
     const text = JSON.stringify(body)
