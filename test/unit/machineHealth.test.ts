@@ -5,7 +5,8 @@
 import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../src/main/core/db/openDb'
-import { buildMorningReport, healthOf, isStalled } from '../../src/main/core/morning/buildMorningReport'
+import { buildMorningReport } from '../../src/main/core/morning/buildMorningReport'
+import { healthOf, isStalled } from '../../src/main/core/morning/healthRules'
 import { MachineHealthProjection } from '../../src/main/core/morning/machineHealthProjection'
 import { museumWeeks, report } from '../fixtures/museumEvents'
 
@@ -52,6 +53,9 @@ describe('health: the worst of status and open reports', () => {
     expect(healthOf('fixing', ['minor'])).toBe('fixing')
     expect(healthOf('broken', ['minor'])).toBe('broken')
     expect(healthOf('nonsense', [])).toBe('unknown')
+    // Free text from the host app is never taken for a rule.
+    expect(healthOf('good', ['constructor', 'toString'])).toBe('reported')
+    expect(healthOf('constructor', [])).toBe('unknown')
   })
 })
 
@@ -166,6 +170,12 @@ describe('the morning report', () => {
     expect(r.stalled.map((m) => [m.name, m.days])).toEqual([['Twilight Zone', Math.floor((MORNING - Date.parse('2026-06-25T15:00:00Z')) / DAY)]])
     expect(r.yesterday).toEqual({ date: '2026-07-21', entries: 2, machines: 2 })
     expect(r.site_url).toBe('https://flipfix.theflip.museum')
+  })
+
+  it('a zone the host app made up is its own zone, named as sent', () => {
+    const [created] = museumWeeks()
+    store([{ ...created, machine: { ...created.machine, location: { name: 'Annex', slug: 'annex', zone: 'toString' } } }])
+    expect(reportNow().zones.map((z) => [z.zone, z.label])).toEqual([['toString', 'toString']])
   })
 
   it('with nothing seen yet: empty sections, not an error', () => {

@@ -21,7 +21,7 @@ export interface MorningSection {
   lines: string[]
 }
 
-export const HEALTH_EMOJI: Record<Health, string> = { broken: '🔴', fixing: '🟠', reported: '🟡', unknown: '⚪', good: '🟢' }
+const HEALTH_EMOJI: Record<Health, string> = { broken: '🔴', fixing: '🟠', reported: '🟡', unknown: '⚪', good: '🟢' }
 /** Blue-grey, a calm daily message (the worst machine's colour would shout every morning). */
 export const MORNING_COLOR = 0x5d6d7e
 /** Longest report title, machine or person name kept in a line. */

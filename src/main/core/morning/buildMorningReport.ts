@@ -1,44 +1,12 @@
-// The morning report's content from the machine-health projection: health by zone (each
-// machine's worst of status and open reports' priorities), open reports per machine with age
-// and priority, workshop repairs stalled for over two weeks, and yesterday's work. Pure.
-import { HEALTH_LEVELS, STALLED_AFTER_DAYS, ZONE_LABELS, ZONES, type Health, type MorningReport } from '../../../shared/morningReport'
+// The morning report's content from the machine-health projection: health by zone, open
+// reports per machine with age and priority, workshop repairs stalled for over two weeks, and
+// yesterday's work (the rules: healthRules.ts). Pure.
+import { HEALTH_LEVELS, ZONE_LABELS, ZONES, type Health, type MorningReport } from '../../../shared/morningReport'
+import { healthOf, isStalled, priorityRank, rank, repairMovedAt } from './healthRules'
 import { dayBefore, localDay } from './localDay'
 import type { MachineRow, ReportRow } from './machineHealthProjection'
 
 const DAY_MS = 24 * 3600_000
-
-const STATUS_HEALTH: Record<string, Health> = { good: 'good', fixing: 'fixing', broken: 'broken', unknown: 'unknown' }
-/** An open Unplayable report makes a machine broken (as the host app itself does); a Major one
- * needs fixing; any other open report (untriaged, minor, task) is an open report. */
-const PRIORITY_HEALTH: Record<string, Health> = { unplayable: 'broken', major: 'fixing' }
-/** Reports in the order a maintainer takes them: the machine-stoppers first, then those nobody triaged yet. */
-const PRIORITY_ORDER = ['unplayable', 'major', 'untriaged', 'minor', 'task']
-
-const rank = (health: Health) => HEALTH_LEVELS.indexOf(health)
-const priorityRank = (priority: string) => {
-  const i = PRIORITY_ORDER.indexOf(priority)
-  return i === -1 ? PRIORITY_ORDER.length : i
-}
-
-/** The worst of a machine's status and its open reports' priorities. */
-export function healthOf(status: string, openPriorities: string[]): Health {
-  let worst: Health = STATUS_HEALTH[status] ?? 'unknown'
-  for (const priority of openPriorities) {
-    const h = PRIORITY_HEALTH[priority] ?? 'reported'
-    if (rank(h) < rank(worst)) worst = h
-  }
-  return worst
-}
-
-/** When a workshop machine's repair last moved: its latest work, or its arrival in the workshop. */
-export function repairMovedAt(machine: Pick<MachineRow, 'zoneSince' | 'lastWorkAt'>): number {
-  return Math.max(machine.zoneSince, machine.lastWorkAt ?? 0)
-}
-
-/** In the workshop, not good, and no work logged (nor arrival) for over STALLED_AFTER_DAYS days. */
-export function isStalled(machine: Pick<MachineRow, 'zone' | 'zoneSince' | 'lastWorkAt'>, health: Health, now: number): boolean {
-  return machine.zone === 'workshop' && health !== 'good' && now - repairMovedAt(machine) > STALLED_AFTER_DAYS * DAY_MS
-}
 
 export interface ReportInput {
   machines: MachineRow[]
@@ -69,7 +37,7 @@ export function buildMorningReport({ machines, openReports, workOn, now, onDeman
       .filter((m) => health.get(m.assetId) !== 'good')
       .sort((a, b) => rank(health.get(a.assetId)!) - rank(health.get(b.assetId)!) || displayName(a).localeCompare(displayName(b)))
       .map((m) => ({ ...ref(m), health: health.get(m.assetId)!, location: m.locationName }))
-    return { zone, label: ZONE_LABELS[zone] ?? zone, counts, machines: notGood }
+    return { zone, label: Object.hasOwn(ZONE_LABELS, zone) ? ZONE_LABELS[zone] : zone, counts, machines: notGood }
   })
 
   const reportsOf = [...byMachine.entries()].map(([assetId, rows]) => {
