@@ -26,10 +26,8 @@ import { SnapshotSchema } from './intake/pollers/machinesDiff'
 import { PollScheduler } from './intake/pollers/pollScheduler'
 import type { Logger } from './log/logger'
 import { STANDARD_OUTPUT } from './log/logLocation'
-import { buildMorningReport } from './morning/buildMorningReport'
 import { MachineHealthProjection } from './morning/machineHealthProjection'
 import { MorningReports } from './morning/morningReports'
-import { sampleMorningReport } from './morning/sampleMorningReport'
 import type { SecretBox } from './secrets/secretBox'
 
 export interface KnockerOptions {
@@ -186,16 +184,7 @@ export class KnockerCore {
       },
       morning: {
         reports: this.morningReports,
-        preview: () =>
-          this.machineHealth.isEmpty()
-            ? sampleMorningReport(clock.now())
-            : buildMorningReport({
-                machines: this.machineHealth.machines(),
-                openReports: this.machineHealth.openReports(),
-                workOn: (day) => this.machineHealth.workOn(day),
-                now: clock.now(),
-                onDemand: false,
-              }),
+        preview: () => this.morningReports.preview(),
       },
     }), this.events)
     // A database from before the projection existed: built once from the stored history (a

@@ -110,8 +110,8 @@ export function messageItem(input: ItemInput): MessageItem {
   return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, relay, morning, ctx, edit }
 }
 
-/** A morning report built well after its time was built when Knocker started again: it says so
- * (the queue's own reasons, an outage or a busy service, still come first). */
+/** A morning report built well after its time: Knocker was not running then, and built it when
+ * it started again. It says so (the queue's own reasons, an outage or a busy service, come first). */
 function morningLate(report: MorningReport, dueAt: number, late: LateNotice | null): LateNotice | null {
   if (!late || late.reason !== QUEUE_REASON || Date.parse(report.generated_at) - dueAt < LATE_AFTER_MS) return late
   return { ...late, reason: 'Knocker was not running at its time' }

@@ -4,7 +4,7 @@
 // id is the endpoint and the day, so a day's report is queued once however often its time is
 // handled (a restart, a crash between the commit and the timer). Knocker not running at the
 // time: the report goes when it starts, the same day, once, saying it is late.
-import { MORNING_REPORT_TYPE, morningReportEventId, onDemandMorningReportEventId } from '../../../shared/morningReport'
+import { MORNING_REPORT_TYPE, morningReportEventId, onDemandMorningReportEventId, type MorningReport } from '../../../shared/morningReport'
 import { morningSummary } from '../channels/morningText'
 import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../clock'
@@ -18,6 +18,7 @@ import { routeOwnMessage } from '../routing/router'
 import { buildMorningReport } from './buildMorningReport'
 import type { MachineHealthProjection } from './machineHealthProjection'
 import { dueReport, morningReportOf, nextReportAt } from './morningSchedule'
+import { sampleMorningReport } from './sampleMorningReport'
 
 /** Look again at least this often: endpoints edited, the clock changed (sleep, a new time zone). */
 const RECHECK_MS = 60_000
@@ -92,6 +93,23 @@ export class MorningReports {
     return queued
   }
 
+  /** The report as it would be built now, for the message preview (a sample while no machine is known). */
+  preview(): MorningReport {
+    const now = this.o.clock.now()
+    return this.o.projection.isEmpty() ? sampleMorningReport(now) : this.build(now, false)
+  }
+
+  private build(now: number, onDemand: boolean): MorningReport {
+    const { projection } = this.o
+    return buildMorningReport({
+      machines: projection.machines(),
+      openReports: projection.openReports(),
+      workOn: (day) => projection.workOn(day),
+      now,
+      onDemand,
+    })
+  }
+
   private loop(): void {
     let wakeAt: number
     try {
@@ -106,16 +124,10 @@ export class MorningReports {
 
   /** The report and its delivery in one transaction; null when this id was queued before. */
   private queue(endpoint: EndpointRecord, eventId: string, dueAt: number, onDemand: boolean): QueuedReport | null {
-    const { db, projection } = this.o
+    const { db } = this.o
     const now = this.o.clock.now()
     return db.transaction(() => {
-      const report = buildMorningReport({
-        machines: projection.machines(),
-        openReports: projection.openReports(),
-        workOn: (day) => projection.workOn(day),
-        now,
-        onDemand,
-      })
+      const report = this.build(now, onDemand)
       const event = db
         .insert(events)
         .values({
