@@ -182,10 +182,7 @@ export class KnockerCore {
         clock,
         baseUrl: () => (this.intakeUrl ? new URL(this.intakeUrl).origin : null),
       },
-      morning: {
-        reports: this.morningReports,
-        preview: () => this.morningReports.preview(),
-      },
+      morning: this.morningReports,
     }), this.events)
     // A database from before the projection existed: built once from the stored history (a
     // new one is built from nothing). One transaction, so no event is counted twice.

@@ -13,7 +13,6 @@ import type { SettingsRepo } from '../db/settingsRepo'
 import type { DeliveryEngine } from '../delivery/engine'
 import type { Outbox } from '../delivery/outbox'
 import { sendTest } from '../delivery/testSend'
-import type { MorningReport } from '../../../shared/morningReport'
 import type { MorningReports } from '../morning/morningReports'
 import { ApiError, conflict, invalidRequest, notFound } from './apiError'
 import { deliveriesCsv } from './deliveriesCsv'
@@ -44,11 +43,8 @@ export interface AdminDeps {
   }
   pollers: PollerAdminDeps
   relaySources: RelaySourceAdminDeps
-  morning: {
-    reports: MorningReports
-    /** The morning report as it would be built now (a sample while no machine is known). */
-    preview: () => MorningReport
-  }
+  /** "Send morning report now", and the report as it would be built now for the preview. */
+  morning: MorningReports
 }
 
 type Handlers = {
@@ -149,7 +145,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         },
         clock.now(),
       )
-      deps.morning.reports.reschedule() // its morning report's time
+      deps.morning.reschedule() // its morning report's time
       return withSecret(created)
     },
 
@@ -192,7 +188,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         clock.now(),
       )
       engine.kick()
-      deps.morning.reports.reschedule()
+      deps.morning.reschedule()
       return view(updated)
     },
 
@@ -219,7 +215,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
     testEndpoint: ({ id, event }) => sendTest({ db, outbox, engine, clock }, endpointOr404(id), event),
 
     sendMorningReport: ({ id }) => {
-      const queued = deps.morning.reports.sendNow(endpointOr404(id).id) ?? throwError(notFound(`Endpoint ${id}`))
+      const queued = deps.morning.sendNow(endpointOr404(id).id) ?? throwError(notFound(`Endpoint ${id}`))
       return { delivery_id: queued.deliveryId, status: queued.status, reason: queued.reason }
     },
 
@@ -276,9 +272,9 @@ export function createAdminService(deps: AdminDeps): AdminApi {
           options: record.options,
           settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : null,
         }
-        return previewMessage(channels, source, event, clock.now(), deps.morning.preview)
+        return previewMessage(channels, source, event, clock.now(), () => deps.morning.preview())
       }
-      return previewMessage(channels, { kind: kind!, endpointId: null, options: {}, settings: null }, event, clock.now(), deps.morning.preview)
+      return previewMessage(channels, { kind: kind!, endpointId: null, options: {}, settings: null }, event, clock.now(), () => deps.morning.preview())
     },
 
     getIntakeInfo: () => ({ url: system.intakeUrl(), token: system.ingestToken }),

@@ -4,9 +4,9 @@
 // id is the endpoint and the day, so a day's report is queued once however often its time is
 // handled (a restart, a crash between the commit and the timer). Knocker not running at the
 // time: the report goes when it starts, the same day, once, saying it is late.
+import type { Statement } from 'better-sqlite3'
 import { MORNING_REPORT_TYPE, morningReportEventId, onDemandMorningReportEventId, type MorningReport } from '../../../shared/morningReport'
 import { morningSummary } from '../channels/morningText'
-import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../clock'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
