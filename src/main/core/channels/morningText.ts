@@ -51,50 +51,44 @@ function capped<T>(items: T[], cap: number, line: (item: T) => string[], what: s
   return items.length > cap ? [...shown, `…and ${items.length - cap} more ${what}`] : shown
 }
 
+/** Lines of a nested list: indented like the items they follow. */
+const nested = (lines: string[]) => lines.map((l) => (l.startsWith('…') ? `  ${l}` : l))
+
 export function morningSections(report: MorningReport, s: MorningSyntax, cap: number): MorningSection[] {
   const machine = (m: { name: string; url: string | null }) => (m.url ? s.link(name(m.name), m.url) : s.escape(name(m.name)))
 
-  const health: string[] = report.zones.length === 0 ? ['No machines seen yet.'] : []
-  for (const zone of report.zones) {
+  const health = report.zones.length === 0 ? ['No machines seen yet.'] : report.zones.flatMap((zone) => {
     const total = HEALTH_LEVELS.reduce((n, h) => n + zone.counts[h], 0)
     const counts = HEALTH_LEVELS.filter((h) => zone.counts[h] > 0).map((h) => `${HEALTH_EMOJI[h]} ${zone.counts[h]} ${HEALTH_LABELS[h].toLowerCase()}`)
-    health.push(`${s.strong(s.escape(name(zone.label)))} (${plural(total, 'machine')}): ${counts.join(' · ')}`)
-    health.push(...capped(zone.machines, cap, (m) => [`  ${HEALTH_EMOJI[m.health]} ${machine(m)} — ${HEALTH_LABELS[m.health]}`], 'machines').map((l) => (l.startsWith('…') ? `  ${l}` : l)))
-  }
+    const notGood = capped(zone.machines, cap, (m) => [`  ${HEALTH_EMOJI[m.health]} ${machine(m)} — ${HEALTH_LABELS[m.health]}`], 'machines')
+    return [`${s.strong(s.escape(name(zone.label)))} (${plural(total, 'machine')}): ${counts.join(' · ')}`, ...nested(notGood)]
+  })
 
+  const reportLine = (r: MorningReport['open_reports'][number]['reports'][number]) => {
+    const title = r.url ? s.link(name(r.title), r.url) : s.escape(name(r.title))
+    const by = r.reporter ? s.escape(name(r.reporter)) : 'Visitor'
+    return [`  #${r.id} ${title} — ${s.escape(name(r.priority_label))}, ${ageText(r.age_days)} · ${by}`]
+  }
+  // A machine's own reports are cut sooner: more machines beat more reports of one.
+  const perMachine = Math.max(1, Math.ceil(cap / 4))
   const reports = report.open_reports.length === 0
     ? ['No open problem reports.']
-    : capped(
-        report.open_reports,
-        cap,
-        (m) => [
-          `${s.strong(machine(m))} (${plural(m.reports.length, 'report')})`,
-          ...capped(
-            m.reports,
-            Math.max(1, Math.ceil(cap / 4)),
-            (r) => {
-              const title = r.url ? s.link(name(r.title), r.url) : s.escape(name(r.title))
-              const by = r.reporter ? ` · ${s.escape(name(r.reporter))}` : ' · Visitor'
-              return [`  #${r.id} ${title} — ${s.escape(name(r.priority_label))}, ${ageText(r.age_days)}${by}`]
-            },
-            'reports',
-          ).map((l) => (l.startsWith('…') ? `  ${l}` : l)),
-        ],
-        'machines',
-      )
+    : capped(report.open_reports, cap, (m) => [`${s.strong(machine(m))} (${plural(m.reports.length, 'report')})`, ...nested(capped(m.reports, perMachine, reportLine, 'reports'))], 'machines')
 
   const stalled = report.stalled.length === 0
     ? [`None: every workshop repair has had work in the last ${STALLED_AFTER_DAYS} days.`]
     : capped(report.stalled, cap, (m) => [`${HEALTH_EMOJI[m.health]} ${machine(m)} — no work for ${plural(m.days, 'day')}`], 'machines')
 
   const y = report.yesterday
-  const work = [y.entries === 0 ? `No work logged on ${dayLabel(y.date)}.` : `${plural(y.entries, 'log entry', 'log entries')} on ${plural(y.machines, 'machine')} (${dayLabel(y.date)}).`]
+  const work = y.entries === 0
+    ? `No work logged on ${dayLabel(y.date)}.`
+    : `${plural(y.entries, 'log entry', 'log entries')} on ${plural(y.machines, 'machine')} (${dayLabel(y.date)}).`
 
   return [
     { title: 'Machine health by zone', lines: health },
     { title: 'Open problem reports', lines: reports },
     { title: `Workshop repairs stalled over ${STALLED_AFTER_DAYS} days`, lines: stalled },
-    { title: "Yesterday's work", lines: work },
+    { title: "Yesterday's work", lines: [work] },
   ]
 }
 
