@@ -12,11 +12,12 @@ afterEach(async () => h?.close())
 
 const MINUTE = 60_000
 
-/** Sets the harness's clock to `hhmm:ss.mmm` today (local time), `msBefore` before the given time. */
-function setClockBefore(hhmm: string, msBefore: number) {
+/** Sets the harness's clock `msBefore` before `hhmm` today (local time); returns that time. */
+function setClockBefore(hhmm: string, msBefore: number): number {
   const d = new Date()
-  const target = new Date(d.getFullYear(), d.getMonth(), d.getDate(), Number(hhmm.slice(0, 2)), Number(hhmm.slice(3))).getTime() - msBefore
-  h.clock.offset = target - Date.now()
+  const at = new Date(d.getFullYear(), d.getMonth(), d.getDate(), Number(hhmm.slice(0, 2)), Number(hhmm.slice(3))).getTime()
+  h.clock.offset = at - msBefore - Date.now()
+  return at
 }
 
 async function morningEndpoint(time = '08:00') {
@@ -34,15 +35,17 @@ const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms))
 describe('the morning report', () => {
   it('arrives at its time, built from the events Knocker has seen, and only once', async () => {
     h = await startHarness({ discord: { perWebhookLimit: 50 } })
-    setClockBefore('08:00', 800)
+    // Two seconds before 08:00 (room for a slow machine to set up the endpoint before it).
+    const eight = setClockBefore('08:00', 2000)
     await h.post(sampleEvent('problem_report.created')) // Eight Ball Deluxe, untriaged
     await h.post(sampleEvent('machine.status_changed')) // Roto Pool: Good → Broken
     await h.post(sampleEvent('log_entry.created')) // Twilight Zone, in the workshop
     const endpoint = await morningEndpoint('08:00')
-    await quiet(300)
-    expect(h.discord.messages.filter((m) => String(m.body.content).includes('Morning report'))).toHaveLength(0)
+    expect(h.clock.now()).toBeLessThan(eight)
+    expect(h.discord.messages).toHaveLength(0)
 
-    const [message] = await h.discord.waitForMessages(1, 5000)
+    const [message] = await h.discord.waitForMessages(1, 8000)
+    expect(h.clock.now()).toBeGreaterThanOrEqual(eight)
     expect(message.body.content).toMatch(/^\*\*☀️ Morning report · /)
     const text = JSON.stringify(message.body.embeds)
     expect(text).toContain('Roto Pool') // broken, on the floor
@@ -57,6 +60,7 @@ describe('the morning report', () => {
     expect(h.discord.messages).toHaveLength(1)
     const list = (await h.admin('GET', '/api/deliveries')).json.deliveries
     expect(list.map((d: any) => [d.event, d.status])).toEqual([['knocker.morning_report', 'delivered']])
+    expect(list[0].created_at).toBe(eight) // queued at its time, by the timer
     expect(list[0].summary).toMatch(/^Morning report \d{4}-\d\d-\d\d: 2 broken, 1 open report, 1 stalled repair/) // Roto Pool, and Twilight Zone in the workshop since July
   })
 
