@@ -53,6 +53,13 @@ function hugeReport(): MorningReport {
 }
 
 const small = () => sampleMorningReport(NOW)
+
+/** The host app sending a made-up zone for every machine. */
+function manyZones(): MorningReport {
+  const report = hugeReport()
+  const zones = Array.from({ length: 400 }, (_, i) => ({ ...report.zones[0], zone: `zone ${i} ${'z'.repeat(40)}`, label: `zone ${i} ${'z'.repeat(40)}` }))
+  return { ...report, zones }
+}
 const late = { ms: 2 * 3600_000 + 30 * 60_000, reason: 'Knocker was not running at its time' }
 
 describe('Discord', () => {
@@ -132,6 +139,21 @@ describe('signed webhook', () => {
     const zoneMachines = (r: MorningReport) => r.zones.reduce((n, z) => n + z.machines.length, 0)
     expect(zoneMachines(kept) + body.omitted.zone_machines).toBe(zoneMachines(report))
     expect(kept.zones.map((z) => z.counts)).toEqual(report.zones.map((z) => z.counts))
+  })
+})
+
+describe('many made-up zones', () => {
+  it('are cut like any list, in every destination', () => {
+    const report = manyZones()
+    const discord = formatDiscordMorning(report, formatCtx()).body as any
+    expect(validatePayload(discord)).toBeNull()
+    expect(discord.embeds[0].description).toMatch(/…and \d+ more zones$/)
+    const slack = formatSlackMorning(report, formatCtx()).body as any
+    expect(bytes(slack.blocks)).toBeLessThanOrEqual(BLOCKS_JSON_BUDGET)
+    expect(bytes(formatTeamsMorning(report, formatCtx()).body)).toBeLessThanOrEqual(TEAMS_LIMITS.messageBytes)
+    const hook = formatWebhookMorning(report, formatCtx()).body as any
+    expect(bytes(hook)).toBeLessThanOrEqual(MAX_BODY_BYTES)
+    expect(hook.data.zones.length + hook.omitted.zones).toBe(400)
   })
 })
 

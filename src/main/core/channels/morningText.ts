@@ -57,12 +57,14 @@ const nested = (lines: string[]) => lines.map((l) => (l.startsWith('…') ? `  $
 export function morningSections(report: MorningReport, s: MorningSyntax, cap: number): MorningSection[] {
   const machine = (m: { name: string; url: string | null }) => (m.url ? s.link(name(m.name), m.url) : s.escape(name(m.name)))
 
-  const health = report.zones.length === 0 ? ['No machines seen yet.'] : report.zones.flatMap((zone) => {
+  const zoneLines = (zone: MorningReport['zones'][number]) => {
     const total = HEALTH_LEVELS.reduce((n, h) => n + zone.counts[h], 0)
     const counts = HEALTH_LEVELS.filter((h) => zone.counts[h] > 0).map((h) => `${HEALTH_EMOJI[h]} ${zone.counts[h]} ${HEALTH_LABELS[h].toLowerCase()}`)
     const notGood = capped(zone.machines, cap, (m) => [`  ${HEALTH_EMOJI[m.health]} ${machine(m)} — ${HEALTH_LABELS[m.health]}`], 'machines')
     return [`${s.strong(s.escape(name(zone.label)))} (${plural(total, 'machine')}): ${counts.join(' · ')}`, ...nested(notGood)]
-  })
+  }
+  // The host app has four zones; a list of many more (made-up zone names) is cut like any list.
+  const health = report.zones.length === 0 ? ['No machines seen yet.'] : capped(report.zones, cap, zoneLines, 'zones')
 
   const reportLine = (r: MorningReport['open_reports'][number]['reports'][number]) => {
     const title = r.url ? s.link(name(r.title), r.url) : s.escape(name(r.title))

@@ -1,7 +1,7 @@
 // The morning report as a signed webhook: the same envelope as every body Knocker sends, with
 // type "knocker.morning_report" and the report itself as data (shared/morningReport.ts, the
 // README's event contract). Long lists are cut to the largest length that keeps the body under
-// ~20 KB; `omitted` then counts what each kind of list left out (the zone counts stay whole).
+// ~20 KB; `omitted` then counts what each kind of list left out (the listed zones' counts stay whole).
 import { MORNING_REPORT_TYPE, type MorningReport } from '../../../../shared/morningReport'
 import { largestFitting } from '../../text/largestFitting'
 import { morningSummary } from '../morningText'
@@ -10,6 +10,8 @@ import { byteLength, fitPayload, MAX_BODY_BYTES } from './payloadLimit'
 import { webhookId } from './signing'
 
 export interface MorningOmitted {
+  /** Zones left out (only with many made-up zone names; the host app has four). */
+  zones: number
   /** Machines left out of the zones' lists of machines that are not good. */
   zone_machines: number
   /** Machines (with all their reports) left out of open_reports. */
@@ -32,14 +34,14 @@ export interface MorningWebhookEnvelope {
 }
 
 function envelopeAt(report: MorningReport, cap: number, ctx: FormatContext): MorningWebhookEnvelope {
-  const omitted: MorningOmitted = { zone_machines: 0, open_reports: 0, reports: 0, stalled: 0 }
+  const omitted: MorningOmitted = { zones: 0, zone_machines: 0, open_reports: 0, reports: 0, stalled: 0 }
   const take = <T>(items: T[], key: keyof MorningOmitted): T[] => {
     omitted[key] += Math.max(0, items.length - cap)
     return items.slice(0, cap)
   }
   const data: MorningReport = {
     ...report,
-    zones: report.zones.map((z) => ({ ...z, machines: take(z.machines, 'zone_machines') })),
+    zones: take(report.zones, 'zones').map((z) => ({ ...z, machines: take(z.machines, 'zone_machines') })),
     open_reports: take(report.open_reports, 'open_reports').map((m) => ({ ...m, reports: take(m.reports, 'reports') })),
     stalled: take(report.stalled, 'stalled'),
   }
@@ -57,6 +59,7 @@ export function formatWebhookMorning(report: MorningReport, ctx: FormatContext):
   // Every item of every list, when that fits; else the most items per list that fit.
   const all = Math.max(
     1,
+    report.zones.length,
     report.open_reports.length,
     report.stalled.length,
     ...report.zones.map((z) => z.machines.length),
