@@ -7,6 +7,7 @@ export const ADMIN_CALL_NAMES = [
   'rotateSecret',
   'deleteEndpoint',
   'testEndpoint',
+  'sendMorningReport',
   'getSettings',
   'updateSettings',
   'listDeliveries',

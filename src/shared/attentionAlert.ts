@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { ENDPOINT_KINDS } from './endpointKinds'
 import { EVENT_LABELS, EVENT_TYPES, type EventType } from './events'
+import { MORNING_REPORT_TYPE, type MorningReportType } from './morningReport'
 import { RELAY_EVENT_TYPES, RELAY_LABEL_NAMES, RELAY_LABELS, relayEventType, type RelayEventType } from './relay'
 
 export const ATTENTION_ALERT_TYPE = 'knocker.endpoint_attention'
@@ -27,10 +28,10 @@ export const AttentionAlertSchema = z.object({
 export type AttentionAlert = z.infer<typeof AttentionAlertSchema>
 
 /** The event types a delivery can be about: the host app's, messages relayed from
- * Discord-compatible sources (one type per label), and Knocker's own alert. */
-export const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, ...RELAY_EVENT_TYPES, ATTENTION_ALERT_TYPE] as const
+ * Discord-compatible sources (one type per label), and Knocker's own alert and morning report. */
+export const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, ...RELAY_EVENT_TYPES, ATTENTION_ALERT_TYPE, MORNING_REPORT_TYPE] as const
 export const DeliveryEventTypeSchema = z.enum(DELIVERY_EVENT_TYPES)
-export type DeliveryEventType = EventType | RelayEventType | AttentionAlertType
+export type DeliveryEventType = EventType | RelayEventType | AttentionAlertType | MorningReportType
 
 export const DELIVERY_EVENT_LABELS: Record<DeliveryEventType, string> = {
   ...EVENT_LABELS,
@@ -39,6 +40,7 @@ export const DELIVERY_EVENT_LABELS: Record<DeliveryEventType, string> = {
     string
   >),
   [ATTENTION_ALERT_TYPE]: 'Endpoint needs attention',
+  [MORNING_REPORT_TYPE]: 'Morning report',
 }
 
 /** One flag, one alert: the same id however often the flag is handled (a crash, a retry). */

@@ -6,6 +6,7 @@ import { DeliveryEventTypeSchema } from './attentionAlert'
 import { DeliveryStatusSchema, ENDPOINT_KINDS, ERROR_CLASSES } from './domain'
 import { KIND_OPTIONS, TARGET_FIELDS, type EndpointKind } from './endpointKinds'
 import { EVENT_TYPES, EventTypeSchema } from './events'
+import { MORNING_REPORT_TYPE } from './morningReport'
 import { PollerIdSchema, PollerUpdateSchema, PollerViewSchema } from './pollers'
 import { RoutingRuleSchema, RoutingRulesSchema } from './routingRules'
 import { RelaySourceCreateSchema, RelaySourceUpdateSchema, RelaySourceViewSchema, RelaySourceWithUrlSchema } from './relay'
@@ -126,7 +127,8 @@ export type AttemptView = z.infer<typeof AttemptViewSchema>
 export const DeliveryViewSchema = z.object({
   id: z.number().int(),
   event_id: z.string(),
-  /** One of the host app's event types, or Knocker's own "knocker.endpoint_attention" alert. */
+  /** One of the host app's event types, a relayed message's, or Knocker's own: the
+   * "knocker.endpoint_attention" alert, the "knocker.morning_report". */
   event: DeliveryEventTypeSchema,
   summary: z.string(),
   endpoint_id: id,
@@ -169,6 +171,14 @@ export const TestResultSchema = z.object({
 })
 export type TestResult = z.infer<typeof TestResultSchema>
 
+/** "Send morning report now": the report is queued like any message (the history shows how it went). */
+export const MorningReportQueuedSchema = z.object({
+  delivery_id: z.number().int(),
+  /** suppressed: the master switch or the endpoint's own switch is off (reason says which). */
+  status: z.enum(['pending', 'suppressed']),
+  reason: z.string().nullable(),
+})
+
 export const ENGINE_STATES = ['running', 'paused', 'offline'] as const
 export type EngineState = (typeof ENGINE_STATES)[number]
 
@@ -189,13 +199,18 @@ export const StatsSchema = z.object({
   delivery_enabled: z.boolean(),
 })
 
+/** What a message preview can show: an event of each type, or the morning report. */
+export const PreviewEventSchema = z.enum([...EVENT_TYPES, MORNING_REPORT_TYPE])
+export type PreviewEvent = z.infer<typeof PreviewEventSchema>
+
 export const PreviewInputSchema = z
   .object({
     /** Preview with this endpoint's kind and options … */
     endpoint_id: id.optional(),
     /** … or with a kind's defaults. */
     kind: z.enum(ENDPOINT_KINDS).optional(),
-    event: EventTypeSchema.default('problem_report.created'),
+    /** The morning report shows what Knocker knows of the machines now (a sample while it knows none). */
+    event: PreviewEventSchema.default('problem_report.created'),
     /** Draft options (unsaved, e.g. the endpoint form's message templates), checked like a
      * save's: the preview shows the message these would send. */
     options: z.record(z.string(), z.unknown()).optional(),
@@ -207,7 +222,7 @@ export const PreviewInputSchema = z
 
 export const PreviewSchema = z.object({
   kind: z.enum(ENDPOINT_KINDS),
-  event: EventTypeSchema,
+  event: PreviewEventSchema,
   summary: z.string(),
   /** The request body exactly as it would be sent (no secrets: the target is added at send time). */
   body: z.unknown(),
@@ -328,6 +343,12 @@ export const adminContracts = {
     path: '/api/endpoints/:id/test',
     input: z.object({ id, event: EventTypeSchema.default('problem_report.created') }),
     output: TestResultSchema,
+  }),
+  sendMorningReport: contract({
+    method: 'POST',
+    path: '/api/endpoints/:id/morning-report',
+    input: z.object({ id }),
+    output: MorningReportQueuedSchema,
   }),
   getSettings: contract({ method: 'GET', path: '/api/settings', input: Empty, output: SettingsSchema }),
   updateSettings: contract({ method: 'PATCH', path: '/api/settings', input: SettingsUpdateSchema, output: SettingsSchema }),

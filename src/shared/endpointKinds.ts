@@ -6,6 +6,7 @@
 // No Node, no DOM: the renderer reads it too.
 import { z } from 'zod'
 import { MessageTemplatesSchema } from './messageTemplates'
+import { MorningReportOptionSchema } from './morningReport'
 import { QuietHoursSchema } from './quietHours'
 
 const url = z.string().trim().min(1, 'url is required').max(2000)
@@ -51,6 +52,8 @@ const person_digests = z.boolean().optional()
  * templates (see messageTemplates.ts). Webhooks send the event as is: a customisation
  * changes nothing they receive. */
 const messages = MessageTemplatesSchema.optional()
+/** A morning report each day at a set time (see morningReport.ts). */
+const morning_report = MorningReportOptionSchema.optional()
 
 const DISCORD_HOSTS = /^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/
 const TEAMS_HOSTS = /(?:\.logic\.azure\.com|\.api\.powerplatform\.com|\.webhook\.office\.com|^outlook\.office(?:365)?\.com)$/
@@ -81,6 +84,7 @@ const DESTINATIONS = {
         quiet_hours,
         person_digests,
         messages,
+        morning_report,
         /** Messages relayed from Discord-compatible sources keep their sender's name and
          * avatar (username, avatar_url); false posts them as the webhook's own identity. */
         relay_identity: z.boolean().optional(),
@@ -94,7 +98,7 @@ const DESTINATIONS = {
   slack: {
     label: 'Slack',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, messages }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, messages, morning_report }).strict(),
     recognises: (u: URL) => u.hostname.toLowerCase() === 'hooks.slack.com',
     sampleSettings: {},
     // Incoming webhooks: /services/T…/B…/<secret>
@@ -103,7 +107,7 @@ const DESTINATIONS = {
   teams: {
     label: 'Microsoft Teams',
     target: { url },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, messages }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, messages, morning_report }).strict(),
     recognises: (u: URL) => TEAMS_HOSTS.test(u.hostname.toLowerCase()),
     sampleSettings: {},
     // Workflows signatures, and any sig= query parameter
@@ -120,7 +124,7 @@ const DESTINATIONS = {
         .min(1, 'an email endpoint needs at least one recipient')
         .max(50),
     },
-    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, messages }).strict(),
+    options: z.object({ digests, fallback_endpoint_id, quiet_hours, person_digests, messages, morning_report }).strict(),
     sampleSettings: { from: 'Knocker <knocker@museum.example>', to: ['maintainers@museum.example'] },
     // The password is scrubbed by value (see secretValues in the channel).
     secretPatterns: [],
@@ -134,7 +138,7 @@ const DESTINATIONS = {
       /** Your own signing secret (whsec_…); generated when left out. */
       secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'a Standard Webhooks secret: whsec_ + base64').optional(),
     },
-    options: z.object({ fallback_endpoint_id, quiet_hours, person_digests, messages }).strict(),
+    options: z.object({ fallback_endpoint_id, quiet_hours, person_digests, messages, morning_report }).strict(),
     // Any other web address is a receiver of signed webhooks.
     recognises: () => true,
     sampleSettings: {},

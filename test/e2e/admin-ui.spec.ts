@@ -149,3 +149,60 @@ test('a wrong token shows the sign-in form, and the right one gets in', async ({
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('heading', { level: 2, name: 'Overview' })).toBeVisible()
 })
+
+test('the morning report: set in the form, sent now from the edit dialog, previewed', async ({ page }) => {
+  test.setTimeout(60_000)
+  const hook = discord.addWebhook()
+  const name = 'Morning crew'
+  // The test before leaves the master switch off.
+  const on = await fetch(`${shell.url}/api/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${shell.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ delivery_enabled: true }),
+  })
+  expect(on.status).toBe(200)
+  await page.goto(`${shell.url}/#token=${shell.adminToken}`)
+  await pushEvent('machine.status_changed') // Roto Pool: Good → Broken
+
+  await test.step('the endpoint form sets the morning report and its time', async () => {
+    await openPage(page, 'Endpoints')
+    await page.getByRole('button', { name: 'Add endpoint' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Add endpoint' })
+    await dialog.getByLabel('Name').fill(name)
+    await dialog.getByLabel('Webhook URL').fill(hook.url)
+    await dialog.getByTestId('morning-report-switch').check()
+    await dialog.getByLabel('Morning report at').fill('07:30')
+    await dialog.getByRole('button', { name: 'Add endpoint' }).click()
+    await expect(dialog).toBeHidden()
+    await expect(page.getByRole('row').filter({ hasText: name })).toContainText('morning report at 07:30')
+    const stored = (await adminGet<{ endpoints: EndpointView[] }>('/api/endpoints')).endpoints.find((e) => e.name === name)
+    expect(stored?.options.morning_report).toEqual({ enabled: true, time: '07:30' })
+  })
+
+  await test.step('"Send morning report now" in the edit dialog queues one, and it arrives', async () => {
+    const before = discord.messages.length
+    await page.getByRole('button', { name: `Actions for ${name}` }).click()
+    await page.getByRole('menuitem', { name: 'Edit' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit endpoint' })
+    await expect(edit.getByLabel('Morning report at')).toHaveValue('07:30')
+    await edit.getByRole('button', { name: 'Send morning report now' }).click()
+    await expect(edit.getByRole('status')).toContainText('morning report queued')
+    const messages = await discord.waitForMessages(before + 1, 10_000)
+    const report = messages.at(-1)!
+    expect(report.webhookId).toBe(hook.id)
+    expect(String(report.body.content)).toContain('Morning report')
+    expect(JSON.stringify(report.body.embeds)).toContain('Roto Pool')
+    await page.keyboard.press('Escape')
+    await expect(edit).toBeHidden()
+  })
+
+  await test.step('the message preview shows the morning report', async () => {
+    const sent = discord.messages.length
+    await page.getByRole('navigation').getByRole('link', { name: /^Message preview/ }).click()
+    await page.getByRole('combobox', { name: 'Event' }).click()
+    await page.getByRole('option', { name: 'Morning report' }).click()
+    await expect(page.getByTestId('preview-discord')).toContainText('Machine health by zone')
+    await expect(page.getByTestId('preview-discord')).toContainText('Roto Pool')
+    expect(discord.messages).toHaveLength(sent)
+  })
+})

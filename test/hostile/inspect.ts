@@ -100,7 +100,7 @@ export function teamsProblems(message: any): string[] {
 
 // ---------------------------------------------------------------------------
 
-const EMAIL_TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'p', 'h1', 'table', 'tr', 'th', 'td', 'strong', 'a', 'br', 'img'])
+const EMAIL_TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'p', 'h1', 'h2', 'table', 'tr', 'th', 'td', 'strong', 'a', 'br', 'img'])
 const EMAIL_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'style', 'role', 'cellpadding', 'cellspacing', 'align', 'href', 'src', 'alt'])
 
 /** HTML and text of a mail (as formatted, or as mailparser read it off the wire). */

@@ -108,6 +108,34 @@ describe('crash recovery (child process)', () => {
     expect(list.map((d: any) => [d.status, d.why])).toEqual(Array(3).fill(['pending', `held: quiet hours until ${range.end}`]))
   }, 45_000)
 
+  it('a morning report in flight when killed goes out once after the restart, as it was built', async () => {
+    discord = await startDiscordMock({ perWebhookLimit: 50 })
+    dataDir = mkdtempSync(join(tmpdir(), 'knocker-morning-crash-'))
+    const webhook = discord.addWebhook()
+    const first = await startChildShell(dataDir)
+    shells.push(first)
+    const created = await callChild(first, 'POST', '/api/endpoints', CHILD_ADMIN, { name: 'Morning', kind: 'discord', url: webhook.url, events: [] })
+    expect(created.status).toBe(201)
+    expect((await callChild(first, 'POST', '/v1/events', CHILD_INGEST, sampleEvent('machine.status_changed'))).status).toBe(202)
+    // The report's send hangs: the process dies waiting for it.
+    discord.script(webhook.id, { status: 503, delayMs: 30_000 })
+    expect((await callChild(first, 'POST', `/api/endpoints/${created.json.id}/morning-report`, CHILD_ADMIN)).status).toBe(200)
+    await waitFor(() => discord!.requests.length === 1, 5000, 'the report')
+    const sentFirst = JSON.parse(discord.requests[0].rawBody)
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const second = await startChildShell(dataDir)
+    shells.push(second)
+    const [message] = await discord.waitForMessages(1, 10_000)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(discord.messages).toHaveLength(1)
+    expect(JSON.stringify(message.body.embeds)).toContain('Roto Pool')
+    expect(message.body).toEqual(sentFirst) // the stored report, not one built again
+    const list = (await callChild(second, 'GET', '/api/deliveries', CHILD_ADMIN)).json.deliveries
+    expect(list.map((d: any) => [d.event, d.status])).toEqual([['knocker.morning_report', 'delivered']])
+  }, 45_000)
+
   it('finishes an in-flight send on SIGTERM and exits cleanly', async () => {
     discord = await startDiscordMock()
     dataDir = mkdtempSync(join(tmpdir(), 'knocker-term-'))

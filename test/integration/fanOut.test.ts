@@ -1,5 +1,5 @@
 // One museum event, five destinations: every mock gets a native message, and the history
-// shows five deliveries with their attempts.
+// shows five deliveries with their attempts; then a morning report to each.
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSlackMock, type SlackMock } from '../mocks/slackMock'
 import { startSmtpMock, type SmtpMock } from '../mocks/smtpMock'
@@ -70,5 +70,27 @@ describe('fan-out', () => {
       expect(detail.attempts).toHaveLength(1)
       expect(detail.attempts[0]).toMatchObject({ outcome: 'delivered', trigger: 'scheduled' })
     }
+
+    // The morning report, sent now to each: every mock takes it as a native message.
+    for (const endpoint of (await h.admin('GET', '/api/endpoints')).json.endpoints) {
+      expect((await h.admin('POST', `/api/endpoints/${endpoint.id}/morning-report`)).json).toMatchObject({ status: 'pending' })
+    }
+    const [, discordReport] = await h.discord.waitForMessages(2)
+    const [, slackReport] = await slack.waitForMessages(2)
+    const [, teamsReport] = await teams.waitForRuns(2)
+    const [, mailReport] = await smtp.waitForMessages(2)
+    const [, hookReport] = await receiver.waitForRequests(2)
+    expect(String(discordReport.body.content)).toContain('Morning report')
+    expect(JSON.stringify(discordReport.body.embeds)).toContain('#1 drop target spring missing')
+    expect(JSON.stringify(slackReport.body.blocks)).toContain('Open problem reports')
+    expect(teamsReport.status).toBe('succeeded')
+    expect(JSON.stringify(teamsReport)).toContain('Machine health by zone')
+    expect(mailReport.parsed.subject).toMatch(/^Knocker: morning report, /)
+    expect(mailReport.parsed.text).toContain('Eight Ball Deluxe')
+    expect(hookReport.verified).toBe(true)
+    expect(receiver.json(hookReport)).toMatchObject({ type: 'knocker.morning_report', data: { on_demand: true, open_reports: [{ name: 'Eight Ball Deluxe' }] } })
+    await h.settle()
+    const reports = (await h.admin('GET', '/api/deliveries?event=knocker.morning_report')).json.deliveries
+    expect(reports.map((d: any) => d.status)).toEqual(Array(5).fill('delivered'))
   })
 })

@@ -63,6 +63,10 @@ describe('machines poller', () => {
     const baseline = await pollNow('machines')
     expect(baseline.status).toMatchObject({ state: 'ok', machines_known: 11, events_emitted: 0, last_error: null, consecutive_failures: 0 })
     expect(eventIds()).toEqual([])
+    // The baseline fills the machine-health projection (the morning report's), in its commit.
+    const health = () => Object.fromEntries(h!.core.machineHealth.machines().map((m) => [m.name, m]))
+    expect(Object.keys(health())).toHaveLength(11)
+    expect(health()['Twilight Zone']).toMatchObject({ status: 'broken', locationName: 'Workshop', url: `${flipfix.url}/machines/twilight-zone/` })
     expect(flipfix.requestsTo('/api/v1/machines/').every((r) => r.authorization === `Bearer ${flipfix!.apiKey}`)).toBe(true)
 
     flipfix.machines.push(machine('M0012', 'Attack From Mars', { operational_status: 'good', location: 'Museum' }))
@@ -72,6 +76,9 @@ describe('machines poller', () => {
     expect(after.status).toMatchObject({ state: 'ok', machines_known: 12, events_emitted: 3 })
     expect(eventIds().sort()).toEqual(['poll:machines:v2:M0006:location', 'poll:machines:v2:M0007:status', 'poll:machines:v2:M0012:created'])
 
+    expect(health()['Twilight Zone'].status).toBe('good')
+    expect(health()['Gorgar'].locationName).toBe('Workshop')
+    expect(health()['Attack From Mars'].status).toBe('good')
     const titles = (await waitForEmbeds(3)).map((e) => e.title).sort()
     expect(titles).toEqual(['Attack From Mars — New machine added', 'Gorgar — Location: Storage → Workshop', 'Twilight Zone — Status: Broken → Good'])
 

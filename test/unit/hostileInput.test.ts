@@ -2,7 +2,11 @@
 // harmless: no working mention, no markup, no template function, no control character.
 // Every event type, hundreds of generated events full of hostile text, through the real
 // formatters; the checks (test/hostile/inspect.ts) say which field carried what.
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { openDb } from '../../src/main/core/db/openDb'
+import { buildMorningReport } from '../../src/main/core/morning/buildMorningReport'
+import { MachineHealthProjection } from '../../src/main/core/morning/machineHealthProjection'
 import { formatDiscord } from '../../src/main/core/channels/discord/message'
 import { formatEmail } from '../../src/main/core/channels/email/message'
 import { formatSlack } from '../../src/main/core/channels/slack/message'
@@ -152,4 +156,36 @@ describe('the fixes, one by one', () => {
     expect(card.body[0].text.startsWith(`{${ZW}{TIME(2026-01-01T00:00:00Z)}} \\<b\\>`)).toBe(true)
     expect(message.summary.startsWith('{{TIME(2026-01-01T00:00:00Z)}} ‹b›')).toBe(true)
   })
+})
+
+describe('hostile text in the morning report', () => {
+  // Machines, reports and reporters as hostile events named them, kept by the real projection.
+  const reports = () => {
+    const db = openDb(':memory:', resolve(__dirname, '../../resources/migrations'))
+    try {
+      const projection = new MachineHealthProjection(db)
+      const rng = createRng(SEED + 2)
+      EVENT_TYPES.forEach((type) => {
+        for (let i = 0; i < 12; i++) projection.apply(hostileEvent(rng, type, `morning:${type}:${i}`))
+      })
+      const now = Date.parse('2026-07-22T07:00:00Z')
+      return [false, true].map((onDemand) =>
+        buildMorningReport({ machines: projection.machines(), openReports: projection.openReports(), workOn: (d) => projection.workOn(d), now, onDemand }),
+      )
+    } finally {
+      db.$client.close()
+    }
+  }
+  const checks = { discord: discordProblems, slack: slackProblems, teams: teamsProblems, email: (body: unknown) => emailProblems(body as any) }
+
+  for (const kind of ['discord', 'slack', 'teams', 'email'] as const) {
+    it(`${kind}: the report (and a late one) stays harmless`, () => {
+      for (const report of reports()) {
+        expect(report.open_reports.length).toBeGreaterThan(0)
+        for (const late of [null, { ms: 7_860_000, reason: 'Knocker was not running at its time' }]) {
+          expect(checks[kind](channels[kind].formatMorning(report, formatCtx({ late })).body)).toEqual([])
+        }
+      }
+    })
+  }
 })

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EndpointView } from '../../src/shared/contracts'
 import { settingsSummary } from '../../src/renderer/src/features/endpoints/endpointSettings'
+import { morningReportOf, withMorningReport, withMorningReportPatch } from '../../src/renderer/src/features/endpoints/morningReportOption'
 import { createInput, draftFromEndpoint, emptyDrafts, targetPatch, type DiscordDraft } from '../../src/renderer/src/features/endpoints/targetForms/drafts'
 
 const common = { name: 'Reports', enabled: true, events: [] }
@@ -63,5 +64,23 @@ describe('the endpoints table line', () => {
       'Forum channel: a thread per problem · one message per maintainer · quiet hours',
     )
     expect(settingsSummary({ ...endpoint({ quiet_hours: quiet }), kind: 'slack' })).toBe('quiet hours')
+  })
+})
+
+describe('the morning report in the endpoint form', () => {
+  const seven = { enabled: true, time: '07:00' }
+  it('sends the option only when it changed, keeping the other options', () => {
+    const stored = endpoint({ forum: true, morning_report: seven })
+    expect(morningReportOf(stored)).toEqual(seven)
+    expect(morningReportOf(endpoint({ morning_report: { enabled: false, time: '07:00' } }))).toBeNull()
+    expect(withMorningReportPatch(stored, {}, seven)).toEqual({})
+    expect(withMorningReportPatch(stored, {}, { enabled: true, time: '06:30' })).toEqual({ options: { forum: true, morning_report: { enabled: true, time: '06:30' } } })
+    expect(withMorningReportPatch(stored, {}, null)).toEqual({ options: { forum: true } })
+    expect(withMorningReport({ digests: false }, seven)).toEqual({ digests: false, morning_report: seven })
+  })
+
+  it('the endpoints table names its time', () => {
+    expect(settingsSummary({ ...endpoint({ morning_report: seven }), kind: 'slack' })).toBe('morning report at 07:00')
+    expect(settingsSummary({ ...endpoint({ morning_report: { enabled: false, time: '07:00' } }), kind: 'slack' })).toBeNull()
   })
 })

@@ -72,6 +72,8 @@ const ADMIN_CALL_CHANGES: Record<AdminCallName, readonly ChangeTopic[]> = {
   createEndpoint: ['endpoints', 'state'],
   updateEndpoint: ['endpoints', 'state'],
   rotateSecret: ['endpoints'],
+  // A morning report is queued (or recorded as suppressed).
+  sendMorningReport: ['deliveries', 'endpoints'],
   // Its queued deliveries fail.
   deleteEndpoint: ['endpoints', 'deliveries', 'state'],
   testEndpoint: ['deliveries', 'endpoints', 'state'],

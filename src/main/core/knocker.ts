@@ -23,9 +23,12 @@ import { DeliveryHolds } from './delivery/deliveryHolds'
 import { ReportEdits } from './delivery/reportEdits'
 import { ThreadStore } from './delivery/threads'
 import { IntakeWriter, type AcceptedEvent } from './intake/intakeWriter'
+import { SnapshotSchema } from './intake/pollers/machinesDiff'
 import { PollScheduler } from './intake/pollers/pollScheduler'
 import type { Logger } from './log/logger'
 import { STANDARD_OUTPUT } from './log/logLocation'
+import { MachineHealthProjection } from './morning/machineHealthProjection'
+import { MorningReports } from './morning/morningReports'
 import type { SecretBox } from './secrets/secretBox'
 
 export interface KnockerOptions {
@@ -69,6 +72,10 @@ export class KnockerCore {
   readonly pollers: PollScheduler
   readonly pollerSettings: PollersRepo
   readonly pruner: HistoryPruner
+  /** Machine health as Knocker has seen it (events and the machines poller), for the morning report. */
+  readonly machineHealth: MachineHealthProjection
+  /** Each endpoint's morning report, at its time. */
+  readonly morningReports: MorningReports
   private readonly dispatcher: Dispatcher
   private readonly ownsDispatcher: boolean
   private started = false
@@ -112,12 +119,27 @@ export class KnockerCore {
       random: options.random,
       events: this.events,
     })
+    this.machineHealth = new MachineHealthProjection(this.db)
+    this.morningReports = new MorningReports({
+      db: this.db,
+      outbox,
+      projection: this.machineHealth,
+      endpoints: this.endpoints,
+      settings: this.settings,
+      clock,
+      logger: options.logger,
+      onQueued: () => {
+        this.engine.kick()
+        this.events.changed('deliveries', 'endpoints')
+      },
+    })
     this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
       outbox,
       reportEdits,
       holds: new DeliveryHolds(this.db, outbox),
+      projection: this.machineHealth,
       endpoints: this.endpoints,
       relaySources: this.relaySources,
       settings: this.settings,
@@ -134,6 +156,9 @@ export class KnockerCore {
       dispatcher: this.dispatcher,
       timeoutMs: options.sendTimeoutMs ?? 15_000,
       onAccepted: () => this.events.changed('deliveries', 'endpoints'),
+      onStateSaved: (id, state, site, now) => {
+        if (id === 'machines' && state !== null) this.machineHealth.applySnapshot(SnapshotSchema.parse(JSON.parse(state)), now, site.href)
+      },
       logLocation: this.logLocation,
     })
     this.admin = announceAdminChanges(createAdminService({
@@ -160,7 +185,21 @@ export class KnockerCore {
         clock,
         baseUrl: () => (this.intakeUrl ? new URL(this.intakeUrl).origin : null),
       },
+      morning: this.morningReports,
     }), this.events)
+    // A database from before the projection existed: built once from the stored history (a
+    // new one is built from nothing). One transaction, so no event is counted twice.
+    if (!this.machineHealth.isBuilt()) this.rebuildMachineHealth()
+  }
+
+  /** Rebuilds the machine-health projection from the stored events, then the machines
+   * poller's last snapshot when it is on. */
+  rebuildMachineHealth(): void {
+    const poller = this.pollerSettings.get('machines')
+    this.machineHealth.rebuild(() => {
+      if (!poller.enabled || poller.state === null || !poller.baseUrl || poller.lastSuccessAt === null) return
+      this.machineHealth.applySnapshot(SnapshotSchema.parse(JSON.parse(poller.state)), poller.lastSuccessAt, poller.baseUrl)
+    })
   }
 
   /** The shell tells the core where intake listens, for the admin UI's set-up instructions. */
@@ -174,6 +213,7 @@ export class KnockerCore {
     this.engine.start()
     this.pruner.start()
     this.pollers.start()
+    this.morningReports.start()
   }
 
   /** Validated events in; resolves once they and their deliveries are committed to disk. */
@@ -214,6 +254,7 @@ export class KnockerCore {
       return
     }
     this.started = false
+    this.morningReports.stop()
     this.pruner.stop()
     await this.pollers.stop()
     await this.engine.stop()

@@ -50,6 +50,7 @@ export function item(delivery: DeliveryRow = row(), patch: Partial<MessageItem> 
     event: SAMPLE_EVENTS['problem_report.created'],
     alert: null,
     relay: null,
+    morning: null,
     ctx: formatCtx({ delivery: { id: delivery.id, eventId: 'e', endpointId: delivery.endpointId, createdAt: delivery.createdAt } }),
     ...patch,
   }
@@ -79,6 +80,7 @@ export function fakeChannel(send: () => Promise<SendResult>, classify: (r: SendR
     format: (event) => ({ body: { text: event.event }, summary: 'summary' }),
     formatAlert: () => ({ body: { text: 'alert' }, summary: 'alert' }),
     formatRelay: (message) => ({ body: { text: message.label }, summary: 'relayed' }),
+    formatMorning: (report) => ({ body: { text: report.date }, summary: 'morning' }),
     send,
     classify,
   }

@@ -13,6 +13,7 @@ import type { SettingsRepo } from '../db/settingsRepo'
 import type { DeliveryEngine } from '../delivery/engine'
 import type { Outbox } from '../delivery/outbox'
 import { sendTest } from '../delivery/testSend'
+import type { MorningReports } from '../morning/morningReports'
 import { ApiError, conflict, invalidRequest, notFound } from './apiError'
 import { deliveriesCsv } from './deliveriesCsv'
 import { DeliveryViews } from './deliveryViews'
@@ -43,6 +44,8 @@ export interface AdminDeps {
   }
   pollers: PollerAdminDeps
   relaySources: RelaySourceAdminDeps
+  /** "Send morning report now", and the report as it would be built now for the preview. */
+  morning: MorningReports
 }
 
 type Handlers = {
@@ -146,6 +149,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         },
         clock.now(),
       )
+      deps.morning.reschedule() // its morning report's time
       return withSecret(created)
     },
 
@@ -191,6 +195,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
         clock.now(),
       )
       engine.kick()
+      deps.morning.reschedule()
       return view(updated)
     },
 
@@ -215,6 +220,11 @@ export function createAdminService(deps: AdminDeps): AdminApi {
     },
 
     testEndpoint: ({ id, event }) => sendTest({ db, outbox, engine, clock }, endpointOr404(id), event),
+
+    sendMorningReport: ({ id }) => {
+      const queued = deps.morning.sendNow(endpointOr404(id).id) ?? throwError(notFound(`Endpoint ${id}`))
+      return { delivery_id: queued.deliveryId, status: queued.status, reason: queued.reason }
+    },
 
     getSettings: () => settings.get(),
 
@@ -269,10 +279,10 @@ export function createAdminService(deps: AdminDeps): AdminApi {
           options: options !== undefined ? checkOptions(record.kind, options) : record.options,
           settings: channel.publicSettings ? channel.publicSettings(endpoints.target(record.id)) : null,
         }
-        return previewMessage(channels, source, event, clock.now())
+        return previewMessage(channels, source, event, clock.now(), () => deps.morning.preview())
       }
       const draft = options !== undefined ? checkOptions(kind!, options) : {}
-      return previewMessage(channels, { kind: kind!, endpointId: null, options: draft, settings: null }, event, clock.now())
+      return previewMessage(channels, { kind: kind!, endpointId: null, options: draft, settings: null }, event, clock.now(), () => deps.morning.preview())
     },
 
     getIntakeInfo: () => ({ url: system.intakeUrl(), token: system.ingestToken }),

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici'
 import type { AttentionAlert } from '../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../shared/events'
+import type { MorningReport } from '../../../shared/morningReport'
 import type { RelayedMessage } from '../../../shared/relay'
 import type { ErrorClass } from '../../../shared/domain'
 
@@ -180,6 +181,9 @@ export interface Channel<Target> {
   /** A message relayed from a Discord-compatible source: Discord sends it as sent (mentions
    * kept off), the others translate it faithfully within their limits. Never part of a digest. */
   formatRelay(message: RelayedMessage, ctx: FormatContext): PreparedRequest
+  /** Knocker's morning report (health by zone, open reports, stalled repairs, yesterday's
+   * work), within the destination's limits: long lists end in "…and 12 more". Never part of a digest. */
+  formatMorning(report: MorningReport, ctx: FormatContext): PreparedRequest
   send(target: Target, request: PreparedRequest, ctx: SendContext): Promise<SendResult>
   classify(result: SendResult, now?: number): Outcome
   /** While Knocker is offline: whether the destination's host answers at all (any HTTP status,

@@ -3,10 +3,11 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import { MORNING_REPORT_TYPE } from '../../../shared/morningReport'
 
-/** Events Knocker made itself (test sends, endpoint alerts), not received from the host app.
- * Spelled with literals: a partial index on it serves only queries with the same expression. */
-export const KNOCKERS_OWN_EVENTS = sql.raw(`(is_test = 1 or event_type = '${ATTENTION_ALERT_TYPE}')`)
+/** Events Knocker made itself (test sends, endpoint alerts, morning reports), not received from
+ * the host app. Spelled with literals: a partial index on it serves only queries with the same expression. */
+export const KNOCKERS_OWN_EVENTS = sql.raw(`(is_test = 1 or event_type in ('${ATTENTION_ALERT_TYPE}', '${MORNING_REPORT_TYPE}'))`)
 
 /** Deliveries held back beyond their turn (quiet hours) and not yet released. Spelled with
  * literals, like KNOCKERS_OWN_EVENTS, so queries can use the partial index on it. */
@@ -238,4 +239,62 @@ export const relayRoutes = sqliteTable(
     label: text('label').notNull(),
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.endpointId, t.label] })],
+)
+
+// ─────────────── machine health: a projection of the events (and the machines poller) ───────────────
+// Maintained at intake in the transaction that stores each event, and rebuilt from the stored
+// events by MachineHealthProjection.rebuild (it holds nothing the events don't). The morning
+// report reads it.
+
+/** Each machine as the latest event (or the machines poller's snapshot) about it showed it. */
+export const machineHealth = sqliteTable('machine_health', {
+  assetId: text('asset_id').primaryKey(),
+  name: text('name').notNull(),
+  shortName: text('short_name'),
+  url: text('url'),
+  siteUrl: text('site_url'),
+  /** good · fixing · broken · unknown */
+  status: text('status').notNull(),
+  locationName: text('location_name'),
+  /** front · workshop · storage · hidden, or '' when not known (the poller names locations only). */
+  zone: text('zone').notNull(),
+  /** When it was last seen entering its zone (ms, the event's time). */
+  zoneSince: integer('zone_since').notNull(),
+  /** The work date of its latest log entry that is not auto-generated (ms), if any. */
+  lastWorkAt: integer('last_work_at'),
+  /** The time of the newest event applied to its fields (ms): an older event arriving late changes nothing. */
+  observedAt: integer('observed_at').notNull(),
+})
+
+/** Problem reports as their events showed them; closed ones are kept, so a reopen keeps its age. */
+export const problemReports = sqliteTable(
+  'problem_reports',
+  {
+    id: integer('id').primaryKey(),
+    assetId: text('asset_id').notNull(),
+    /** open · closed */
+    status: text('status').notNull(),
+    priority: text('priority').notNull(),
+    priorityLabel: text('priority_label').notNull(),
+    /** The description's first line, bounded (or the problem type's label). */
+    title: text('title').notNull(),
+    reporter: text('reporter'),
+    url: text('url'),
+    /** When it was first reported (ms). */
+    openedAt: integer('opened_at').notNull(),
+    observedAt: integer('observed_at').notNull(),
+  },
+  (t) => [index('problem_reports_open_idx').on(t.status, t.assetId)],
+)
+
+/** Work logged per local day and machine (log entries that are not auto-generated). */
+export const workDays = sqliteTable(
+  'work_days',
+  {
+    /** YYYY-MM-DD of the entry's work date, in the computer's time zone. */
+    day: text('day').notNull(),
+    assetId: text('asset_id').notNull(),
+    entries: integer('entries').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.assetId] })],
 )

@@ -5,14 +5,15 @@ import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from 
 import { redactText } from '../log/redact'
 import type { AttemptOutput, ClaimedRun, MessageItem } from './handoffs'
 
-/** The request for a run: its digest, Knocker's own alert, a relayed message, an edit of a
- * post, or the one event's message. */
+/** The request for a run: its digest, Knocker's own alert or morning report, a relayed
+ * message, an edit of a post, or the one event's message. */
 function prepareRequest(channel: Channel<unknown>, run: ClaimedRun): PreparedRequest {
   if (run.digest) return run.digest
   if (run.items.length !== 1) throw new Error(`${run.items.length} deliveries claimed without a digest`)
   const [item] = run.items
   if (item.alert) return channel.formatAlert(item.alert, item.ctx)
   if (item.relay) return channel.formatRelay(item.relay, item.ctx)
+  if (item.morning) return channel.formatMorning(item.morning, item.ctx)
   const messageId = item.edit?.messageId
   if (messageId && channel.formatEdit) return { ...channel.formatEdit(eventOf(item), item.ctx), edit: { messageId } }
   return channel.format(eventOf(item), item.ctx)

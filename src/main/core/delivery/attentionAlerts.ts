@@ -12,7 +12,7 @@ import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
 import { truncateChars } from '../text/truncate'
-import { routeAttentionAlert } from '../routing/router'
+import { routeOwnMessage } from '../routing/router'
 import type { Outbox } from './outbox'
 import type { QueueView } from './queueView'
 
@@ -61,7 +61,7 @@ export class AttentionAlerts {
       waiting: this.o.queue.waitingCount(flagged.id),
       at: new Date(flaggedAt).toISOString(),
     }
-    const route = routeAttentionAlert(this.o.settings.get(), fallback)
+    const route = routeOwnMessage(this.o.settings.get(), fallback)
     const { db } = this.o
     const event = db
       .insert(events)

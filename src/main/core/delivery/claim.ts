@@ -2,6 +2,7 @@
 // service takes) the run of due deliveries behind it as one digest, formatted once here to
 // learn how many fit. Also prepares a delivery claimed elsewhere (a test send).
 import { ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import { MORNING_REPORT_TYPE } from '../../../shared/morningReport'
 import { isRelayEventType } from '../../../shared/relay'
 import type { ChannelRegistry } from '../channels/registry'
 import type { PreparedRequest } from '../channels/types'
@@ -82,13 +83,14 @@ export class Claim {
     // backlog to look for (this saves a query per message on a busy endpoint).
     if (now - head.createdAt < DIGEST_AFTER_WAIT_MS) return null
     const run = this.o.queue.dueRun(head.endpointId, head.id, now, digest.maxItems)
-    // Knocker's own alerts, relayed messages (which keep their sender's own shape), edits and
+    // Knocker's own alerts and morning reports, relayed messages (which keep their sender's own shape), edits and
     // (where reports' posts are edited later) the posts always go alone: the run stops before
     // the first one.
     const editsPosts = reportUpdatesOf(endpoint) !== 'post'
     const alone = run.findIndex(
       (d) =>
         d.eventType === ATTENTION_ALERT_TYPE ||
+        d.eventType === MORNING_REPORT_TYPE ||
         isRelayEventType(d.eventType) ||
         d.editOf !== null ||
         (editsPosts && d.eventType === 'problem_report.created'),

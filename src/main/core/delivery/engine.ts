@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { ATTENTION_ALERT_TTL_HOURS, ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
+import { MORNING_REPORT_TTL_HOURS, MORNING_REPORT_TYPE } from '../../../shared/morningReport'
 import { RELAY_EVENT_TYPES, RELAY_TTL_HOURS } from '../../../shared/relay'
 import type { ChannelRegistry } from '../channels/registry'
 import type { SendContext } from '../channels/types'
@@ -235,12 +236,13 @@ export class DeliveryEngine {
     return results
   }
 
-  /** Time to live per event type: the settings', and the alerts' own. */
+  /** Time to live per event type: the settings', and Knocker's own messages' own. */
   private ttlHours(): Record<string, number> {
     return {
       ...this.o.settings.get().ttl_hours,
       ...Object.fromEntries(RELAY_EVENT_TYPES.map((type) => [type, RELAY_TTL_HOURS])),
       [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS,
+      [MORNING_REPORT_TYPE]: MORNING_REPORT_TTL_HOURS,
     }
   }
 }

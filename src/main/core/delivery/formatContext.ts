@@ -4,6 +4,7 @@ import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../shared/atten
 import { conversationKey } from '../../../shared/conversation'
 import { KIND_LABELS, type EndpointKind } from '../../../shared/endpointKinds'
 import type { KnockerEvent } from '../../../shared/events'
+import { MORNING_REPORT_TYPE, type MorningReport } from '../../../shared/morningReport'
 import { isRelayEventType, type RelayedMessage } from '../../../shared/relay'
 import type { FormatContext, LateNotice } from '../channels/types'
 import { PERSON_HOLD_PREFIX } from '../routing/personDigest'
@@ -12,6 +13,7 @@ import type { DeliveryRow, MessageItem, StoredEvent, Trigger } from './handoffs'
 
 /** A message going out later than this after Knocker received its event says so. */
 const LATE_AFTER_MS = 5 * 60_000
+const QUEUE_REASON = 'it waited in the queue'
 
 export interface ContextInput {
   event: KnockerEvent | null
@@ -68,7 +70,7 @@ export function lateNotice({ delivery, trigger, kind, wasOffline, now }: LateInp
           : error === null
             ? delivery.holdReason
               ? 'held for quiet hours'
-              : 'it waited in the queue'
+              : QUEUE_REASON
             : `${service} was not accepting messages`
   return { ms, reason }
 }
@@ -91,7 +93,9 @@ export function messageItem(input: ItemInput): MessageItem {
   const { delivery, stored, trigger, endpoint, now } = input
   const alert = stored.eventType === ATTENTION_ALERT_TYPE ? (JSON.parse(stored.payload) as AttentionAlert) : null
   const relay = isRelayEventType(stored.eventType) ? (JSON.parse(stored.payload) as RelayedMessage) : null
-  const event = alert || relay ? null : (JSON.parse(stored.payload) as KnockerEvent)
+  const morning = stored.eventType === MORNING_REPORT_TYPE ? (JSON.parse(stored.payload) as MorningReport) : null
+  const event = alert || relay || morning ? null : (JSON.parse(stored.payload) as KnockerEvent)
+  const late = lateNotice({ delivery, trigger, kind: endpoint?.kind, wasOffline: input.wasOffline(delivery.createdAt), now })
   const ctx = formatContext({
     event,
     test: stored.isTest,
@@ -99,9 +103,16 @@ export function messageItem(input: ItemInput): MessageItem {
     settings: input.settings,
     delivery: { id: delivery.id, eventId: stored.eventId, endpointId: delivery.endpointId, createdAt: delivery.createdAt },
     threadOf: input.threadOf,
-    late: lateNotice({ delivery, trigger, kind: endpoint?.kind, wasOffline: input.wasOffline(delivery.createdAt), now }),
+    late: morning ? morningLate(morning, delivery.createdAt, late) : late,
     silent: postsSilently(endpoint?.options ?? {}, event, now),
   })
   const edit = delivery.editOf !== null ? { messageId: input.messageOf?.(delivery.editOf) ?? null } : null
-  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, relay, ctx, edit }
+  return { delivery, eventType: stored.eventType, isTest: stored.isTest, event, alert, relay, morning, ctx, edit }
+}
+
+/** A morning report built well after its time: Knocker was not running then, and built it when
+ * it started again. It says so (the queue's own reasons, an outage or a busy service, come first). */
+function morningLate(report: MorningReport, dueAt: number, late: LateNotice | null): LateNotice | null {
+  if (!late || late.reason !== QUEUE_REASON || Date.parse(report.generated_at) - dueAt < LATE_AFTER_MS) return late
+  return { ...late, reason: 'Knocker was not running at its time' }
 }

@@ -3,6 +3,7 @@
 import type { AttentionAlert } from '../../../shared/attentionAlert'
 import type { EndpointKind, ErrorClass } from '../../../shared/domain'
 import type { KnockerEvent } from '../../../shared/events'
+import type { MorningReport } from '../../../shared/morningReport'
 import type { RelayedMessage } from '../../../shared/relay'
 import type { FormatContext, Outcome, PreparedRequest, SendResult } from '../channels/types'
 import type { EndpointRecord } from '../db/endpointsRepo'
@@ -47,8 +48,8 @@ export interface StoredEvent {
   eventType: string
 }
 
-/** One claimed delivery, ready to format: Knocker's own alert, an event from the host app, or
- * a message relayed from a Discord-compatible source. Exactly one of the three is set. */
+/** One claimed delivery, ready to format: Knocker's own alert or morning report, an event from
+ * the host app, or a message relayed from a Discord-compatible source. Exactly one of the four is set. */
 export interface MessageItem {
   delivery: DeliveryRow
   eventType: string
@@ -56,6 +57,7 @@ export interface MessageItem {
   event: KnockerEvent | null
   alert: AttentionAlert | null
   relay: RelayedMessage | null
+  morning: MorningReport | null
   ctx: FormatContext
   /** An edit of an earlier post: the message it edits, null when that post has no message of
    * its own (not delivered, or delivered in a digest). Absent for a new message. */

@@ -1,6 +1,7 @@
-// Writes accepted events and their deliveries (through ReportEdits and the outbox) with group
-// commit: every intake request that arrives while a commit is in progress joins the next single
-// transaction, so one fsync covers many requests. A promise resolves only after its commit is on disk.
+// Writes accepted events, their deliveries (through ReportEdits and the outbox) and the
+// machine-health projection they update, with group commit: every intake request that arrives
+// while a commit is in progress joins the next single transaction, so one fsync covers many
+// requests. A promise resolves only after its commit is on disk.
 import type { Statement } from 'better-sqlite3'
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm'
 import type { KnockerEvent } from '../../../shared/events'
@@ -13,6 +14,7 @@ import type { DeliveryHolds } from '../delivery/deliveryHolds'
 import type { Outbox } from '../delivery/outbox'
 import type { ReportEdits } from '../delivery/reportEdits'
 import type { SettingsRepo } from '../db/settingsRepo'
+import type { MachineHealthProjection } from '../morning/machineHealthProjection'
 import { relayEventType, relaySummary, type RelayedMessage } from '../../../shared/relay'
 import type { RelaySourcesRepo } from '../db/relaySourcesRepo'
 import { routeEvent, routeRelayed, type RoutedDelivery } from '../routing/router'
@@ -56,6 +58,8 @@ export class IntakeWriter {
       reportEdits: ReportEdits
       /** Quiet hours and per-person digests: whether a new delivery waits. */
       holds: DeliveryHolds
+      /** Machine health (for the morning report): every stored event is applied in its commit. */
+      projection: MachineHealthProjection
       endpoints: EndpointsRepo
       relaySources: RelaySourcesRepo
       settings: SettingsRepo
@@ -153,6 +157,7 @@ export class IntakeWriter {
       return { event_id: stored.id, duplicate: false, deliveries: written }
     }
     const event = item.event
+    this.deps.projection.apply(event)
     const written = routeEvent(event, settings, endpoints).flatMap((route) => {
       const endpoint = endpoints.find((e) => e.id === route.endpointId)
       // Quiet hours, a person's digest: the delivery waits ("held: quiet hours until 07:00").

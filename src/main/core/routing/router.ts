@@ -59,9 +59,10 @@ export function routeEvent(event: KnockerEvent, settings: Settings, endpoints: E
   return routed
 }
 
-/** Knocker's alert to a fallback endpoint: held back by the master switch and by the fallback's
- * own switch, like any event; event-type switches and subscriptions don't apply to it. */
-export function routeAttentionAlert(settings: Settings, fallback: EndpointRecord): RoutedDelivery {
+/** Knocker's own message to one endpoint (an alert to a fallback endpoint, a morning report):
+ * held back by the master switch and by the endpoint's own switch, like any event;
+ * event-type switches and subscriptions don't apply to it. */
+export function routeOwnMessage(settings: Settings, fallback: EndpointRecord): RoutedDelivery {
   const reason = !settings.delivery_enabled
     ? 'Suppressed: deliveries were switched off (master switch)'
     : fallback.enabled

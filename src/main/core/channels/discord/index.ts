@@ -16,6 +16,7 @@ import {
   type SendResult,
 } from '../types'
 import { discordDigest, formatDiscord, formatDiscordAlert, formatDiscordEdit, formatDiscordRelay } from './message'
+import { formatDiscordMorning } from './morningMessage'
 
 export interface DiscordTarget {
   /** Normalised: https://discord.com/api/v10/webhooks/{id}/{token} (or a local mock's origin). */
@@ -264,6 +265,7 @@ export const discordChannel: Channel<DiscordTarget> & {
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatDiscord,
   formatRelay: formatDiscordRelay,
+  formatMorning: formatDiscordMorning,
   formatAlert: formatDiscordAlert,
   formatEdit: formatDiscordEdit,
   // Not for forum endpoints: there every message opens or joins a report's thread.

@@ -13,6 +13,7 @@
 //   then the reason, what is waiting and where to fix it. The endpoint's name and the reason
 //   are made inert like report text; nothing in them may ping anyone.
 // - A relayed Discord message (formatDiscordRelay): as sent, mentions off (see below).
+// - A morning report: morningMessage.ts.
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10'
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
@@ -51,10 +52,10 @@ const discordSyntax: MessageSyntax = {
 }
 
 /** Message flag: posted without a push or desktop notification (quiet hours, silent mode). */
-const SUPPRESS_NOTIFICATIONS = 1 << 12
+export const SUPPRESS_NOTIFICATIONS = 1 << 12
 
 /** Discord allows a thread name of 100 characters. */
-const FORUM_THREAD_NAME_MAX = 100
+export const FORUM_THREAD_NAME_MAX = 100
 
 // ───────────────────────────────────────── event ─────────────────────────────────────────
 
@@ -191,7 +192,8 @@ export const discordDigest: DigestFormat = { maxItems: MESSAGE_LIMITS.embeds, fo
 
 // ──────────────────────────────────── attention alert ────────────────────────────────────
 
-const inert = (text: string) => neutralizeDiscordMentions(escapeMarkdown(text))
+/** Knocker's own text or a name, made unable to restyle the message or ping anyone. */
+export const inert = (text: string) => neutralizeDiscordMentions(escapeMarkdown(text))
 
 export function formatDiscordAlert(alert: AttentionAlert, ctx: FormatContext): PreparedRequest {
   const embed: APIEmbed = {

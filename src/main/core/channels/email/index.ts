@@ -11,6 +11,7 @@ import { emailDigest, formatEmail, formatEmailAlert, formatEmailRelay, type Emai
 import { refused, resultFromError, resultFromInfo, scrubSecret } from './smtpResult'
 import { emailPublicSettings, isLocalHost, parseEmailTarget, redactEmailTarget, type EmailTarget } from './target'
 import { RATE_LIMIT, TransportPool } from './transportPool'
+import { formatEmailMorning } from './morningMessage'
 
 export type { EmailMessage } from './message'
 export type { EmailTarget } from './target'
@@ -100,6 +101,7 @@ export function createEmailChannel(options: EmailChannelOptions = {}): Channel<E
     secretValues: (target) => (target.smtp.password ? [target.smtp.password] : []),
     format: formatEmail,
     formatRelay: formatEmailRelay,
+    formatMorning: formatEmailMorning,
     formatAlert: formatEmailAlert,
     digest: emailDigest,
     send,

@@ -12,6 +12,7 @@
 //   comes from the delivery, so a retried alert is recognisably the same mail.
 // - A relayed Discord message (formatEmailRelay): its content and a card per embed
 //   (relayView.ts says what it shows), HTML-escaped like everything else.
+// - A morning report: morningMessage.ts.
 import { createHash } from 'node:crypto'
 import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
@@ -44,7 +45,7 @@ const FOOTER = 'Automatic notification from Flipfix, sent by Knocker.'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
 }
 
@@ -81,7 +82,7 @@ const textSyntax: MessageSyntax = {
   maxFieldChars: MAX_FIELD_CHARS,
 }
 
-function colorHex(color: number): string {
+export function colorHex(color: number): string {
   return `#${(color & 0xffffff).toString(16).padStart(6, '0')}`
 }
 
@@ -128,7 +129,7 @@ ${open}
 }
 
 /** The page around one or more cards (already HTML), with the footer. */
-function htmlDocument(subject: string, cards: string, footer: string = FOOTER): string {
+export function htmlDocument(subject: string, cards: string, footer: string = FOOTER): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -157,7 +158,7 @@ function eventTextLines({ event, title, test, late }: EventParts, view: EventVie
 }
 
 /** The plain-text part around some lines, with the signature-style footer. */
-function textDocument(lines: string[], footer: string = FOOTER): string {
+export function textDocument(lines: string[], footer: string = FOOTER): string {
   return [...lines, '', '-- ', footer, ''].join('\n')
 }
 
@@ -167,10 +168,10 @@ function eventTitle(event: KnockerEvent, view: EventView, test: boolean): string
 }
 
 // RFC 3834: no vacation replies or bounces-to-autoresponders for machine mail.
-const MACHINE_MAIL_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const
+export const MACHINE_MAIL_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const
 
 /** Sender and recipients are the endpoint's (non-secret) settings: shown in the stored attempt. */
-function addressesOf(ctx: FormatContext): Pick<EmailMessage, 'from' | 'to'> {
+export function addressesOf(ctx: FormatContext): Pick<EmailMessage, 'from' | 'to'> {
   return {
     from: typeof ctx.settings.from === 'string' ? ctx.settings.from : null,
     to: Array.isArray(ctx.settings.to) ? ctx.settings.to.map(String) : [],
@@ -286,7 +287,7 @@ export const emailDigest: DigestFormat = { maxItems: EMAIL_DIGEST_MAX, format: f
 // ──────────────────────────────────── attention alert ────────────────────────────────────
 
 const SUBJECT_MAX_CHARS = 180
-const ALERT_FOOTER = 'Automatic message from Knocker, the museum’s notification relay.'
+export const ALERT_FOOTER = 'Automatic message from Knocker, the museum’s notification relay.'
 
 /** `<alert-12.3f9a…@knocker>`: the same on every retry of this delivery. */
 function alertMessageId(ctx: FormatContext): string {

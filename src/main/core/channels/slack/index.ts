@@ -7,6 +7,7 @@ import type { Channel, Outcome, Pacing, PreparedRequest, SendContext, SendResult
 import { classifySlack } from './classify'
 import { formatSlack, formatSlackAlert, formatSlackRelay, slackDigest } from './message'
 import { parseSlackTarget, redactSlackTarget, type SlackTarget } from './target'
+import { formatSlackMorning } from './morningMessage'
 
 export type { SlackTarget }
 
@@ -32,6 +33,7 @@ export const slackChannel: Channel<SlackTarget> & {
   secretValues: (target) => [target.url.split('/').pop() ?? ''],
   format: formatSlack,
   formatRelay: formatSlackRelay,
+  formatMorning: formatSlackMorning,
   formatAlert: formatSlackAlert,
   digest: slackDigest,
   send,

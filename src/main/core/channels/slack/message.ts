@@ -13,6 +13,7 @@
 //   text (entities, broken @-mentions, fenced styles).
 // - A relayed Discord message (formatSlackRelay): its content and embeds translated into
 //   blocks (relayView.ts says what it shows), within the same limits.
+// - A morning report: morningMessage.ts.
 import type { KnownBlock } from '@slack/types'
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
@@ -41,7 +42,7 @@ export interface SlackMessageBody {
 }
 
 /** A mrkdwn text object; verbatim: Slack makes no link of a bare URL, channel name or mention in it. */
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text, verbatim: true })
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text, verbatim: true })
 
 // ───────────────────────────────────────── event ─────────────────────────────────────────
 

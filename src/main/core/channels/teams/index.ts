@@ -8,6 +8,7 @@ import type { Channel, Outcome, PreparedRequest, SendContext, SendResult } from 
 import { classifyTeams } from './classify'
 import { formatTeams, formatTeamsAlert, formatTeamsRelay, teamsDigest } from './message'
 import { parseTeamsTarget, redactTeamsTarget, type TeamsTarget } from './target'
+import { formatTeamsMorning } from './morningMessage'
 
 export type { TeamsTarget } from './target'
 
@@ -23,6 +24,7 @@ export const teamsChannel: Channel<TeamsTarget> & { classify(result: SendResult,
   secretValues: (target) => [new URL(target.url).searchParams.get('sig') ?? ''],
   format: formatTeams,
   formatRelay: formatTeamsRelay,
+  formatMorning: (report, ctx) => formatTeamsMorning(report, ctx),
   formatAlert: formatTeamsAlert,
   digest: teamsDigest,
   send,

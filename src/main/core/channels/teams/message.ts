@@ -12,6 +12,7 @@
 //   any name, so they cannot restyle the card or mention anyone.
 // - A relayed Discord message (formatTeamsRelay): its content and embeds as one card
 //   (relayView.ts says what it shows), shortened until it fits.
+// - A morning report: morningMessage.ts.
 import type { AttentionAlert } from '../../../../shared/attentionAlert'
 import { machineDisplayName, type KnockerEvent } from '../../../../shared/events'
 import { oneLine } from '../../text/cleanText'
@@ -78,7 +79,7 @@ function cleanFreeText(text: string): string {
 
 /** The one-line preview travels outside the card (message text, notifications), where a flow
  * may treat it as HTML: angle brackets become look-alikes that open no tag. */
-function previewText(text: string): string {
+export function previewText(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›')
 }
 
@@ -96,7 +97,7 @@ function percentEncode(char: string): string {
   return char === '(' ? '%28' : char === ')' ? '%29' : encodeURIComponent(char)
 }
 
-const teamsSyntax: MessageSyntax = {
+export const teamsSyntax: MessageSyntax = {
   escape: (text) => escapeMarkdown(text.replace(CONTROL_CHARS, '')),
   escapeText: cleanFreeText,
   link: (label, url) => `[${escapeMarkdown(oneLine(label))}](${url.replace(/[()\s]/g, percentEncode)})`,
@@ -183,7 +184,7 @@ function openUrlActions(actions: TeamsAction[]): AdaptiveCard['actions'] {
  *   (screen readers). The "Post to a channel when a webhook request is received" template
  *   posts only the card, so these are what travel with it.
  */
-function cardMessage(preview: string, body: AdaptiveCard['body'], actions: AdaptiveCard['actions']): TeamsMessage {
+export function cardMessage(preview: string, body: AdaptiveCard['body'], actions: AdaptiveCard['actions']): TeamsMessage {
   return {
     type: 'message',
     summary: preview,
@@ -209,7 +210,7 @@ function cardMessage(preview: string, body: AdaptiveCard['body'], actions: Adapt
 }
 
 /** Teams renders DATE()/TIME() in each reader's own time zone (strict RFC 3339, no milliseconds). */
-function localizedTime(iso: string): string {
+export function localizedTime(iso: string): string {
   const parsed = new Date(iso)
   if (Number.isNaN(parsed.getTime())) return ''
   const stamp = parsed.toISOString().replace(/\.\d{3}Z$/, 'Z')

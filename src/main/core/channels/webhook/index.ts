@@ -19,6 +19,7 @@ import {
   webhookPublicSettings,
   type WebhookTarget,
 } from './target'
+import { formatWebhookMorning } from './morningMessage'
 
 export type { WebhookTarget } from './target'
 
@@ -58,6 +59,7 @@ export const webhookChannel: Channel<WebhookTarget> & {
   ],
   format: formatWebhook,
   formatRelay: formatWebhookRelay,
+  formatMorning: formatWebhookMorning,
   formatAlert: formatWebhookAlert,
   send,
   probe: (target, ctx) => httpOriginAnswers(target.url, guarded(ctx)),

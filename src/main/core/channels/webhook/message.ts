@@ -8,6 +8,7 @@
 //   the host app's types can ignore it by its type.
 // - A relayed Discord message (formatWebhookRelay): the source, its label and the original
 //   payload.
+// - A morning report: morningMessage.ts.
 import { ATTENTION_ALERT_TYPE, type AttentionAlert } from '../../../../shared/attentionAlert'
 import type { KnockerEvent } from '../../../../shared/events'
 import { relayEventType, type RelayedBody, type RelayedMessage, type RelayEventType, type RelayLabel } from '../../../../shared/relay'

@@ -47,6 +47,9 @@ export interface PollSchedulerOptions {
   pollers?: Record<PollerId, Poller>
   /** A poll's page brought new events (committed). */
   onAccepted?: (newEvents: number) => void
+  /** A poller's new state, inside the transaction that stores it (the machines poller's
+   * snapshot refreshes the machine-health projection). Must not throw. */
+  onStateSaved?: (id: PollerId, state: string | null, site: URL, now: number) => void
   /** Where the log is (named in the status of a poll that failed inside Knocker). */
   logLocation: string
 }
@@ -143,7 +146,7 @@ export class PollScheduler {
     }
     // Without allow_private_targets, a public name that resolves to a private address is refused too.
     const dispatcher = allowPrivate ? this.o.dispatcher : guardedAgent()
-    const commit = (page: PollPage) => this.commit(record.id, page)
+    const commit = (page: PollPage) => this.commit(record.id, page, baseUrl, now)
     const poller = (this.o.pollers ?? POLLERS)[record.id]
     return poller.poll(
       { baseUrl, apiKey, state: record.state, stateVersion: record.stateVersion, now, http: { dispatcher, timeoutMs: this.o.timeoutMs } },
@@ -152,7 +155,7 @@ export class PollScheduler {
   }
 
   /** A page's events through intake's path, with the poller's state in the same transaction. */
-  private async commit(id: PollerId, page: PollPage): Promise<CommitResult> {
+  private async commit(id: PollerId, page: PollPage, site: URL, now: number): Promise<CommitResult> {
     const { events, issues } = validateEvents(page.events)
     if (issues.length > 0) {
       const bad = new Set(issues.map((i) => i.path.split('.').slice(0, 2).join('.'))).size
@@ -167,6 +170,7 @@ export class PollScheduler {
       inSameCommit: (accepted) => {
         emitted = accepted.filter((a) => !a.duplicate).length
         this.o.repo.saveState(id, { state: page.state, stateVersion: page.stateVersion, emitted })
+        this.o.onStateSaved?.(id, page.state, site, now)
       },
     })
     if (emitted > 0) this.o.onAccepted?.(emitted)

@@ -16,6 +16,9 @@ import { QuietHoursField } from './QuietHoursField'
 import { PersonDigestsField } from './PersonDigestsField'
 import { RoutingRulesField } from './RoutingRulesField'
 import type { RoutingRule } from '../../../../shared/routingRules'
+import { MorningReportField } from './MorningReportField'
+import { withMorningReport } from './morningReportOption'
+import type { MorningReportOption } from '../../../../shared/morningReport'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { useCreateEndpoint } from './endpointMutations'
 import { createInput, emptyDrafts, withPersonDigests, withQuietHours, type Drafts } from './targetForms/drafts'
@@ -88,6 +91,7 @@ function AddEndpointForm({
   const [quiet, setQuiet] = useState<QuietHours | null>(null)
   const [personDigests, setPersonDigests] = useState(false)
   const [rules, setRules] = useState<RoutingRule[]>([])
+  const [morning, setMorning] = useState<MorningReportOption | null>(null)
   const errors = fieldErrors(create.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -112,7 +116,7 @@ function AddEndpointForm({
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const input = createInput(kind, drafts, { name, enabled, events }, fallback)
-    const options = withPersonDigests(withQuietHours(input.options ?? {}, quiet), personDigests)
+    const options = withMorningReport(withPersonDigests(withQuietHours(input.options ?? {}, quiet), personDigests), morning)
     create.mutate({ ...input, options, rules } as typeof input, { onSuccess: onCreated })
   }
 
@@ -173,6 +177,7 @@ function AddEndpointForm({
         <FallbackField value={fallback} onChange={setFallback} error={errorFor(errors, 'options.fallback_endpoint_id')} />
         <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={kind} error={errorUnder(errors, 'options.quiet_hours')} />
+        <MorningReportField value={morning} onChange={setMorning} error={errorUnder(errors, 'options.morning_report')} />
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
         <div ref={alertRef}>
           <ApiErrorAlert error={create.error} title="The endpoint was not added" />

@@ -29,6 +29,10 @@ import { PersonDigestsField } from './PersonDigestsField'
 import { QuietHoursField } from './QuietHoursField'
 import { RoutingRulesField } from './RoutingRulesField'
 import type { RoutingRule } from '../../../../shared/routingRules'
+import { MorningReportControl } from './MorningReportControl'
+import { MorningReportField } from './MorningReportField'
+import { morningReportOf, withMorningReportPatch } from './morningReportOption'
+import type { MorningReportOption } from '../../../../shared/morningReport'
 import type { QuietHours } from '../../../../shared/quietHours'
 import { TargetFields } from './targetForms/TargetFields'
 import { errorFor, errorUnder, fieldErrors } from './targetForms/fieldErrors'
@@ -57,6 +61,7 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
   const [personDigests, setPersonDigests] = useState(personDigestsOf(endpoint))
   const [messages, setMessages] = useState(messagesOf(endpoint))
   const [rules, setRules] = useState<RoutingRule[]>(endpoint.rules)
+  const [morning, setMorning] = useState<MorningReportOption | null>(morningReportOf(endpoint))
   const errors = fieldErrors(update.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -68,14 +73,18 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
     ...(name.trim() !== endpoint.name ? { name: name.trim() } : {}),
     ...(!sameEvents(events, endpoint.events) ? { events } : {}),
     ...(JSON.stringify(rules) !== JSON.stringify(endpoint.rules) ? { rules } : {}),
-    ...withMessagesPatch(
+    ...withMorningReportPatch(
       endpoint,
-      withPersonDigestsPatch(
+      withMessagesPatch(
         endpoint,
-        withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
-        personDigests,
+        withPersonDigestsPatch(
+          endpoint,
+          withQuietHoursPatch(endpoint, withFallbackPatch(endpoint, targetPatch(endpoint, draft, initial), fallback), quiet),
+          personDigests,
+        ),
+        messages,
       ),
-      messages,
+      morning,
     ),
   }
   const changed = Object.keys(changes).length > 1
@@ -150,6 +159,8 @@ function EditForm({ endpoint, onDone }: { endpoint: EndpointView; onDone: () => 
         />
         <PersonDigestsField value={personDigests} onChange={setPersonDigests} />
         <QuietHoursField value={quiet} onChange={setQuiet} kind={endpoint.kind} error={errorUnder(errors, 'options.quiet_hours')} />
+        <MorningReportField value={morning} onChange={setMorning} error={errorUnder(errors, 'options.morning_report')} />
+        <MorningReportControl endpoint={endpoint} />
 
         <Divider label="Message" labelPosition="left" />
         <MessageField

@@ -43,6 +43,20 @@ export function useTestEndpoint() {
   })
 }
 
+/** "Send morning report now": queued like any message. */
+export function useSendMorningReport() {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: AdminInput<'sendMorningReport'>) => api.sendMorningReport(input),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.stats })
+    },
+  })
+}
+
 /** A new signing secret for a webhook endpoint; the answer carries it once. */
 export function useRotateSecret() {
   const api = useApi()

@@ -98,6 +98,12 @@ export function reportUpdatesOf(endpoint: Pick<EndpointView, 'options'>): Report
   return (REPORT_UPDATES as readonly unknown[]).includes(value) ? (value as ReportUpdates) : 'post'
 }
 
+/** The time of the endpoint's morning report, when it has one on. */
+function morningTime(endpoint: Pick<EndpointView, 'options'>): string | null {
+  const option = endpoint.options.morning_report
+  return isRecord(option) && option.enabled === true && typeof option.time === 'string' ? option.time : null
+}
+
 /** One short line for the endpoints table, under the redacted target
  * ("smtp.example.org:587 → 3 recipients" is followed by "to ken@museum.example, 2 more"). */
 export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings' | 'options' | 'target'> & Partial<Pick<EndpointView, 'rules'>>): string | null {
@@ -106,6 +112,7 @@ export function settingsSummary(endpoint: Pick<EndpointView, 'kind' | 'settings'
     rulesSummary(endpoint.rules ?? []),
     endpoint.options.person_digests === true ? 'one message per maintainer' : null,
     endpoint.options.quiet_hours ? 'quiet hours' : null,
+    morningTime(endpoint) ? `morning report at ${morningTime(endpoint)}` : null,
   ]
   return [kindSummary(endpoint), ...general].filter(Boolean).join(' · ') || null
 }

@@ -1,9 +1,11 @@
-// "What will it look like?": pick an endpoint (or a kind) and an event type; the message is
-// formatted by the real channel code from sample data, and nothing is sent.
+// "What will it look like?": pick an endpoint (or a kind) and an event type or the morning
+// report; the message is formatted by the real channel code, and nothing is sent.
 import { Accordion, Card, Code, Group, Select, Skeleton, Stack, Text, Title } from '@mantine/core'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { ENDPOINT_KINDS, KIND_LABELS, type EndpointKind } from '../../../../shared/endpointKinds'
-import { EVENT_LABELS, EVENT_TYPES, type EventType } from '../../../../shared/events'
+import type { PreviewEvent } from '../../../../shared/contracts'
+import { EVENT_LABELS, EVENT_TYPES } from '../../../../shared/events'
+import { MORNING_REPORT_TYPE } from '../../../../shared/morningReport'
 import { useApi } from '../../auth'
 import { queryKeys } from '../../queryKeys'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
@@ -11,6 +13,11 @@ import type { PageProps } from '../../App'
 import { MessageView } from './MessageViews'
 
 const KIND_PREFIX = 'kind:'
+/** Every event type, then the morning report (made from what Knocker knows of the machines now). */
+const PREVIEW_EVENTS: Array<{ value: PreviewEvent; label: string }> = [
+  ...EVENT_TYPES.map((t) => ({ value: t, label: EVENT_LABELS[t] })),
+  { value: MORNING_REPORT_TYPE, label: 'Morning report' },
+]
 
 function setParam(name: string, value: string, without?: string) {
   const [path, query = ''] = window.location.hash.split('?', 2)
@@ -25,7 +32,7 @@ export function PreviewPage({ params }: PageProps) {
   const endpoints = useQuery({ queryKey: queryKeys.endpoints, queryFn: () => api.listEndpoints({}) })
   const list = endpoints.data?.endpoints ?? []
   const source = params.get('endpoint') ?? (params.get('kind') ? `${KIND_PREFIX}${params.get('kind')}` : null) ?? (list[0]?.id ?? `${KIND_PREFIX}discord`)
-  const event = (EVENT_TYPES as readonly string[]).includes(params.get('event') ?? '') ? (params.get('event') as EventType) : 'problem_report.created'
+  const event = PREVIEW_EVENTS.find((e) => e.value === params.get('event'))?.value ?? 'problem_report.created'
 
   const input = source.startsWith(KIND_PREFIX)
     ? { kind: source.slice(KIND_PREFIX.length) as EndpointKind, event }
@@ -47,8 +54,8 @@ export function PreviewPage({ params }: PageProps) {
       <div>
         <Title order={2}>Message preview</Title>
         <Text c="dimmed" size="sm">
-          What a notification will look like, made by the same code that sends it, from sample museum data. Nothing is
-          sent.
+          What a notification will look like, made by the same code that sends it, from sample museum data (the morning
+          report from what Knocker knows of the machines now, or a sample while it knows none). Nothing is sent.
         </Text>
       </div>
       <Group align="flex-end">
@@ -63,7 +70,7 @@ export function PreviewPage({ params }: PageProps) {
         />
         <Select
           label="Event"
-          data={EVENT_TYPES.map((t) => ({ value: t, label: EVENT_LABELS[t] }))}
+          data={PREVIEW_EVENTS}
           value={event}
           onChange={(v) => v && setParam('event', v)}
           allowDeselect={false}

@@ -1,0 +1,23 @@
+// The morning-report option in the endpoint forms: read from an endpoint, set in options, and
+// sent in an update only when it changed.
+import type { EndpointView } from '../../../../shared/contracts'
+import { MorningReportOptionSchema, type MorningReportOption } from '../../../../shared/morningReport'
+import type { TargetPatch } from './targetForms/drafts'
+
+/** The endpoint's morning report when it is on. */
+export function morningReportOf(endpoint: EndpointView): MorningReportOption | null {
+  const parsed = MorningReportOptionSchema.safeParse(endpoint.options.morning_report)
+  return parsed.success && parsed.data.enabled ? parsed.data : null
+}
+
+/** The options with this morning report, or without one. */
+export function withMorningReport<O extends Record<string, unknown>>(options: O, report: MorningReportOption | null): O {
+  const { morning_report: _dropped, ...rest } = options
+  return (report ? { ...rest, morning_report: report } : rest) as unknown as O
+}
+
+/** The update with the morning report changed, when it was: on top of any other option change. */
+export function withMorningReportPatch(endpoint: EndpointView, patch: TargetPatch, report: MorningReportOption | null): TargetPatch {
+  if (JSON.stringify(report) === JSON.stringify(morningReportOf(endpoint))) return patch
+  return { ...patch, options: withMorningReport(patch.options ?? endpoint.options, report) }
+}
