@@ -84,3 +84,25 @@ describe('the morning report in the endpoint form', () => {
     expect(settingsSummary({ ...endpoint({ morning_report: { enabled: false, time: '07:00' } }), kind: 'slack' })).toBeNull()
   })
 })
+
+describe('message customisation and the fallback in the endpoint form', () => {
+  const title = { 'machine.created': { title: '{machine.name} arrived' } }
+  it('sends the customisation only when it changed, and none at all once it is emptied', async () => {
+    const { withMessagesPatch } = await import('../../src/renderer/src/features/endpoints/messageDrafts')
+    const plain = endpoint({ forum: true })
+    expect(withMessagesPatch(plain, {}, {})).toEqual({})
+    expect(withMessagesPatch(plain, {}, title).options).toEqual({ forum: true, messages: title })
+    const customised = endpoint({ forum: true, messages: title })
+    expect(withMessagesPatch(customised, {}, title)).toEqual({})
+    expect(withMessagesPatch(customised, {}, {}).options).toEqual({ forum: true })
+  })
+
+  it('sets, keeps and clears the fallback endpoint on top of another option change', async () => {
+    const { withFallbackPatch, withQuietHoursPatch } = await import('../../src/renderer/src/features/endpoints/targetForms/drafts')
+    const stored = endpoint({ fallback_endpoint_id: 'ep_2' })
+    expect(withFallbackPatch(stored, {}, 'ep_2')).toEqual({})
+    const quiet = { ranges: [{ days: ['sun' as const], start: '20:00', end: '09:00' }] }
+    const both = withFallbackPatch(stored, withQuietHoursPatch(stored, {}, quiet), null)
+    expect(both.options).toEqual({ quiet_hours: quiet })
+  })
+})

@@ -4,7 +4,11 @@
 import type { EndpointView } from '../../../../shared/contracts'
 import type { EventType } from '../../../../shared/events'
 import { MessageTemplatesSchema, type EventTemplate, type MessageTemplates } from '../../../../shared/messageTemplates'
+import { withOption, withOptionPatch } from './endpointOption'
 import type { TargetPatch } from './targetForms/drafts'
+
+/** No customisation is the option left out (today's messages). */
+const customised = (messages: MessageTemplates) => (Object.keys(messages).length ? messages : null)
 
 export function messagesOf(endpoint: Pick<EndpointView, 'options'>): MessageTemplates {
   const parsed = MessageTemplatesSchema.safeParse(endpoint.options.messages)
@@ -28,14 +32,12 @@ export function withEventTemplate(messages: MessageTemplates, type: EventType, t
 
 /** The options with this customisation, or without any (today's messages). */
 export function withMessages<O extends Record<string, unknown>>(options: O, messages: MessageTemplates): O {
-  const { messages: _dropped, ...rest } = options
-  return (Object.keys(messages).length ? { ...rest, messages } : rest) as O
+  return withOption(options, 'messages', customised(messages))
 }
 
 /** The update with the messages changed, when they were: on top of any other option change. */
 export function withMessagesPatch(endpoint: EndpointView, patch: TargetPatch, messages: MessageTemplates): TargetPatch {
-  if (JSON.stringify(messages) === JSON.stringify(messagesOf(endpoint))) return patch
-  return { ...patch, options: withMessages(patch.options ?? endpoint.options, messages) }
+  return withOptionPatch(endpoint, patch, 'messages', customised(messages), customised(messagesOf(endpoint)))
 }
 
 /** Problems with the customisation, by path under options.messages ("problem_report.created.title"). */

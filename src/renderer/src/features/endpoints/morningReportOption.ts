@@ -2,6 +2,7 @@
 // sent in an update only when it changed.
 import type { EndpointView } from '../../../../shared/contracts'
 import { MorningReportOptionSchema, type MorningReportOption } from '../../../../shared/morningReport'
+import { withOption, withOptionPatch } from './endpointOption'
 import type { TargetPatch } from './targetForms/drafts'
 
 /** The endpoint's morning report when it is on. */
@@ -12,12 +13,10 @@ export function morningReportOf(endpoint: EndpointView): MorningReportOption | n
 
 /** The options with this morning report, or without one. */
 export function withMorningReport<O extends Record<string, unknown>>(options: O, report: MorningReportOption | null): O {
-  const { morning_report: _dropped, ...rest } = options
-  return (report ? { ...rest, morning_report: report } : rest) as unknown as O
+  return withOption(options, 'morning_report', report)
 }
 
 /** The update with the morning report changed, when it was: on top of any other option change. */
 export function withMorningReportPatch(endpoint: EndpointView, patch: TargetPatch, report: MorningReportOption | null): TargetPatch {
-  if (JSON.stringify(report) === JSON.stringify(morningReportOf(endpoint))) return patch
-  return { ...patch, options: withMorningReport(patch.options ?? endpoint.options, report) }
+  return withOptionPatch(endpoint, patch, 'morning_report', report, morningReportOf(endpoint))
 }

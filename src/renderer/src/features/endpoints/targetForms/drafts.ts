@@ -4,6 +4,7 @@
 import type { AdminInput, EndpointView } from '../../../../../shared/contracts'
 import type { EndpointKind, ReportUpdates } from '../../../../../shared/endpointKinds'
 import { QuietHoursSchema, type QuietHours } from '../../../../../shared/quietHours'
+import { withOption, withOptionPatch } from '../endpointOption'
 import type { FieldErrors } from './fieldErrors'
 import { emailSettings, isForum, reportUpdatesOf, webhookSettings, type SmtpSecurity, type WebhookAuthType } from '../endpointSettings'
 
@@ -155,9 +156,8 @@ function authOf(d: WebhookDraft): WebhookAuth {
 type Common = { name: string; enabled: boolean; events: NonNullable<AdminInput<'createEndpoint'>['events']> }
 
 /** The options with this fallback endpoint, or with none (options are always sent whole). */
-export function withFallback<O extends { fallback_endpoint_id?: unknown }>(options: O, fallbackId: string | null): O {
-  const { fallback_endpoint_id: _dropped, ...rest } = options
-  return (fallbackId ? { ...rest, fallback_endpoint_id: fallbackId } : rest) as O
+export function withFallback<O extends Record<string, unknown>>(options: O, fallbackId: string | null): O {
+  return withOption(options, 'fallback_endpoint_id', fallbackId || null)
 }
 
 /** The endpoint's fallback endpoint, if it names one. */
@@ -279,14 +279,12 @@ export function quietHoursOf(endpoint: EndpointView): QuietHours | null {
 
 /** The options with these quiet hours, or with none. */
 export function withQuietHours<O extends Record<string, unknown>>(options: O, quiet: QuietHours | null): O {
-  const { quiet_hours: _dropped, ...rest } = options
-  return (quiet ? { ...rest, quiet_hours: quiet } : rest) as unknown as O
+  return withOption(options, 'quiet_hours', quiet)
 }
 
 /** The update with the quiet hours changed, when they were: on top of any other option change. */
 export function withQuietHoursPatch(endpoint: EndpointView, patch: TargetPatch, quiet: QuietHours | null): TargetPatch {
-  if (JSON.stringify(quiet) === JSON.stringify(quietHoursOf(endpoint))) return patch
-  return { ...patch, options: withQuietHours(patch.options ?? endpoint.options, quiet) }
+  return withOptionPatch(endpoint, patch, 'quiet_hours', quiet, quietHoursOf(endpoint))
 }
 
 /** Whether the endpoint groups each maintainer's events into one message. */
@@ -294,18 +292,15 @@ export const personDigestsOf = (endpoint: EndpointView) => endpoint.options.pers
 
 /** The options with per-person digests on (set) or off (left out, the default). */
 export function withPersonDigests<O extends Record<string, unknown>>(options: O, on: boolean): O {
-  const { person_digests: _dropped, ...rest } = options
-  return (on ? { ...rest, person_digests: true } : rest) as unknown as O
+  return withOption(options, 'person_digests', on || null)
 }
 
 /** The update with per-person digests switched, when they were: on top of any other option change. */
 export function withPersonDigestsPatch(endpoint: EndpointView, patch: TargetPatch, on: boolean): TargetPatch {
-  if (on === personDigestsOf(endpoint)) return patch
-  return { ...patch, options: withPersonDigests(patch.options ?? endpoint.options, on) }
+  return withOptionPatch(endpoint, patch, 'person_digests', on || null, personDigestsOf(endpoint) || null)
 }
 
 /** The update with the fallback endpoint changed, when it was: on top of any other option change. */
 export function withFallbackPatch(endpoint: EndpointView, patch: TargetPatch, fallbackId: string | null): TargetPatch {
-  if (fallbackId === fallbackOf(endpoint)) return patch
-  return { ...patch, options: withFallback(patch.options ?? endpoint.options, fallbackId) }
+  return withOptionPatch(endpoint, patch, 'fallback_endpoint_id', fallbackId || null, fallbackOf(endpoint))
 }
