@@ -86,3 +86,25 @@ test('a title template shows in the preview before saving, and a test send carri
     expect(embed.fields.map((f) => f.name)).toEqual(['Location', 'Problem type', 'Priority'])
   })
 })
+
+test('a new endpoint can be customised while it is added, with the preview of its kind', async ({ page }) => {
+  test.setTimeout(60_000)
+  const hook = discord.addWebhook()
+  const name = 'Workshop Slack-like Discord'
+
+  await page.goto(`${shell.url}/#token=${shell.adminToken}`)
+  await page.getByRole('navigation').getByRole('link', { name: /^Endpoints/ }).click()
+  await page.getByRole('button', { name: 'Add endpoint' }).click()
+  const add = page.getByRole('dialog', { name: 'Add endpoint' })
+  const preview = add.getByTestId('draft-preview')
+  await add.getByLabel('Name').fill(name)
+  await add.getByLabel('Webhook URL').fill(hook.url)
+  await expect(preview.getByTestId('preview-discord')).toContainText('Eight Ball Deluxe — New problem report')
+  await add.getByTestId('message-title').fill('Look at {machine.short_name}')
+  await expect(preview.getByTestId('preview-discord')).toContainText('Look at')
+  expect(await endpointNamed(name)).toBeUndefined()
+
+  await add.getByRole('button', { name: 'Add endpoint' }).click()
+  await expect(add).toBeHidden()
+  expect((await endpointNamed(name)).options.messages).toEqual({ 'problem_report.created': { title: 'Look at {machine.short_name}' } })
+})

@@ -3,7 +3,7 @@
 // the redacted target and non-secret settings. A webhook's generated signing secret is handed
 // to `onSecret`, to be shown once.
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { Button, Group, Modal, Radio, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core'
+import { Button, Divider, Group, Modal, Radio, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core'
 import type { AdminOutput } from '../../../../shared/contracts'
 import { ENDPOINT_KINDS, KIND_LABELS, type EndpointKind } from '../../../../shared/endpointKinds'
 import { EVENT_TYPES, type EventType } from '../../../../shared/events'
@@ -16,6 +16,9 @@ import { QuietHoursField } from './QuietHoursField'
 import { PersonDigestsField } from './PersonDigestsField'
 import { RoutingRulesField } from './RoutingRulesField'
 import type { RoutingRule } from '../../../../shared/routingRules'
+import { MessageField } from './MessageField'
+import { withMessages } from './messageDrafts'
+import type { MessageTemplates } from '../../../../shared/messageTemplates'
 import { MorningReportField } from './MorningReportField'
 import { withMorningReport } from './morningReportOption'
 import type { MorningReportOption } from '../../../../shared/morningReport'
@@ -55,7 +58,7 @@ export function AddEndpointModal({
       opened={opened}
       onClose={close}
       title="Add endpoint"
-      size="lg"
+      size="xl"
       // Typed secrets shouldn't be lost to a stray click next to the dialog.
       closeOnClickOutside={!dirty}
     >
@@ -92,6 +95,7 @@ function AddEndpointForm({
   const [personDigests, setPersonDigests] = useState(false)
   const [rules, setRules] = useState<RoutingRule[]>([])
   const [morning, setMorning] = useState<MorningReportOption | null>(null)
+  const [messages, setMessages] = useState<MessageTemplates>({})
   const errors = fieldErrors(create.error)
   const alertRef = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -113,10 +117,10 @@ function AddEndpointForm({
     setDrafts((d) => ({ ...d, [kind]: { ...d[kind], ...patch } }))
   }
 
+  const input = createInput(kind, drafts, { name, enabled, events }, fallback)
+  const options = withMessages(withMorningReport(withPersonDigests(withQuietHours(input.options ?? {}, quiet), personDigests), morning), messages)
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    const input = createInput(kind, drafts, { name, enabled, events }, fallback)
-    const options = withMorningReport(withPersonDigests(withQuietHours(input.options ?? {}, quiet), personDigests), morning)
     create.mutate({ ...input, options, rules } as typeof input, { onSuccess: onCreated })
   }
 
@@ -179,6 +183,10 @@ function AddEndpointForm({
         <QuietHoursField value={quiet} onChange={setQuiet} kind={kind} error={errorUnder(errors, 'options.quiet_hours')} />
         <MorningReportField value={morning} onChange={setMorning} error={errorUnder(errors, 'options.morning_report')} />
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+
+        <Divider label="Message" labelPosition="left" />
+        <MessageField endpointId={null} kind={kind} value={messages} onChange={setMessages} options={options} errors={errors} />
+
         <div ref={alertRef}>
           <ApiErrorAlert error={create.error} title="The endpoint was not added" />
         </div>

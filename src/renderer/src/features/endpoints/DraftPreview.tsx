@@ -4,6 +4,7 @@
 import { Card, Skeleton, Text } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import type { EndpointKind } from '../../../../shared/endpointKinds'
 import type { EventType } from '../../../../shared/events'
 import { ApiErrorAlert } from '../../ApiErrorAlert'
 import { useApi } from '../../auth'
@@ -13,19 +14,22 @@ import { MessageView } from '../preview/MessageViews'
 const DEBOUNCE_MS = 300
 
 interface Props {
-  endpointId: string
+  /** The endpoint being edited (its own settings), or null for a new one (the kind's sample settings). */
+  endpointId: string | null
+  kind: EndpointKind
   event: EventType
   options: Record<string, unknown>
   /** The draft has a problem the form shows: keep the last good preview. */
   invalid: boolean
 }
 
-export function DraftPreview({ endpointId, event, options, invalid }: Props) {
+export function DraftPreview({ endpointId, kind, event, options, invalid }: Props) {
   const api = useApi()
   const [settled] = useDebouncedValue(JSON.stringify(options), DEBOUNCE_MS)
   const preview = useQuery({
-    queryKey: queryKeys.draftPreview(endpointId, event, settled),
-    queryFn: () => api.previewMessage({ endpoint_id: endpointId, event, options: JSON.parse(settled) as Record<string, unknown> }),
+    queryKey: queryKeys.draftPreview(endpointId ?? `new ${kind}`, event, settled),
+    queryFn: () =>
+      api.previewMessage({ ...(endpointId ? { endpoint_id: endpointId } : { kind }), event, options: JSON.parse(settled) as Record<string, unknown> }),
     placeholderData: keepPreviousData,
     enabled: !invalid,
   })

@@ -12,7 +12,8 @@ import { messageErrors, withEventTemplate, withMessages } from './messageDrafts'
 import { errorFor, type FieldErrors } from './targetForms/fieldErrors'
 
 interface Props {
-  endpointId: string
+  /** The endpoint being edited, or null while adding one. */
+  endpointId: string | null
   kind: EndpointKind
   value: MessageTemplates
   onChange: (messages: MessageTemplates) => void
@@ -118,7 +119,7 @@ export function MessageField({ endpointId, kind, value, onChange, options, error
             </Text>
           </Spoiler>
         </Stack>
-        <DraftPreview endpointId={endpointId} event={type} options={withMessages(options, value)} invalid={Object.keys(local).length > 0} />
+        <DraftPreview endpointId={endpointId} kind={kind} event={type} options={withMessages(options, value)} invalid={Object.keys(local).length > 0} />
       </SimpleGrid>
     </Stack>
   )
