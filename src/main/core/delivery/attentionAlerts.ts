@@ -7,13 +7,12 @@ import { ATTENTION_ALERT_TYPE, attentionAlertEventId, type AttentionAlert } from
 import { ALERT_REASON_MAX_CHARS, alertSummary } from '../channels/alertText'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
-import { events } from '../db/schema'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Logger } from '../log/logger'
 import { redactText } from '../log/redact'
 import { truncateChars } from '../text/truncate'
-import { routeOwnMessage } from '../routing/router'
 import type { Outbox } from './outbox'
+import { queueOwnMessage } from './ownMessages'
 import type { QueueView } from './queueView'
 
 export interface FlagResult {
@@ -61,23 +60,17 @@ export class AttentionAlerts {
       waiting: this.o.queue.waitingCount(flagged.id),
       at: new Date(flaggedAt).toISOString(),
     }
-    const route = routeOwnMessage(this.o.settings.get(), fallback)
-    const { db } = this.o
-    const event = db
-      .insert(events)
-      .values({
-        eventId: attentionAlertEventId(flagged.id, flaggedAt),
-        eventType: ATTENTION_ALERT_TYPE,
-        occurredAt: alert.at,
-        receivedAt: flaggedAt,
-        payload: JSON.stringify(alert),
-        summary: alertSummary(alert),
-      })
-      .onConflictDoNothing({ target: events.eventId })
-      .returning({ seq: events.seq })
-      .get()
-    if (!event) return null // this flag's alert was queued already
-    const deliveryId = this.o.outbox.add(event.seq, fallback.id, route.status, route.reason ?? null, flaggedAt)
+    const message = {
+      eventId: attentionAlertEventId(flagged.id, flaggedAt),
+      eventType: ATTENTION_ALERT_TYPE,
+      occurredAt: alert.at,
+      receivedAt: flaggedAt,
+      payload: alert,
+      summary: alertSummary(alert),
+    }
+    const queued = queueOwnMessage({ db: this.o.db, outbox: this.o.outbox, settings: this.o.settings.get() }, fallback, message, flaggedAt)
+    if (!queued) return null // this flag's alert was queued already
+    const { deliveryId, route } = queued
     this.o.logger.info(
       { endpointId: flagged.id, fallbackId: fallback.id, deliveryId, status: route.status },
       route.status === 'pending' ? 'alert queued at the fallback endpoint' : 'alert to the fallback endpoint suppressed',

@@ -10,11 +10,10 @@ import { morningSummary } from '../channels/morningText'
 import type { Clock } from '../clock'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
-import { events } from '../db/schema'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { Outbox } from '../delivery/outbox'
+import { queueOwnMessage } from '../delivery/ownMessages'
 import type { Logger } from '../log/logger'
-import { routeOwnMessage } from '../routing/router'
 import { buildMorningReport } from './buildMorningReport'
 import type { MachineHealthProjection } from './machineHealthProjection'
 import { dueReport, morningReportOf, nextReportAt } from './morningSchedule'
@@ -128,23 +127,11 @@ export class MorningReports {
     const now = this.o.clock.now()
     return db.transaction(() => {
       const report = this.build(now, onDemand)
-      const event = db
-        .insert(events)
-        .values({
-          eventId,
-          eventType: MORNING_REPORT_TYPE,
-          occurredAt: new Date(dueAt).toISOString(),
-          receivedAt: now,
-          payload: JSON.stringify(report),
-          summary: morningSummary(report),
-        })
-        .onConflictDoNothing({ target: events.eventId })
-        .returning({ seq: events.seq })
-        .get()
-      if (!event) return null
-      const route = routeOwnMessage(this.o.settings.get(), endpoint)
+      const message = { eventId, eventType: MORNING_REPORT_TYPE, occurredAt: new Date(dueAt).toISOString(), receivedAt: now, payload: report, summary: morningSummary(report) }
       // Created at its time: sent later (Knocker was not running), it says how late.
-      const deliveryId = this.o.outbox.add(event.seq, endpoint.id, route.status, route.reason ?? null, Math.min(dueAt, now))
+      const queued = queueOwnMessage({ db, outbox: this.o.outbox, settings: this.o.settings.get() }, endpoint, message, Math.min(dueAt, now))
+      if (!queued) return null
+      const { deliveryId, route } = queued
       this.o.logger.info({ endpointId: endpoint.id, deliveryId, status: route.status, onDemand }, 'morning report queued')
       return { deliveryId, status: route.status, reason: route.reason ?? null }
     })
