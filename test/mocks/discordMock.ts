@@ -319,16 +319,24 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
     }
   }
 
-  function executeWebhook(ctx: Ctx): Reply {
+  /** What Discord checks of a webhook request before its body: the webhook, its token, then
+   * the webhook's rate limit. Admitted, it gets the time and the rate headers every answer
+   * from here on carries. */
+  function admit(ctx: Ctx): { reply: Reply } | { hook: MockWebhook; t: number; headers: Record<string, string>; withHeaders: (r: Reply) => Reply } {
     const hook = webhooks.get(ctx.webhookId)
-    if (!hook) return error(404, 10015, 'Unknown Webhook')
-    if (hook.token !== ctx.token) return error(401, 50027, 'Invalid Webhook Token')
-
+    if (!hook) return { reply: error(404, 10015, 'Unknown Webhook') }
+    if (hook.token !== ctx.token) return { reply: error(401, 50027, 'Invalid Webhook Token') }
     const t = now()
     const bucket = webhookLimiter.take(hook.id, t)
     const headers = rateHeaders(hook.id, bucket, t)
-    const withHeaders = (r: Reply): Reply => ({ ...r, headers: { ...headers, ...r.headers } })
-    if (!bucket.ok) return rateLimited(bucket.resetAt - t, ctx.apiVersion, 'user', headers)
+    if (!bucket.ok) return { reply: rateLimited(bucket.resetAt - t, ctx.apiVersion, 'user', headers) }
+    return { hook, t, headers, withHeaders: (r: Reply): Reply => ({ ...r, headers: { ...headers, ...r.headers } }) }
+  }
+
+  function executeWebhook(ctx: Ctx): Reply {
+    const admitted = admit(ctx)
+    if ('reply' in admitted) return admitted.reply
+    const { hook, t, headers, withHeaders } = admitted
 
     if (!isJsonContentType(ctx.contentType)) {
       return withHeaders(
@@ -359,14 +367,9 @@ export async function startDiscordMock(opts: DiscordMockOptions = {}): Promise<D
   /** Edit Webhook Message: only a message this webhook posted, and one in a thread only with
    * that thread's ?thread_id= (as on Discord, anything else is an Unknown Message). */
   function editMessage(ctx: Ctx, messageId: string): Reply {
-    const hook = webhooks.get(ctx.webhookId)
-    if (!hook) return error(404, 10015, 'Unknown Webhook')
-    if (hook.token !== ctx.token) return error(401, 50027, 'Invalid Webhook Token')
-    const t = now()
-    const bucket = webhookLimiter.take(hook.id, t)
-    const headers = rateHeaders(hook.id, bucket, t)
-    const withHeaders = (r: Reply): Reply => ({ ...r, headers: { ...headers, ...r.headers } })
-    if (!bucket.ok) return rateLimited(bucket.resetAt - t, ctx.apiVersion, 'user', headers)
+    const admitted = admit(ctx)
+    if ('reply' in admitted) return admitted.reply
+    const { hook, t, withHeaders } = admitted
     if (!isJsonContentType(ctx.contentType)) return withHeaders(error(400, 50035, 'Invalid Form Body'))
     const parsed = parseJson(ctx.record.rawBody)
     if (!parsed.ok) return withHeaders(error(400, 50109, 'The request body contains invalid JSON.'))
