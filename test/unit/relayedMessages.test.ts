@@ -9,11 +9,11 @@ import { BLOCK_LIMITS, BLOCKS_JSON_BUDGET } from '../../src/main/core/channels/s
 import { messageBytes, TEAMS_LIMITS } from '../../src/main/core/channels/teams/limits'
 import { openDb } from '../../src/main/core/db/openDb'
 import { SettingsRepo } from '../../src/main/core/db/settingsRepo'
-import type { EndpointRecord } from '../../src/main/core/db/endpointsRepo'
 import { newSourceToken, snowflake } from '../../src/main/core/db/relaySourcesRepo'
 import { DiscordError, embedsTextLength, parseExecuteWebhook } from '../../src/main/core/intake/discordBody'
 import { routeRelayed } from '../../src/main/core/routing/router'
 import { relayLabel, type RelayedBody, type RelayedMessage } from '../../src/shared/relay'
+import { endpointRecord } from '../fixtures/endpointRecord'
 import { FLIPFIX_PAYLOADS } from '../fixtures/flipfixDiscord'
 import { discordProblems, emailProblems, slackProblems, teamsProblems } from '../hostile/inspect'
 import { formatCtx } from './formatContext'
@@ -216,21 +216,7 @@ describe('Slack, Teams, email and webhooks get a faithful translation', () => {
 })
 
 describe('routing by the source’s subscription', () => {
-  const endpoint = (id: string, patch: Partial<EndpointRecord> = {}): EndpointRecord => ({
-    id,
-    name: id,
-    kind: 'discord',
-    enabled: true,
-    events: [],
-    targetHint: '',
-    options: {},
-    rules: [],
-    needsAttention: null,
-    needsAttentionAt: null,
-    createdAt: 0,
-    updatedAt: 0,
-    ...patch,
-  })
+  const endpoint = endpointRecord
   const routes = [
     { endpoint_id: 'all', labels: ['flipfix.problem_report', 'flipfix.nightly_report', 'relayed'] as const },
     { endpoint_id: 'board', labels: ['flipfix.nightly_report'] as const },

@@ -7,22 +7,10 @@ import type { EndpointRecord } from '../../src/main/core/db/endpointsRepo'
 import { EVENT_TYPES, type EventType, type KnockerEvent } from '../../src/shared/events'
 import type { RoutingRule } from '../../src/shared/routingRules'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
+import { endpointRecord } from '../fixtures/endpointRecord'
 
-const endpoint = (id: string, patch: Partial<EndpointRecord> = {}): EndpointRecord => ({
-  id,
-  name: id,
-  kind: 'discord',
-  enabled: true,
-  events: ['problem_report.created', 'machine.created'],
-  targetHint: '',
-  options: {},
-  rules: [],
-  needsAttention: null,
-  needsAttentionAt: null,
-  createdAt: 0,
-  updatedAt: 0,
-  ...patch,
-})
+const endpoint = (id: string, patch: Partial<EndpointRecord> = {}): EndpointRecord =>
+  endpointRecord(id, { events: ['problem_report.created', 'machine.created'], ...patch })
 
 /** The settings of a fresh install (every switch on). */
 const DEFAULT_SETTINGS = new SettingsRepo(openDb(':memory:', resolve(__dirname, '../../resources/migrations'))).get()
