@@ -6,8 +6,9 @@ import { writeFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import type { EndpointView } from '../../src/shared/contracts'
-import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
-import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import type { DiscordMock } from '../mocks/discordMock'
+import type { HeadlessShell } from './headlessShell'
+import { useShellWithDiscordMock } from './shellWithDiscordMock'
 import { adminGet, pushEvent } from './shellRequests'
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -27,10 +28,10 @@ const PAGES = [
 let shell: HeadlessShell
 let discord: DiscordMock
 
+useShellWithDiscordMock((both) => ({ shell, discord } = both))
+
 // Content for both tests: a healthy endpoint, one that needs attention, delivered and failed deliveries.
 test.beforeAll(async () => {
-  discord = await startDiscordMock()
-  shell = await startHeadlessShell()
   const healthy = discord.addWebhook()
   const broken = discord.addWebhook()
   discord.script(broken.id, { status: 404, body: { code: 10015, message: 'Unknown Webhook' } })
@@ -40,11 +41,6 @@ test.beforeAll(async () => {
   await pushEvent(shell, 'log_entry.created')
   await expect.poll(async () => (await endpointsNamed('Front desk Discord'))?.needs_attention ?? null, { timeout: 15_000 }).toBeTruthy()
   await discord.waitForMessages(2, 15_000)
-})
-
-test.afterAll(async () => {
-  await shell?.stop()
-  await discord?.close()
 })
 
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>

@@ -2,23 +2,16 @@
 // test, watch a pushed event get delivered, switch things off, and sign in with a wrong token.
 import { expect, test, type Page } from '@playwright/test'
 import type { EndpointView, Settings } from '../../src/shared/contracts'
-import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
+import type { DiscordMock } from '../mocks/discordMock'
 import type { EventType } from '../../src/shared/events'
-import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import type { HeadlessShell } from './headlessShell'
+import { useShellWithDiscordMock } from './shellWithDiscordMock'
 import { adminGet as adminGetFrom, pushEvent as pushEventTo } from './shellRequests'
 
 let shell: HeadlessShell
 let discord: DiscordMock
 
-test.beforeAll(async () => {
-  discord = await startDiscordMock()
-  shell = await startHeadlessShell()
-})
-
-test.afterAll(async () => {
-  await shell?.stop()
-  await discord?.close()
-})
+useShellWithDiscordMock((both) => ({ shell, discord } = both))
 
 const adminGet = <T>(path: string) => adminGetFrom<T>(shell, path)
 const pushEvent = (type?: EventType) => pushEventTo(shell, type)

@@ -1,21 +1,14 @@
 // Discord-compatible sources in the console: create one on the Events & sources page, copy its
 // URL (shown once), let an app post to it, narrow who gets what, rotate the token and delete it.
 import { expect, test, type Page } from '@playwright/test'
-import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
-import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import type { DiscordMock } from '../mocks/discordMock'
+import type { HeadlessShell } from './headlessShell'
+import { useShellWithDiscordMock } from './shellWithDiscordMock'
 
 let shell: HeadlessShell
 let discord: DiscordMock
 
-test.beforeAll(async () => {
-  discord = await startDiscordMock()
-  shell = await startHeadlessShell()
-})
-
-test.afterAll(async () => {
-  await shell?.stop()
-  await discord?.close()
-})
+useShellWithDiscordMock((both) => ({ shell, discord } = both))
 
 async function openSources(page: Page) {
   await page.getByRole('navigation').getByRole('link', { name: /^Events & sources/ }).click()

@@ -4,22 +4,15 @@
 // reaches the mock with the templated message.
 import { expect, test } from '@playwright/test'
 import type { EndpointView } from '../../src/shared/contracts'
-import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
-import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import type { DiscordMock } from '../mocks/discordMock'
+import type { HeadlessShell } from './headlessShell'
+import { useShellWithDiscordMock } from './shellWithDiscordMock'
 import { adminGet } from './shellRequests'
 
 let shell: HeadlessShell
 let discord: DiscordMock
 
-test.beforeAll(async () => {
-  discord = await startDiscordMock()
-  shell = await startHeadlessShell()
-})
-
-test.afterAll(async () => {
-  await shell?.stop()
-  await discord?.close()
-})
+useShellWithDiscordMock((both) => ({ shell, discord } = both))
 
 const endpointNamed = async (name: string) =>
   (await adminGet<{ endpoints: EndpointView[] }>(shell, '/api/endpoints')).endpoints.find((e) => e.name === name)!

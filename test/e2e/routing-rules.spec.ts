@@ -7,22 +7,15 @@ import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import type { EndpointView } from '../../src/shared/contracts'
 import { SAMPLE_EVENTS } from '../../src/shared/samples'
-import { startDiscordMock, type DiscordMock } from '../mocks/discordMock'
-import { startHeadlessShell, type HeadlessShell } from './headlessShell'
+import type { DiscordMock } from '../mocks/discordMock'
+import type { HeadlessShell } from './headlessShell'
+import { useShellWithDiscordMock } from './shellWithDiscordMock'
 import { adminGet, pushEvent } from './shellRequests'
 
 let shell: HeadlessShell
 let discord: DiscordMock
 
-test.beforeAll(async () => {
-  discord = await startDiscordMock()
-  shell = await startHeadlessShell()
-})
-
-test.afterAll(async () => {
-  await shell?.stop()
-  await discord?.close()
-})
+useShellWithDiscordMock((both) => ({ shell, discord } = both))
 
 async function openPage(page: Page, name: 'Endpoints' | 'Deliveries' | 'Who gets this?') {
   await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${name.replace('?', '\\?')}`) }).click()
