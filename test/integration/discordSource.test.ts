@@ -10,7 +10,7 @@ import { startSlackMock, type SlackMock } from '../mocks/slackMock'
 import { startSmtpMock, type SmtpMock } from '../mocks/smtpMock'
 import { startTeamsMock, type TeamsMock } from '../mocks/teamsMock'
 import { startWebhookReceiver, type WebhookReceiver } from '../mocks/webhookReceiver'
-import { startHarness, type Harness } from './harness'
+import { startHarness, waitFor, type Harness } from './harness'
 
 let h: Harness | undefined
 let slack: SlackMock | undefined
@@ -27,16 +27,7 @@ afterEach(async () => {
   h = slack = teams = smtp = receiver = client = undefined
 })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000) => waitFor(fn, timeoutMs, what)
 
 async function harness(opts: Parameters<typeof startHarness>[0] = {}) {
   h = await startHarness(opts)

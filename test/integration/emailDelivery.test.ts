@@ -46,16 +46,6 @@ async function addEndpoint(fields: Record<string, unknown> = {}, smtp: Record<st
   return res.json
 }
 
-/** Like waitFor, for conditions that need an API call. */
-async function eventually<T>(fn: () => Promise<T | undefined | false | null>, timeoutMs = 3000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 const deliveries = async () => (await h!.admin('GET', '/api/deliveries?limit=50')).json.deliveries as any[]
 const detail = async (id: number) => (await h!.admin('GET', `/api/deliveries/${id}`)).json
@@ -151,7 +141,7 @@ describe('email delivery', () => {
     const endpoint = await addEndpoint({}, { user: 'knocker', password: 'wrong-password' })
     await h!.post(sampleEvent('problem_report.created'))
     await h!.post(sampleEvent('problem_report.closed'))
-    const flagged = await eventually(async () => (await h!.admin('GET', `/api/endpoints/${endpoint.id}`)).json.needs_attention, 3000, 'flag')
+    const flagged = await waitFor(async () => (await h!.admin('GET', `/api/endpoints/${endpoint.id}`)).json.needs_attention, 3000, 'flag')
     expect(flagged).toMatch(/^SMTP login failed — check user\/password \(535 /)
     const list = await deliveries()
     expect(list.map((d) => d.status).sort()).toEqual(['failed', 'pending'])
@@ -191,7 +181,7 @@ describe('email delivery', () => {
     mock!.script({ on: 'DATA', code: 451, message: '4.3.0 Temporary local problem' })
     await h!.post(sampleEvent('problem_report.closed'))
     await waitFor(() => mock!.received.length === 1, 3000, 'first attempt')
-    const [waiting] = await eventually(async () => {
+    const [waiting] = await waitFor(async () => {
       const list = await deliveries()
       return list[0]?.status === 'retrying' && list
     }, 3000, 'retrying')
@@ -216,7 +206,7 @@ describe('email delivery', () => {
     await addEndpoint()
     mock!.script({ on: 'RCPT', drop: true })
     await h!.post(sampleEvent('machine.status_changed'))
-    const [waiting] = await eventually(async () => {
+    const [waiting] = await waitFor(async () => {
       const list = await deliveries()
       return list[0]?.status === 'retrying' && list
     }, 3000, 'retrying')
@@ -233,7 +223,7 @@ describe('email delivery', () => {
     await mock!.close()
     mock = undefined
     await h!.post(sampleEvent('machine.created'))
-    const [waiting] = await eventually(async () => {
+    const [waiting] = await waitFor(async () => {
       const list = await deliveries()
       return list[0]?.status === 'retrying' && list
     }, 3000, 'retrying')
@@ -373,7 +363,7 @@ describe('email delivery', () => {
     await start({ mock: { starttls: false } })
     const endpoint = await addEndpoint({}, { security: 'starttls' })
     await h!.post(sampleEvent('machine.created'))
-    const flagged = await eventually(async () => (await h!.admin('GET', `/api/endpoints/${endpoint.id}`)).json.needs_attention, 3000, 'flag')
+    const flagged = await waitFor(async () => (await h!.admin('GET', `/api/endpoints/${endpoint.id}`)).json.needs_attention, 3000, 'flag')
     expect(flagged).toMatch(/does not offer the required TLS \(STARTTLS\)/)
     expect(mock!.commands.some((c) => c.stage === 'MAIL')).toBe(false)
   })

@@ -9,7 +9,7 @@ import type { KnockerOptions } from '../../src/main/core/knocker'
 import type { EventType } from '../../src/shared/events'
 import { startNetworkSwitch, type NetworkSwitch } from '../mocks/networkSwitch'
 import { startSmtpMock, type SmtpMock } from '../mocks/smtpMock'
-import { sampleEvent, startHarness, type Harness } from './harness'
+import { sampleEvent, startHarness, waitFor, type Harness } from './harness'
 import type { AttentionListener } from '../../src/main/core/coreEvents'
 
 let h: Harness | undefined
@@ -26,15 +26,7 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const ALERT = 'knocker.endpoint_attention'
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 5000) => waitFor(fn, timeoutMs, what)
 
 /** Knocker with its own email channel (own pools, quick pacing) and the SMTP mock. */
 async function start(core: Partial<KnockerOptions> = {}, onAttention?: AttentionListener) {

@@ -142,10 +142,13 @@ export function sampleEvent(type: EventType, patch: Partial<KnockerEvent> = {}):
   } as KnockerEvent
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+type Maybe<T> = T | undefined | false | null
+
+/** Polls `fn` (which may ask the admin API) until it gives a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(fn: () => Maybe<T> | Promise<Maybe<T>>, timeoutMs = 5000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const value = fn()
+    const value = await fn()
     if (value) return value
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 5))

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startSlackMock, type SlackMock } from '../mocks/slackMock'
 import { startNetworkSwitch, type NetworkMode, type NetworkSwitch } from '../mocks/networkSwitch'
 import { startWebhookReceiver, type WebhookReceiver } from '../mocks/webhookReceiver'
-import { sampleEvent, startHarness, type Harness } from './harness'
+import { sampleEvent, startHarness, waitFor, type Harness } from './harness'
 
 let h: Harness | undefined
 let slack: SlackMock | undefined
@@ -24,15 +24,7 @@ afterEach(async () => {
 const HOUR = 3600_000
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000) => waitFor(fn, timeoutMs, what)
 
 /** A harness with Discord, Slack and a signed webhook, each behind its own network switch. */
 async function museum(sendTimeoutMs = 2000) {

@@ -38,15 +38,8 @@ const deliveries = async () => (await h.admin('GET', '/api/deliveries?limit=50')
 const detail = async (id: number) => (await h.admin('GET', `/api/deliveries/${id}`)).json
 const attemptsOf = async (id: number) => (await detail(id)).attempts.map((a: any) => [a.status_code, a.error_class])
 
-async function waitForDelivery(matches: (d: any) => boolean, what: string, timeoutMs = 3000): Promise<any> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const found = (await deliveries()).find(matches)
-    if (found) return found
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(10)
-  }
-}
+const waitForDelivery = (matches: (d: any) => boolean, what: string, timeoutMs = 3000): Promise<any> =>
+  waitFor(async () => (await deliveries()).find(matches), timeoutMs, what)
 
 describe('webhook delivery', () => {
   it('delivers every event type as the signed envelope with the event exactly as accepted', async () => {
