@@ -25,23 +25,29 @@ export type RouteDecision =
 /** "matched: zone is workshop", recorded on the delivery. */
 const matchedReason = (description: string) => `matched: ${description}`
 
+const MASTER_SWITCH_OFF = 'Suppressed: deliveries were switched off (master switch)'
+
 function switchReason(eventType: EventType, settings: Settings): string | undefined {
   return !settings.delivery_enabled
-    ? 'Suppressed: deliveries were switched off (master switch)'
+    ? MASTER_SWITCH_OFF
     : settings.events[eventType] === false
       ? `Suppressed: "${eventType}" notifications were switched off`
       : undefined
+}
+
+/** The endpoint's delivery: pending, or suppressed by a switch (the settings' reason first,
+ * then the endpoint's own switch). */
+function routeTo(endpoint: EndpointRecord, settingsReason: string | undefined, matched: { matched?: string } = {}): RoutedDelivery {
+  const reason = settingsReason ?? (endpoint.enabled ? undefined : 'Suppressed: the endpoint was switched off')
+  return reason ? { endpointId: endpoint.id, status: 'suppressed', reason, ...matched } : { endpointId: endpoint.id, status: 'pending', ...matched }
 }
 
 function decide(event: KnockerEvent, globalReason: string | undefined, endpoint: EndpointRecord): RouteDecision {
   if (!endpoint.events.includes(event.event)) return { endpointId: endpoint.id, outcome: 'not_subscribed' }
   const rules = matchRules(endpoint.rules, event)
   if (!rules.matched) return { endpointId: endpoint.id, outcome: 'no_rule_matched', misses: rules.misses }
-  const matched = rules.rule ? { matched: matchedReason(rules.rule.description) } : {}
-  const reason = globalReason ?? (endpoint.enabled ? undefined : 'Suppressed: the endpoint was switched off')
-  return reason
-    ? { endpointId: endpoint.id, outcome: 'suppressed', route: { endpointId: endpoint.id, status: 'suppressed', reason, ...matched } }
-    : { endpointId: endpoint.id, outcome: 'pending', route: { endpointId: endpoint.id, status: 'pending', ...matched } }
+  const route = routeTo(endpoint, globalReason, rules.rule ? { matched: matchedReason(rules.rule.description) } : {})
+  return { endpointId: endpoint.id, outcome: route.status, route }
 }
 
 /** Every endpoint's decision about the event, in the endpoints' order. */
@@ -62,13 +68,8 @@ export function routeEvent(event: KnockerEvent, settings: Settings, endpoints: E
 /** Knocker's own message to one endpoint (an alert to a fallback endpoint, a morning report):
  * held back by the master switch and by the endpoint's own switch, like any event;
  * event-type switches and subscriptions don't apply to it. */
-export function routeOwnMessage(settings: Settings, fallback: EndpointRecord): RoutedDelivery {
-  const reason = !settings.delivery_enabled
-    ? 'Suppressed: deliveries were switched off (master switch)'
-    : fallback.enabled
-      ? undefined
-      : 'Suppressed: the endpoint was switched off'
-  return reason ? { endpointId: fallback.id, status: 'suppressed', reason } : { endpointId: fallback.id, status: 'pending' }
+export function routeOwnMessage(settings: Settings, endpoint: EndpointRecord): RoutedDelivery {
+  return routeTo(endpoint, settings.delivery_enabled ? undefined : MASTER_SWITCH_OFF)
 }
 
 /** A message relayed from a Discord-compatible source: the endpoints of the source's own
@@ -76,16 +77,6 @@ export function routeOwnMessage(settings: Settings, fallback: EndpointRecord): R
  * switch like any event; deleted endpoints (absent from `endpoints`) get nothing. */
 export function routeRelayed(label: RelayLabel, settings: Settings, routes: RelayRoute[], endpoints: EndpointRecord[]): RoutedDelivery[] {
   const wanted = new Set(routes.filter((route) => route.labels.includes(label)).map((route) => route.endpoint_id))
-  return endpoints
-    .filter((endpoint) => wanted.has(endpoint.id))
-    .map((endpoint) => {
-      const reason = !settings.delivery_enabled
-        ? 'Suppressed: deliveries were switched off (master switch)'
-        : endpoint.enabled
-          ? undefined
-          : 'Suppressed: the endpoint was switched off'
-      return reason
-        ? { endpointId: endpoint.id, status: 'suppressed' as const, reason }
-        : { endpointId: endpoint.id, status: 'pending' as const }
-    })
+  const settingsReason = settings.delivery_enabled ? undefined : MASTER_SWITCH_OFF
+  return endpoints.filter((endpoint) => wanted.has(endpoint.id)).map((endpoint) => routeTo(endpoint, settingsReason))
 }
