@@ -23,6 +23,12 @@ export const MorningReportOptionSchema = z
 export type MorningReportOption = z.infer<typeof MorningReportOptionSchema>
 export const DEFAULT_MORNING_REPORT: MorningReportOption = { enabled: true, time: '08:00' }
 
+/** An endpoint's morning report option when it is on, else null (also when malformed). */
+export function morningReportOf(options: Record<string, unknown>): MorningReportOption | null {
+  const parsed = MorningReportOptionSchema.safeParse(options.morning_report)
+  return parsed.success && parsed.data.enabled ? parsed.data : null
+}
+
 /** A machine's health: the worst of its status and its open reports' priorities, worst first. */
 export const HEALTH_LEVELS = ['broken', 'fixing', 'reported', 'unknown', 'good'] as const
 export type Health = (typeof HEALTH_LEVELS)[number]

@@ -5,7 +5,7 @@
 // handled (a restart, a crash between the commit and the timer). Knocker not running at the
 // time: the report goes when it starts, the same day, once, saying it is late.
 import type { Statement } from 'better-sqlite3'
-import { MORNING_REPORT_TYPE, morningReportEventId, onDemandMorningReportEventId, type MorningReport } from '../../../shared/morningReport'
+import { MORNING_REPORT_TYPE, morningReportEventId, morningReportOf, onDemandMorningReportEventId, type MorningReport } from '../../../shared/morningReport'
 import { morningSummary } from '../channels/morningText'
 import type { Clock } from '../clock'
 import type { EndpointRecord, EndpointsRepo } from '../db/endpointsRepo'
@@ -16,7 +16,7 @@ import { queueOwnMessage } from '../delivery/ownMessages'
 import type { Logger } from '../log/logger'
 import { buildMorningReport } from './buildMorningReport'
 import type { MachineHealthProjection } from './machineHealthProjection'
-import { dueReport, morningReportOf, nextReportAt } from './morningSchedule'
+import { dueReport, nextReportAt } from './morningSchedule'
 import { sampleMorningReport } from './sampleMorningReport'
 
 /** Look again at least this often: endpoints edited, the clock changed (sleep, a new time zone). */

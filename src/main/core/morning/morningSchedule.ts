@@ -1,14 +1,7 @@
 // When an endpoint's morning report is due. Pure; times are the computer's own time zone, so
 // "07:00" is 07:00 on the wall clock on the days daylight saving time begins and ends.
-import { MORNING_REPORT_TTL_HOURS, MorningReportOptionSchema, type MorningReportOption } from '../../../shared/morningReport'
+import { MORNING_REPORT_TTL_HOURS, type MorningReportOption } from '../../../shared/morningReport'
 import { atLocalTime, localDay, nextLocalDay } from './localDay'
-
-/** The endpoint's morning report option when it is on, else null (also when malformed). */
-export function morningReportOf(options: Record<string, unknown>): MorningReportOption | null {
-  if (options.morning_report === undefined) return null
-  const parsed = MorningReportOptionSchema.safeParse(options.morning_report)
-  return parsed.success && parsed.data.enabled ? parsed.data : null
-}
 
 export interface DueReport {
   /** The local day it is for: one report per endpoint and day. */

@@ -1,15 +1,12 @@
 // The morning-report option in the endpoint forms: read from an endpoint, set in options, and
 // sent in an update only when it changed.
 import type { EndpointView } from '../../../../shared/contracts'
-import { MorningReportOptionSchema, type MorningReportOption } from '../../../../shared/morningReport'
+import { morningReportOf as morningReportOptionOf, type MorningReportOption } from '../../../../shared/morningReport'
 import { withOption, withOptionPatch } from './endpointOption'
 import type { TargetPatch } from './targetForms/drafts'
 
 /** The endpoint's morning report when it is on. */
-export function morningReportOf(endpoint: EndpointView): MorningReportOption | null {
-  const parsed = MorningReportOptionSchema.safeParse(endpoint.options.morning_report)
-  return parsed.success && parsed.data.enabled ? parsed.data : null
-}
+export const morningReportOf = (endpoint: EndpointView): MorningReportOption | null => morningReportOptionOf(endpoint.options)
 
 /** The options with this morning report, or without one. */
 export function withMorningReport<O extends Record<string, unknown>>(options: O, report: MorningReportOption | null): O {
