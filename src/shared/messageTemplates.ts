@@ -146,6 +146,8 @@ export type EventTemplate = NonNullable<MessageTemplates[EventType]>
 
 /** An endpoint's customisation of one event type's message, or null for today's message. */
 export function eventTemplateOf(options: Record<string, unknown>, type: EventType): EventTemplate | null {
+  // Most endpoints customise nothing, and every message asks.
+  if (options.messages === undefined) return null
   const parsed = MessageTemplatesSchema.safeParse(options.messages)
   return (parsed.success && parsed.data[type]) || null
 }

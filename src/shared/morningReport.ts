@@ -25,6 +25,7 @@ export const DEFAULT_MORNING_REPORT: MorningReportOption = { enabled: true, time
 
 /** An endpoint's morning report option when it is on, else null (also when malformed). */
 export function morningReportOf(options: Record<string, unknown>): MorningReportOption | null {
+  if (options.morning_report === undefined) return null
   const parsed = MorningReportOptionSchema.safeParse(options.morning_report)
   return parsed.success && parsed.data.enabled ? parsed.data : null
 }

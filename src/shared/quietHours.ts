@@ -41,3 +41,11 @@ export const LET_THROUGH_LABELS: Record<LetThrough, string> = {
   machine_down: 'A machine broken or unplayable',
   problem_reports: 'Every problem report event',
 }
+
+/** An endpoint's quiet hours, or null when it has none (or they are malformed). */
+export function quietHoursOf(options: Record<string, unknown>): QuietHours | null {
+  // Most endpoints have none: intake asks for every event and endpoint.
+  if (options.quiet_hours === undefined) return null
+  const parsed = QuietHoursSchema.safeParse(options.quiet_hours)
+  return parsed.success ? parsed.data : null
+}

@@ -2,20 +2,12 @@
 // Pure; times are read in the computer's own time zone (Date's local methods, so a range
 // follows daylight saving time: "22:00–07:00" is always 22:00 to 07:00 on the wall clock).
 import type { KnockerEvent } from '../../../shared/events'
-import { DEFAULT_LET_THROUGH, QuietHoursSchema, WEEKDAYS, type QuietHours, type QuietRange } from '../../../shared/quietHours'
+import { DEFAULT_LET_THROUGH, quietHoursOf, WEEKDAYS, type QuietHours, type QuietRange } from '../../../shared/quietHours'
 
 const DAY_STEPS = [-1, 0]
 /** Ranges that follow each other (Mon 22:00–24:00, Tue 00:00–07:00) are one quiet time; this
  * many at most are joined (a week of back-to-back ranges ends the search). */
 const MAX_CHAINED = 16
-
-/** The endpoint's quiet hours, or null when it has none (or they are malformed). */
-export function quietHoursOf(options: Record<string, unknown>): QuietHours | null {
-  // Most endpoints have none: intake asks for every event and endpoint.
-  if (options.quiet_hours === undefined) return null
-  const parsed = QuietHoursSchema.safeParse(options.quiet_hours)
-  return parsed.success ? parsed.data : null
-}
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
 

@@ -3,7 +3,7 @@
 // "keep the stored one").
 import type { AdminInput, EndpointView } from '../../../../../shared/contracts'
 import type { EndpointKind, ReportUpdates } from '../../../../../shared/endpointKinds'
-import { QuietHoursSchema, type QuietHours } from '../../../../../shared/quietHours'
+import { quietHoursOf as quietHoursOfOptions, type QuietHours } from '../../../../../shared/quietHours'
 import { withOption, withOptionPatch } from '../endpointOption'
 import type { FieldErrors } from './fieldErrors'
 import { emailSettings, isForum, reportUpdatesOf, webhookSettings, type SmtpSecurity, type WebhookAuthType } from '../endpointSettings'
@@ -272,10 +272,7 @@ export function targetPatch(
 }
 
 /** The endpoint's quiet hours, if it has them. */
-export function quietHoursOf(endpoint: EndpointView): QuietHours | null {
-  const parsed = QuietHoursSchema.safeParse(endpoint.options.quiet_hours)
-  return parsed.success ? parsed.data : null
-}
+export const quietHoursOf = (endpoint: EndpointView): QuietHours | null => quietHoursOfOptions(endpoint.options)
 
 /** The options with these quiet hours, or with none. */
 export function withQuietHours<O extends Record<string, unknown>>(options: O, quiet: QuietHours | null): O {
