@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EndpointsRepo } from '../../src/main/core/db/endpointsRepo'
 import { openDb, type Db } from '../../src/main/core/db/openDb'
+import { WalSync } from '../../src/main/core/db/walSync'
 import { deliveries, events } from '../../src/main/core/db/schema'
 import { Outbox } from '../../src/main/core/delivery/outbox'
 import { AesGcmSecretBox } from '../../src/main/core/secrets/secretBox'
@@ -23,7 +24,7 @@ let deliveryId: number
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'knocker-claim-'))
   db = openDb(join(dir, 'knocker.db'), MIGRATIONS)
-  outbox = new Outbox(db)
+  outbox = new Outbox(db, new WalSync(db.$client))
   const endpoint = new EndpointsRepo(db, new AesGcmSecretBox(Buffer.alloc(32, 3))).create(
     { name: 'Desk', kind: 'discord', enabled: true, events: [], target: { url: 'x' }, targetHint: '…', options: {}, rules: [] },
     T0,

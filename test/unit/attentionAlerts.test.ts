@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ATTENTION_ALERT_TYPE } from '../../src/shared/attentionAlert'
 import { EndpointsRepo } from '../../src/main/core/db/endpointsRepo'
 import { openDb, type Db } from '../../src/main/core/db/openDb'
+import { WalSync } from '../../src/main/core/db/walSync'
 import { deliveries, events } from '../../src/main/core/db/schema'
 import { SettingsRepo } from '../../src/main/core/db/settingsRepo'
 import { AttentionAlerts } from '../../src/main/core/delivery/attentionAlerts'
@@ -35,7 +36,7 @@ beforeEach(() => {
       done()
     },
   })
-  alerts = new AttentionAlerts({ db, outbox: new Outbox(db), queue: new QueueView(db), endpoints, settings, logger: createLogger({ level: 'debug', destination }) })
+  alerts = new AttentionAlerts({ db, outbox: new Outbox(db, new WalSync(db.$client)), queue: new QueueView(db), endpoints, settings, logger: createLogger({ level: 'debug', destination }) })
 })
 afterEach(() => db.$client.close())
 

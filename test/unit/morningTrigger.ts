@@ -3,6 +3,7 @@
 import { resolve } from 'node:path'
 import { EndpointsRepo } from '../../src/main/core/db/endpointsRepo'
 import { openDb, type Db } from '../../src/main/core/db/openDb'
+import { WalSync } from '../../src/main/core/db/walSync'
 import { SettingsRepo } from '../../src/main/core/db/settingsRepo'
 import { Outbox } from '../../src/main/core/delivery/outbox'
 import { createLogger } from '../../src/main/core/log/logger'
@@ -29,7 +30,7 @@ export function startTrigger(t0: number): Trigger {
   const clock = { t: t0, now: () => clock.t }
   const endpoints = new EndpointsRepo(db, new AesGcmSecretBox(Buffer.alloc(32, 5)))
   const settings = new SettingsRepo(db)
-  const outbox = new Outbox(db)
+  const outbox = new Outbox(db, new WalSync(db.$client))
   const projection = new MachineHealthProjection(db)
   const logger = createLogger({ level: 'silent' })
   return {

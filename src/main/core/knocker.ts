@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock'
 import { EndpointsRepo } from './db/endpointsRepo'
 import { HistoryPruner } from './db/historyPruner'
 import { openDb, type Db } from './db/openDb'
+import { WalSync } from './db/walSync'
 import { PollersRepo } from './db/pollersRepo'
 import { RelaySourcesRepo } from './db/relaySourcesRepo'
 import { SettingsRepo } from './db/settingsRepo'
@@ -68,6 +69,8 @@ export class KnockerCore {
   readonly clock: Clock
   private readonly events = new CoreEvents()
   private readonly intake: IntakeWriter
+  /** Syncs the database's log off the event loop for intake and attempts' records. */
+  private readonly walSync: WalSync
   /** The host-app pollers (machines list, event feed) and their settings. */
   readonly pollers: PollScheduler
   readonly pollerSettings: PollersRepo
@@ -99,7 +102,10 @@ export class KnockerCore {
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8, connect: { timeout: 10_000 } })
     const channels = options.channels ?? defaultChannels
-    const outbox = new Outbox(this.db)
+    this.walSync = new WalSync(this.db.$client, (error) =>
+      options.logger.error({ err: error }, 'the disk refused to sync the database log: what was just written may not survive a power cut'),
+    )
+    const outbox = new Outbox(this.db, this.walSync)
     const queue = new QueueView(this.db)
     const reportEdits = new ReportEdits(this.db, outbox)
     this.engine = new DeliveryEngine({
@@ -118,6 +124,7 @@ export class KnockerCore {
       stopGraceMs: options.stopGraceMs,
       random: options.random,
       events: this.events,
+      eventsOnDisk: () => this.intake.eventsOnDisk(),
     })
     this.machineHealth = new MachineHealthProjection(this.db)
     this.morningReports = new MorningReports({
@@ -136,6 +143,7 @@ export class KnockerCore {
     this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
+      walSync: this.walSync,
       outbox,
       reportEdits,
       holds: new DeliveryHolds(this.db, outbox),
@@ -250,7 +258,7 @@ export class KnockerCore {
 
   async stop(): Promise<void> {
     if (!this.started) {
-      this.db.$client.close()
+      await this.closeDb()
       return
     }
     this.started = false
@@ -259,6 +267,13 @@ export class KnockerCore {
     await this.pollers.stop()
     await this.engine.stop()
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined)
+    await this.closeDb()
+  }
+
+  /** After the last sync of the log: closing the database checkpoints it into the file. */
+  private async closeDb(): Promise<void> {
+    await this.walSync.durable().catch(() => undefined)
     this.db.$client.close()
+    this.walSync.close()
   }
 }

@@ -11,12 +11,22 @@ import { item, row, run, T0 } from './fakes'
 function recorder() {
   const finished: Array<{ attempt: AttemptRecord; update: DeliveryUpdate }> = []
   const threads: string[] = []
-  const outbox = { finish: (attempt: AttemptRecord, update: DeliveryUpdate) => finished.push({ attempt, update }) } as unknown as Outbox
+  /** How many finishes each commit held. */
+  const commits: number[] = []
+  const outbox = {
+    finish: (attempt: AttemptRecord, update: DeliveryUpdate) => finished.push({ attempt, update }),
+    recordAttempt: <T>(write: () => T): T => {
+      const before = finished.length
+      const result = write()
+      commits.push(finished.length - before)
+      return result
+    },
+  } as unknown as Outbox
   const store = {
     save: (endpointId: string, conversation: string, threadId: string) => threads.push(`save ${endpointId} ${conversation} ${threadId}`),
     forget: (endpointId: string, conversation: string) => threads.push(`forget ${endpointId} ${conversation}`),
   } as unknown as ThreadStore
-  return { recorder: new Recorder({ outbox, threads: store }), finished, threads }
+  return { recorder: new Recorder({ outbox, threads: store }), finished, threads, commits }
 }
 
 const SECRET = 'secret-token-123'
@@ -50,12 +60,14 @@ describe('record stage', () => {
   })
 
   it('a digest: one attempt per delivery, the body kept once, each saying it went as a digest', () => {
-    const { recorder: stage, finished } = recorder()
+    const { recorder: stage, finished, commits } = recorder()
     const items = [item(row({ id: 4 })), item(row({ id: 5 })), item(row({ id: 6 }))]
     const delivered: Outcome = { result: 'delivered' }
     const results = stage.record({ run: run({ items }), attempt: out(delivered), outcome: delivered, updates: items.map(() => ({ status: 'delivered' as const })), scrub, now: T0 })
     expect(results.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered'])
     expect(finished.map((f) => f.attempt.requestBody !== null)).toEqual([true, false, false])
+    // The attempts of one request are recorded in one commit.
+    expect(commits).toEqual([3])
     expect(finished[1].attempt.note).toBe('Sent as one message with 2 others (deliveries #4–#6), as a digest')
   })
 

@@ -41,11 +41,19 @@ type Row = typeof endpoints.$inferSelect
 export class EndpointsRepo {
   private listCache: EndpointRecord[] | null = null
   private readonly targetCache = new Map<string, { updatedAt: number; target: unknown }>()
+  /** Read for every message sent (prepared once: building the query costs more than running it). */
+  private readonly sealedTarget
 
   constructor(
     private readonly db: Db,
     private readonly secretBox: SecretBox,
-  ) {}
+  ) {
+    this.sealedTarget = db
+      .select({ sealed: endpoints.targetSealed, updatedAt: endpoints.updatedAt })
+      .from(endpoints)
+      .where(eq(endpoints.id, sql.placeholder('id')))
+      .prepare()
+  }
 
   /** Live (not deleted) endpoints, cached: intake reads this for every batch. */
   list(): EndpointRecord[] {
@@ -152,11 +160,7 @@ export class EndpointsRepo {
 
   /** Opens the sealed target, cached per endpoint version. */
   target(id: string): unknown {
-    const row = this.db
-      .select({ sealed: endpoints.targetSealed, updatedAt: endpoints.updatedAt })
-      .from(endpoints)
-      .where(eq(endpoints.id, id))
-      .get()
+    const row = this.sealedTarget.get({ id })
     if (!row) throw new Error(`endpoint ${id} not found`)
     const cached = this.targetCache.get(id)
     if (cached && cached.updatedAt === row.updatedAt) return cached.target

@@ -54,6 +54,8 @@ export interface EngineOptions {
    * offline or came back, an endpoint was newly flagged "needs attention".
    */
   events: Pick<CoreEvents, 'changed' | 'attention'>
+  /** Settles once every event accepted so far is on disk: nothing is sent before its event is. */
+  eventsOnDisk: () => Promise<void>
   random?: () => number
 }
 
@@ -189,6 +191,8 @@ export class DeliveryEngine {
   private async deliver(run: ClaimedRun): Promise<AttemptResult[]> {
     const { outbox, channels, clock } = this.o
     const channel = channels[run.kind]
+    // Intake's last commit may still be on its way to the disk (its fsync runs off the loop).
+    await this.o.eventsOnDisk()
     const out = await attempt(channel, run, this.sendContext())
     const released = run.items.filter((item) => this.scheduler.takeReleased(item.delivery.id))
     if (released.length > 0) {

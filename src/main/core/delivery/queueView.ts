@@ -14,6 +14,8 @@ const NO_ID = Number.MAX_SAFE_INTEGER
 export class QueueView {
   private readonly headsStatement: Statement<[number], QueueHead>
   private readonly nextReleaseStatement: Statement<[number], number | null>
+  /** Read for every message sent. */
+  private readonly eventStatement
 
   constructor(private readonly db: Db) {
     // Both are asked on every scheduler pass (after every intake commit), so they are prepared
@@ -33,6 +35,11 @@ export class QueueView {
       ) f
       join deliveries d on d.id = min(coalesce(f.pending, ${NO_ID}), coalesce(f.retrying, ${NO_ID}), coalesce(f.sending, ${NO_ID}))
       where d.status in ('pending', 'retrying')`)
+    this.eventStatement = db
+      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId, eventType: events.eventType })
+      .from(events)
+      .where(eq(events.seq, sql.placeholder('seq')))
+      .prepare()
     this.nextReleaseStatement = db.$client
       .prepare<[number], number | null>(`select min(next_attempt_at) from deliveries indexed by deliveries_held_idx where ${HELD_SQL} and next_attempt_at > ?`)
       .pluck()
@@ -71,11 +78,7 @@ export class QueueView {
   }
 
   event(eventSeq: number): StoredEvent {
-    return this.db
-      .select({ payload: events.payload, isTest: events.isTest, eventId: events.eventId, eventType: events.eventType })
-      .from(events)
-      .where(eq(events.seq, eventSeq))
-      .get()!
+    return this.eventStatement.get({ seq: eventSeq })!
   }
 
   /** Consecutive network failures at the end of a delivery's attempts (for the offline schedule). */

@@ -42,7 +42,11 @@ export interface RecordInput {
 export class Recorder {
   constructor(private readonly o: { outbox: Outbox; threads: ThreadStore; reportEdits?: Pick<ReportEdits, 'posted'> }) {}
 
-  record({ run, attempt, outcome, updates, scrub, now }: RecordInput): AttemptResult[] {
+  record(input: RecordInput): AttemptResult[] {
+    return this.o.outbox.recordAttempt(() => this.write(input))
+  }
+
+  private write({ run, attempt, outcome, updates, scrub, now }: RecordInput): AttemptResult[] {
     const { result, prepared, startedAt } = attempt
     const response = result.ok ? result.response : null
     const statusCode = response?.status ?? null

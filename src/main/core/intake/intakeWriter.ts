@@ -1,7 +1,9 @@
 // Writes accepted events, their deliveries (through ReportEdits and the outbox) and the
-// machine-health projection they update, with group commit: every intake request that arrives
-// while a commit is in progress joins the next single transaction, so one fsync covers many
-// requests. A promise resolves only after its commit is on disk.
+// machine-health projection they update, with group commit: the intake requests that arrive
+// between two turns of the event loop share one transaction, and the fsync that makes it
+// durable runs off the loop (WalSync), so requests keep being parsed and messages sent while
+// the disk works, and one fsync covers every commit made while the previous one ran. A
+// promise resolves only after its commit is on disk.
 import type { Statement } from 'better-sqlite3'
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm'
 import type { KnockerEvent } from '../../../shared/events'
@@ -9,6 +11,8 @@ import { eventSummary } from '../../../shared/eventSummary'
 import type { Clock } from '../clock'
 import type { EndpointsRepo } from '../db/endpointsRepo'
 import type { Db } from '../db/openDb'
+import type { WalSync } from '../db/walSync'
+import { ApiError } from '../admin/apiError'
 import { events } from '../db/schema'
 import type { DeliveryHolds } from '../delivery/deliveryHolds'
 import type { Outbox } from '../delivery/outbox'
@@ -45,6 +49,8 @@ interface Pending {
 export class IntakeWriter {
   private queue: Pending[] = []
   private scheduled = false
+  /** Settles when every commit so far is on disk. */
+  private lastOnDisk: Promise<void> = Promise.resolve()
   // Prepared once and run by better-sqlite3 directly: intake inserts in bulk, and building SQL
   // or mapping parameters per insert would cost more than the insert itself.
   private readonly insertEvent: Statement<[string, string, string, number, string, string], number>
@@ -52,6 +58,8 @@ export class IntakeWriter {
   constructor(
     private readonly deps: {
       db: Db
+      /** Commits without stopping the loop for the disk, and says when they are on it. */
+      walSync: WalSync
       /** Writes the deliveries of relayed messages. */
       outbox: Outbox
       /** Writes each routed delivery of an event (a report's update may become an edit of its post). */
@@ -64,7 +72,7 @@ export class IntakeWriter {
       relaySources: RelaySourcesRepo
       settings: SettingsRepo
       clock: Clock
-      /** Called after each commit with the number of new pending deliveries. */
+      /** Called once a commit is on disk, with the number of new pending deliveries. */
       onCommitted: (newPending: number) => void
     },
   ) {
@@ -84,6 +92,13 @@ export class IntakeWriter {
       batch.map((event) => ({ kind: 'event', event })),
       options,
     )
+  }
+
+  /** Resolves once every event accepted so far is on disk: none of their deliveries may go out
+   * before (a message sent for an event a power cut then undid would be sent again when the
+   * source, never told "accepted", sends the event again). */
+  eventsOnDisk(): Promise<void> {
+    return this.lastOnDisk.catch(() => undefined)
   }
 
   /** A relayed message; resolves once it and its deliveries are on disk. */
@@ -109,23 +124,36 @@ export class IntakeWriter {
     let results: AcceptedEvent[][]
     let newPending = 0
     try {
-      results = this.deps.db.transaction(() =>
-        group.map((request) => {
-          const accepted = request.items.map((item) => {
-            const result = this.write(item)
-            newPending += result.deliveries.filter((d) => d.status === 'pending').length
-            return result
-          })
-          request.options.inSameCommit?.(accepted)
-          return accepted
-        }),
+      results = this.deps.walSync.unsynced(() =>
+        this.deps.db.transaction(() =>
+          group.map((request) => {
+            const accepted = request.items.map((item) => {
+              const result = this.write(item)
+              newPending += result.deliveries.filter((d) => d.status === 'pending').length
+              return result
+            })
+            request.options.inSameCommit?.(accepted)
+            return accepted
+          }),
+        ),
       )
     } catch (error) {
       for (const request of group) request.reject(error)
       return
     }
-    group.forEach((request, i) => request.resolve(results[i]))
-    if (newPending > 0) this.deps.onCommitted(newPending)
+    const onDisk = this.deps.walSync.durable()
+    this.lastOnDisk = onDisk
+    onDisk.then(
+      () => group.forEach((request, i) => request.resolve(results[i])),
+      () => {
+        // Stored, but the disk didn't confirm it: no 2xx. A source that sends it again is told
+        // "duplicate" if it survived.
+        const error = new ApiError(503, 'not_on_disk', 'The disk did not confirm the write; send the events again')
+        for (const request of group) request.reject(error)
+      },
+    )
+    // Their deliveries go once they are on disk, or as soon as can be if the disk failed.
+    if (newPending > 0) void onDisk.finally(() => this.deps.onCommitted(newPending)).catch(() => undefined)
   }
 
   private write(item: IntakeItem): AcceptedEvent {
