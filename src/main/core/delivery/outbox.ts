@@ -34,7 +34,8 @@ export class Outbox {
   private readonly insertAttempt
   /** The update of a finished delivery, prepared per set of columns it changes. */
   private readonly finishUpdates = new Map<string, { run: (values: Record<string, unknown>) => unknown }>()
-  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, string | null, number, number], number>
+  /** Without RETURNING (its result table costs a third of the insert): the id is the last insert's rowid. */
+  private readonly insertStatement: Statement<[number, string, string, string | null, number, string | null, string | null, number, number]>
 
   constructor(
     private readonly db: Db,
@@ -56,12 +57,10 @@ export class Outbox {
       .returning()
       .prepare()
     this.insertAttempt = db.insert(attempts).values(ATTEMPT_PLACEHOLDERS).prepare()
-    this.insertStatement = db.$client
-      .prepare<[number, string, string, string | null, number, string | null, string | null, number, number], number>(
-        `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, route_reason, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      )
-      .pluck()
+    this.insertStatement = db.$client.prepare<[number, string, string, string | null, number, string | null, string | null, number, number]>(
+      `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, route_reason, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
   }
 
   // ─────────────────────────────────────── inserts ───────────────────────────────────────
@@ -78,7 +77,7 @@ export class Outbox {
     matched: string | null = null,
   ): number {
     const held = status === 'pending' ? hold : null
-    return this.insertStatement.get(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, matched, now, now)!
+    return Number(this.insertStatement.run(eventSeq, endpointId, status, reason, held?.until ?? now, held?.reason ?? null, matched, now, now).lastInsertRowid)
   }
 
   /** An edit of an earlier post (`editOf`, its delivery), due now: queued behind it like any

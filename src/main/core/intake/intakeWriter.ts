@@ -52,8 +52,9 @@ export class IntakeWriter {
   /** Settles when every commit so far is on disk. */
   private lastOnDisk: Promise<void> = Promise.resolve()
   // Prepared once and run by better-sqlite3 directly: intake inserts in bulk, and building SQL
-  // or mapping parameters per insert would cost more than the insert itself.
-  private readonly insertEvent: Statement<[string, string, string, number, string, string], number>
+  // or mapping parameters per insert would cost more than the insert itself. Without RETURNING
+  // (its result table costs a third of the insert): the new row's seq is the last insert's rowid.
+  private readonly insertEvent: Statement<[string, string, string, number, string, string]>
 
   constructor(
     private readonly deps: {
@@ -79,12 +80,10 @@ export class IntakeWriter {
     const client = deps.db.$client
     // Column names come from the drizzle schema, so the SQL follows schema.ts.
     const e = columnsOf(events)
-    this.insertEvent = client
-      .prepare<[string, string, string, number, string, string], number>(
-        `insert into ${quote(getTableName(events))} (${e.eventId}, ${e.eventType}, ${e.occurredAt}, ${e.receivedAt}, ${e.payload}, ${e.summary})
-         values (?, ?, ?, ?, ?, ?) on conflict (${e.eventId}) do nothing returning ${e.seq}`,
-      )
-      .pluck()
+    this.insertEvent = client.prepare<[string, string, string, number, string, string]>(
+      `insert into ${quote(getTableName(events))} (${e.eventId}, ${e.eventType}, ${e.occurredAt}, ${e.receivedAt}, ${e.payload}, ${e.summary})
+       values (?, ?, ?, ?, ?, ?) on conflict (${e.eventId}) do nothing`,
+    )
   }
 
   submit(batch: KnockerEvent[], options: SubmitOptions = {}): Promise<AcceptedEvent[]> {
@@ -168,8 +167,9 @@ export class IntakeWriter {
             summary: relaySummary(item.message),
             payload: item.message,
           }
-    const seq = this.insertEvent.get(stored.id, stored.type, stored.at, now, JSON.stringify(stored.payload), stored.summary)
-    if (seq === undefined) return { event_id: stored.id, duplicate: true, deliveries: [] }
+    const inserted = this.insertEvent.run(stored.id, stored.type, stored.at, now, JSON.stringify(stored.payload), stored.summary)
+    if (inserted.changes === 0) return { event_id: stored.id, duplicate: true, deliveries: [] }
+    const seq = Number(inserted.lastInsertRowid)
 
     const settings = this.deps.settings.get()
     const endpoints = this.deps.endpoints.list()
