@@ -1,12 +1,18 @@
 // The raw ceiling for intake: a minimal node:http server that does only what makes an event
 // durable: parse JSON, insert the event and one delivery row into Knocker's own schema
-// (openDb: WAL, synchronous=FULL), with the same group commit, and answer 202 after the commit.
-// No validation, routing, auth or anything else. Usage: rawIntakeServer.ts <db file>
+// (openDb: WAL), with group commit, and answer 202 once the commit is on disk. No validation,
+// routing, auth or anything else. Usage: rawIntakeServer.ts <db file> [sync|pipelined]
+//   sync: each group's commit is synchronous=FULL, its fsync on the event loop;
+//   pipelined: as Knocker commits: synchronous=NORMAL, then WalSync's fsync of the log off the
+//     loop, the 202s after it (requests go on being read and committed meanwhile).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { openDb } from '../../src/main/core/db/openDb'
+import { WalSync } from '../../src/main/core/db/walSync'
 import { MIGRATIONS } from '../lib/paths'
 
 const db = openDb(process.argv[2], MIGRATIONS).$client
+const pipelined = process.argv[3] === 'pipelined'
+const walSync = new WalSync(db)
 const now = Date.now()
 db.prepare(
   `insert into endpoints (id, name, kind, target_sealed, target_hint, created_at, updated_at) values ('ep_raw', 'raw', 'discord', '', '', ?, ?)`,
@@ -37,14 +43,22 @@ const commit = db.transaction((waiting: Waiting[]) => {
   }
 })
 
-function flush() {
-  const waiting = group
-  group = []
-  commit(waiting)
+function answer(waiting: Waiting[]) {
   for (const w of waiting) {
     const body = w.single ? `{"event_id":${JSON.stringify(w.events[0].event_id)}}` : `{"accepted":${w.events.length}}`
     w.res.writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body)
   }
+}
+
+function flush() {
+  const waiting = group
+  group = []
+  if (!pipelined) {
+    commit(waiting)
+    return answer(waiting)
+  }
+  walSync.unsynced(() => commit(waiting))
+  void walSync.durable().then(() => answer(waiting))
 }
 
 function handle(req: IncomingMessage, res: ServerResponse) {
