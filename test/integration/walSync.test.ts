@@ -108,7 +108,7 @@ describe('WalSync on a database file', () => {
   it('rejects (and says so) when the disk refuses, and syncs again on the next call', async () => {
     const refused: unknown[] = []
     const reporting = new WalSync(db.$client, (error) => refused.push(error))
-    sync.unsynced(() => write('x'))
+    reporting.unsynced(() => write('x'))
     fsyncs.hold = true
     const failing = reporting.durable()
     await waitFor(() => fsyncs.held.length === 1)
@@ -116,8 +116,19 @@ describe('WalSync on a database file', () => {
     await expect(failing).rejects.toThrow(/EIO/)
     expect(refused).toHaveLength(1)
     fsyncs.hold = false
+    // Nothing new was committed, but what the refused fsync covered must be synced again.
     await reporting.durable()
+    expect(fsyncs.calls).toBe(3) // the refused one, then the log and its directory
     reporting.close()
+  })
+
+  it('has nothing to sync when nothing was committed unsynced since the last fsync', async () => {
+    db.$client.prepare(`insert into settings (key, value) values ('full', '1')`).run()
+    await sync.durable()
+    sync.unsynced(() => write('once'))
+    await sync.durable()
+    await sync.durable()
+    expect(fsyncs.calls).toBe(2) // the log, and its directory the first time
   })
 
   it('has nothing to sync for a database in memory', async () => {

@@ -15,6 +15,8 @@ export class WalSync {
    * mode other than WAL): then every commit is simply synchronous=FULL. */
   private readonly dbFile: string | null
   private walFd: number | null = null
+  /** Whether a commit was made unsynced since the last fsync started. */
+  private unsyncedCommits = false
   private directorySynced = false
   /** The fsync now running, and the one queued behind it for commits made since it started. */
   private running: Promise<void> | null = null
@@ -39,6 +41,7 @@ export class WalSync {
     if (this.dbFile === null || sqlite.inTransaction) return commit()
     // Not a statement prepared once: SQLite applies this pragma when it compiles it.
     sqlite.pragma('synchronous = NORMAL')
+    this.unsyncedCommits = true
     try {
       return commit()
     } finally {
@@ -50,6 +53,8 @@ export class WalSync {
    * refused (the commits are in the database, but a power cut could lose them). */
   durable(): Promise<void> {
     if (this.dbFile === null) return Promise.resolve()
+    // Nothing new since the fsyncs under way (or since the last): they cover it.
+    if (!this.unsyncedCommits) return this.queued ?? this.running ?? Promise.resolve()
     // A queued fsync starts after the running one ends, so it covers this call's commits too.
     if (this.queued) return this.queued
     if (this.running) {
@@ -78,8 +83,11 @@ export class WalSync {
   }
 
   private start(): Promise<void> {
+    this.unsyncedCommits = false
     const running = this.fsyncLog()
       .catch((error: unknown) => {
+        // What it was to cover is not known to be on disk: the next call syncs again.
+        this.unsyncedCommits = true
         this.onSyncError(error)
         throw error
       })
