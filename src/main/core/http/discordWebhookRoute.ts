@@ -4,8 +4,7 @@
 // the loopback check: the source's token is its credential, as on Discord.
 import { isUtf8 } from 'node:buffer'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { APIMessage } from 'discord-api-types/v10'
-import { MessageType } from 'discord-api-types/v10'
+import type { APIMessage, MessageType } from 'discord-api-types/v10'
 import { relayLabel, type RelayedMessage } from '../../../shared/relay'
 import { snowflake, type RelaySourceRecord } from '../db/relaySourcesRepo'
 import {
@@ -99,12 +98,15 @@ async function readDiscordBody(req: IncomingMessage): Promise<unknown> {
   ])
 }
 
+/** A plain message's type (types only from discord-api-types: see intake/discordBody.ts). */
+const DEFAULT_MESSAGE_TYPE: MessageType.Default = 0
+
 /** What Discord answers with ?wait=true. Knocker has no channel: channel_id is the source's id. */
 export function messageObject(message: RelayedMessage, source: Pick<RelaySourceRecord, 'id' | 'name'>): APIMessage {
   const { body } = message
   return {
     id: message.message_id,
-    type: MessageType.Default,
+    type: DEFAULT_MESSAGE_TYPE,
     channel_id: source.id,
     author: {
       id: source.id,

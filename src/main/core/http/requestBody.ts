@@ -54,7 +54,14 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: Buffe
       req.off('data', onData)
       finish()
     }
-    const done = () => settle(() => resolve({ body: Buffer.concat(chunks), size }))
+    const done = () =>
+      settle(() => {
+        const body = Buffer.concat(chunks)
+        // The request's listeners keep this scope alive until the answer is sent (after the
+        // commit): let go of the chunks now, or a batch's body is held twice meanwhile.
+        chunks.length = 0
+        resolve({ body, size })
+      })
     const onData = (chunk: Buffer) => {
       size += chunk.length
       if (size <= maxBytes) chunks.push(chunk)
