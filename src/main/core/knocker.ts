@@ -13,7 +13,6 @@ import { EndpointsRepo } from './db/endpointsRepo'
 import { HistoryPruner } from './db/historyPruner'
 import { openDb, type Db } from './db/openDb'
 import { WalSync } from './db/walSync'
-import { Checkpointer } from './db/checkpointer'
 import { PollersRepo } from './db/pollersRepo'
 import { RelaySourcesRepo } from './db/relaySourcesRepo'
 import { SettingsRepo } from './db/settingsRepo'
@@ -72,8 +71,6 @@ export class KnockerCore {
   private readonly intake: IntakeWriter
   /** Syncs the database's log off the event loop for intake and attempts' records. */
   private readonly walSync: WalSync
-  /** Copies the log back into the database file off the event loop. */
-  private readonly checkpointer: Checkpointer
   /** The host-app pollers (machines list, event feed) and their settings. */
   readonly pollers: PollScheduler
   readonly pollerSettings: PollersRepo
@@ -108,10 +105,6 @@ export class KnockerCore {
     this.walSync = new WalSync(this.db.$client, (error) =>
       options.logger.error({ err: error }, 'the disk refused to sync the database log: what was just written may not survive a power cut'),
     )
-    this.checkpointer = new Checkpointer(this.db.$client, {
-      nativeBinding: options.sqliteNativeBinding,
-      onFailure: (error) => options.logger.warn({ err: error }, 'checkpoints run on the event loop again: the checkpoint thread failed'),
-    })
     const outbox = new Outbox(this.db, this.walSync)
     const queue = new QueueView(this.db)
     const reportEdits = new ReportEdits(this.db, outbox)
@@ -225,7 +218,6 @@ export class KnockerCore {
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
-    this.checkpointer.start()
     this.engine.start()
     this.pruner.start()
     this.pollers.start()
@@ -280,7 +272,6 @@ export class KnockerCore {
 
   /** After the last sync of the log: closing the database checkpoints it into the file. */
   private async closeDb(): Promise<void> {
-    await this.checkpointer.stop()
     await this.walSync.durable().catch(() => undefined)
     this.db.$client.close()
     this.walSync.close()
