@@ -12,7 +12,7 @@ import { ATTENTION_ALERT_TYPE } from '../../../src/shared/attentionAlert'
 import { SAMPLE_EVENTS } from '../../../src/shared/samples'
 import { fakeChannel, answered, row, T0 } from './fakes'
 
-function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record<string, unknown> = {}, fits = 10) {
+function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record<string, unknown> = {}, fits = 10, afterOutage = false) {
   const claims: number[][] = []
   const formatted: number[] = []
   const looked = { dueRuns: 0 }
@@ -43,7 +43,7 @@ function setUp(rows: Array<DeliveryRow & { eventType: string }>, options: Record
     owner: 'me',
     timeoutMs: 1000,
     offline: () => false,
-    wasOfflineSince: () => false,
+    wasOfflineSince: () => afterOutage,
   })
   return { claim, claims, formatted, looked }
 }
@@ -70,6 +70,13 @@ describe('claim stage', () => {
     const off = setUp([waiting(1), waiting(2), waiting(3)], { digests: false })
     expect(off.claim.next(head, later)?.items).toHaveLength(1)
     expect(off.formatted).toEqual([])
+  })
+
+  it('held up by an outage, a backlog goes as a digest however young', () => {
+    // Knocker was offline while these came in (an outage of a few seconds): they waited for it.
+    const { claim, claims } = setUp([waiting(1), waiting(2), waiting(3)], {}, 10, true)
+    expect(claim.next(head, T0 + 3_000)?.digest).not.toBeNull()
+    expect(claims).toEqual([[1, 2, 3]])
   })
 
   it('a head younger than the wait: no backlog is looked for', () => {

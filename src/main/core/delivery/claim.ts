@@ -15,9 +15,10 @@ import type { QueueView } from './queueView'
 import { reportUpdatesOf } from './reportEdits'
 import type { ThreadStore } from './threads'
 
-/** A backlog: this many messages due for one endpoint, the oldest waiting at least this long.
- * It goes as digests where the service allows one; a fresh burst within the service's pace
- * still goes one by one. */
+/** A backlog: this many messages due for one endpoint, the oldest waiting at least this long,
+ * or held up by an outage (Knocker was offline since it came in), however short. It goes as
+ * digests where the service allows one; a fresh burst within the service's pace still goes
+ * one by one. */
 const DIGEST_MIN_BACKLOG = 3
 /** Released together after being held (quiet hours, a person's digest): two already go as one message. */
 const DIGEST_MIN_RELEASED = 2
@@ -81,7 +82,7 @@ export class Claim {
     if (!digest || !endpoint || endpoint.options.forum === true || endpoint.options.digests === false || this.o.offline()) return null
     // The run starts at the head, the oldest: while it is younger than the wait there is no
     // backlog to look for (this saves a query per message on a busy endpoint).
-    if (now - head.createdAt < DIGEST_AFTER_WAIT_MS) return null
+    if (!this.isBacklog(head.createdAt, now)) return null
     const run = this.o.queue.dueRun(head.endpointId, head.id, now, digest.maxItems)
     // Knocker's own alerts and morning reports, relayed messages (which keep their sender's own shape), edits and
     // (where reports' posts are edited later) the posts always go alone: the run stops before
@@ -97,7 +98,7 @@ export class Claim {
     )
     const due = alone === -1 ? run : run.slice(0, alone)
     const min = due[0]?.holdReason ? DIGEST_MIN_RELEASED : DIGEST_MIN_BACKLOG
-    if (due.length < min || now - due[0].createdAt < DIGEST_AFTER_WAIT_MS) return null
+    if (due.length < min || !this.isBacklog(due[0].createdAt, now)) return null
     const trigger: Trigger = due[0].nextTrigger === 'manual' ? 'manual' : 'scheduled'
     const built = this.items(due, part, trigger, now)
     // A person's digest reads grouped by machine (each machine's events keep their order).
@@ -109,6 +110,11 @@ export class Claim {
       // The single attempt formats it again and records what went wrong.
       return null
     }
+  }
+
+  /** Whether deliveries waiting since `createdAt` are a backlog: waiting long, or held up by an outage. */
+  private isBacklog(createdAt: number, now: number): boolean {
+    return now - createdAt >= DIGEST_AFTER_WAIT_MS || this.o.wasOfflineSince(createdAt)
   }
 
   private endpointPart(endpointId: string): EndpointPart {
