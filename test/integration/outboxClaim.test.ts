@@ -70,3 +70,25 @@ describe('outbox claim', () => {
     expect(db.select().from(deliveries).get()).toMatchObject({ status: 'pending', attemptCount: 0 })
   })
 })
+
+describe('outbox expiry', () => {
+  it('fails only the waiting deliveries older than their event type’s time to live', () => {
+    const HOUR = 3600_000
+    const endpointId = db.select().from(deliveries).get()!.endpointId
+    const add = (eventType: string, createdAt: number) => {
+      const seq = db
+        .insert(events)
+        .values({ eventId: `e${eventType}${createdAt}`, eventType, occurredAt: '2026-07-18T19:00:00Z', receivedAt: createdAt, payload: '{}', summary: 's' })
+        .returning()
+        .get().seq
+      return outbox.add(seq, endpointId, 'pending', null, createdAt)
+    }
+    const oldReport = add('problem_report.created', T0 + HOUR)
+    const newMachine = add('machine.created', T0 + 3 * HOUR)
+    const now = T0 + 3 * HOUR + 60_000
+    // machine.created lives 2 h: the first (T0) and nothing newer; problem reports 1 h: the old one.
+    expect(outbox.expire(now, { 'machine.created': 2, 'problem_report.created': 1 })).toBe(2)
+    const status = (id: number) => db.select().from(deliveries).all().find((d) => d.id === id)!.status
+    expect([status(deliveryId), status(oldReport), status(newMachine)]).toEqual(['failed', 'failed', 'pending'])
+  })
+})
