@@ -270,10 +270,11 @@ export class KnockerCore {
     await this.closeDb()
   }
 
-  /** After the last sync of the log: closing the database checkpoints it into the file. */
+  /** After the last sync of the log: closing the database checkpoints it into the file and
+   * deletes the log, which Windows defers while another handle is open, so ours goes first. */
   private async closeDb(): Promise<void> {
     await this.walSync.durable().catch(() => undefined)
-    this.db.$client.close()
     this.walSync.close()
+    this.db.$client.close()
   }
 }

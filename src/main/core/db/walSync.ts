@@ -76,7 +76,7 @@ export class WalSync {
     this.durable().catch(() => undefined)
   }
 
-  /** Closes the log's descriptor (after the database is closed). */
+  /** Closes the log's descriptor (once nothing more is committed). */
   close(): void {
     if (this.walFd !== null) closeSync(this.walFd)
     this.walFd = null
