@@ -10,6 +10,7 @@ import { openDb, type Db } from '../../src/main/core/db/openDb'
 import { WalSync } from '../../src/main/core/db/walSync'
 import { deliveries, events } from '../../src/main/core/db/schema'
 import { Outbox } from '../../src/main/core/delivery/outbox'
+import { QueueSweeps } from '../../src/main/core/delivery/queueSweeps'
 import { AesGcmSecretBox } from '../../src/main/core/secrets/secretBox'
 
 const MIGRATIONS = resolve(__dirname, '../../resources/migrations')
@@ -71,7 +72,7 @@ describe('outbox claim', () => {
   })
 })
 
-describe('outbox expiry', () => {
+describe('queue sweeps: expiry', () => {
   it('fails only the waiting deliveries older than their event type’s time to live', () => {
     const HOUR = 3600_000
     const endpointId = db.select().from(deliveries).get()!.endpointId
@@ -87,7 +88,7 @@ describe('outbox expiry', () => {
     const newMachine = add('machine.created', T0 + 3 * HOUR)
     const now = T0 + 3 * HOUR + 60_000
     // machine.created lives 2 h: the first (T0) and nothing newer; problem reports 1 h: the old one.
-    expect(outbox.expire(now, { 'machine.created': 2, 'problem_report.created': 1 })).toBe(2)
+    expect(new QueueSweeps(db).expire(now, { 'machine.created': 2, 'problem_report.created': 1 })).toBe(2)
     const status = (id: number) => db.select().from(deliveries).all().find((d) => d.id === id)!.status
     expect([status(deliveryId), status(oldReport), status(newMachine)]).toEqual(['failed', 'failed', 'pending'])
   })

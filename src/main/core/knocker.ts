@@ -20,6 +20,7 @@ import { AttentionAlerts } from './delivery/attentionAlerts'
 import { DeliveryEngine } from './delivery/engine'
 import { Outbox } from './delivery/outbox'
 import { QueueView } from './delivery/queueView'
+import { QueueSweeps } from './delivery/queueSweeps'
 import { DeliveryHolds } from './delivery/deliveryHolds'
 import { ReportEdits } from './delivery/reportEdits'
 import { ThreadStore } from './delivery/threads'
@@ -107,10 +108,12 @@ export class KnockerCore {
     )
     const outbox = new Outbox(this.db, this.walSync)
     const queue = new QueueView(this.db)
+    const sweeps = new QueueSweeps(this.db)
     const reportEdits = new ReportEdits(this.db, outbox)
     this.engine = new DeliveryEngine({
       outbox,
       queue,
+      sweeps,
       reportEdits,
       threads: new ThreadStore(this.db),
       endpoints: this.endpoints,
@@ -140,7 +143,7 @@ export class KnockerCore {
         this.events.changed('deliveries', 'endpoints')
       },
     })
-    this.pruner = new HistoryPruner({ db: this.db, outbox, settings: this.settings, clock, logger: options.logger })
+    this.pruner = new HistoryPruner({ db: this.db, sweeps, settings: this.settings, clock, logger: options.logger })
     this.intake = new IntakeWriter({
       db: this.db,
       walSync: this.walSync,
@@ -172,6 +175,7 @@ export class KnockerCore {
     this.admin = announceAdminChanges(createAdminService({
       db: this.db,
       outbox,
+      sweeps,
       endpoints: this.endpoints,
       settings: this.settings,
       channels,

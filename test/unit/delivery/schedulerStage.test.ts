@@ -29,7 +29,6 @@ function setUp(
   const queue = { heads: () => heads, nextRelease: () => null } as unknown as QueueView
   const outbox = {
     orphaned: () => orphans.splice(0),
-    expire: () => 0,
     finish: (attempt: AttemptRecord, update: DeliveryUpdate) => finished.push({ attempt, update }),
   } as unknown as Outbox
   const connectivity = new Connectivity({ activeEndpoints: () => heads.length })
@@ -39,6 +38,7 @@ function setUp(
   const scheduler = new Scheduler({
     outbox,
     queue,
+    sweeps: { expire: () => 0 },
     connectivity,
     backoff,
     pacingOf: () => undefined,

@@ -12,6 +12,7 @@ import type { Db } from '../db/openDb'
 import type { SettingsRepo } from '../db/settingsRepo'
 import type { DeliveryEngine } from '../delivery/engine'
 import type { Outbox } from '../delivery/outbox'
+import type { QueueSweeps } from '../delivery/queueSweeps'
 import { sendTest } from '../delivery/testSend'
 import type { MorningReports } from '../morning/morningReports'
 import { ApiError, conflict, invalidRequest, notFound } from './apiError'
@@ -25,6 +26,7 @@ import { checkRulesCanMatch, routingHandlers } from './routingAdmin'
 export interface AdminDeps {
   db: Db
   outbox: Outbox
+  sweeps: QueueSweeps
   endpoints: EndpointsRepo
   settings: SettingsRepo
   channels: ChannelRegistry
@@ -59,7 +61,7 @@ const DAY = 24 * 60 * 60 * 1000
 const EXPORT_MAX_ROWS = 50_000
 
 export function createAdminService(deps: AdminDeps): AdminApi {
-  const { db, outbox, endpoints, settings, channels, engine, clock, system } = deps
+  const { db, outbox, sweeps, endpoints, settings, channels, engine, clock, system } = deps
   const views = new DeliveryViews(db)
 
   const view = (record: EndpointRecord, counts = views.queueCountsByEndpoint()): EndpointView => {
@@ -214,7 +216,7 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       // Nothing silently vanishes: what it still had waiting fails, saying why.
       db.transaction(() => {
         endpoints.delete(id, now)
-        outbox.failWaiting(id, 'The endpoint was deleted before this was delivered', now)
+        sweeps.failWaiting(id, 'The endpoint was deleted before this was delivered', now)
       })
       return { ok: true as const }
     },
@@ -248,14 +250,14 @@ export function createAdminService(deps: AdminDeps): AdminApi {
       if (current.is_test) throw conflict('Test sends are not retried: send a new test instead')
       if (current.status === 'delivered') throw conflict('This delivery was already delivered')
       if (current.status === 'sending') throw conflict('This delivery is being sent right now')
-      outbox.requeueOne(id, clock.now())
+      sweeps.requeueOne(id, clock.now())
       endpoints.clearFlag(current.endpoint_id)
       engine.kick()
       return views.get(id)!
     },
 
     retryFailed: ({ endpoint_id, since }) => {
-      const retried = outbox.requeueFailed({ endpointId: endpoint_id, since }, clock.now())
+      const retried = sweeps.requeueFailed({ endpointId: endpoint_id, since }, clock.now())
       if (endpoint_id) endpoints.clearFlag(endpoint_id)
       engine.kick()
       return { retried }

@@ -4,7 +4,7 @@
 // endpoint: they are the ones a person still has to look at. An event goes once none of its
 // deliveries is left (so its event_id is then forgotten by the duplicate check).
 import type { Clock } from '../clock'
-import type { Outbox } from '../delivery/outbox'
+import type { QueueSweeps } from '../delivery/queueSweeps'
 import type { Logger } from '../log/logger'
 import type { Db } from './openDb'
 import type { SettingsRepo } from './settingsRepo'
@@ -16,7 +16,7 @@ const EVERY_MS = 3600_000
 export class HistoryPruner {
   private timer: NodeJS.Timeout | null = null
 
-  constructor(private readonly o: { db: Db; outbox: Outbox; settings: SettingsRepo; clock: Clock; logger: Logger }) {}
+  constructor(private readonly o: { db: Db; sweeps: QueueSweeps; settings: SettingsRepo; clock: Clock; logger: Logger }) {}
 
   start(): void {
     this.runSoon(5_000)
@@ -52,7 +52,7 @@ export class HistoryPruner {
     let deliveries = 0
     let events = 0
     for (let n = BATCH; n === BATCH; ) {
-      n = this.o.outbox.deleteFinished(cutoff, BATCH)
+      n = this.o.sweeps.deleteFinished(cutoff, BATCH)
       deliveries += n
     }
     for (let n = BATCH; n === BATCH; ) {

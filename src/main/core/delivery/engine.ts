@@ -4,9 +4,6 @@
 // health flags what a person must fix. Each stage is its own file with its own tests.
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
-import { ATTENTION_ALERT_TTL_HOURS, ATTENTION_ALERT_TYPE } from '../../../shared/attentionAlert'
-import { MORNING_REPORT_TTL_HOURS, MORNING_REPORT_TYPE } from '../../../shared/morningReport'
-import { RELAY_EVENT_TYPES, RELAY_TTL_HOURS } from '../../../shared/relay'
 import type { ChannelRegistry } from '../channels/registry'
 import type { SendContext } from '../channels/types'
 import type { Clock } from '../clock'
@@ -22,18 +19,18 @@ import { Connectivity } from './connectivity'
 import { EndpointHealth } from './endpointHealth'
 import type { AttemptResult, ClaimedRun, DeliveryRow, Trigger } from './handoffs'
 import type { Outbox } from './outbox'
+import type { QueueSweeps } from './queueSweeps'
 import type { QueueView } from './queueView'
 import type { ReportEdits } from './reportEdits'
 import { cleanOutcome, Recorder, secretScrubber } from './record'
 import { Scheduler } from './scheduler'
+import { DEFAULT_TTL_HOURS, ttlHoursOf } from './timeToLive'
 import type { ThreadStore } from './threads'
-
-/** Time to live of an event type the settings don't name. */
-const DEFAULT_TTL_HOURS = 48
 
 export interface EngineOptions {
   outbox: Outbox
   queue: QueueView
+  sweeps: QueueSweeps
   /** Reports' posts and their message ids (for edits when a report is closed or reopened). */
   reportEdits: ReportEdits
   threads: ThreadStore
@@ -77,7 +74,7 @@ export class DeliveryEngine {
           logger.warn({ since: offline.since }, 'offline: no destination reachable; holding deliveries and probing')
         } else {
           // Back online: everything waiting on a network backoff goes now, in order.
-          logger.info({ resumed: outbox.resumeAfterOutage(clock.now()) }, 'online again: draining the queues')
+          logger.info({ resumed: o.sweeps.resumeAfterOutage(clock.now()) }, 'online again: draining the queues')
           this.kick()
         }
         // Offline or back: the tray and the window show it; waiting deliveries were rescheduled.
@@ -110,6 +107,7 @@ export class DeliveryEngine {
     this.scheduler = new Scheduler({
       outbox,
       queue: o.queue,
+      sweeps: o.sweeps,
       connectivity: this.connectivity,
       backoff: this.backoff,
       pacingOf: (kind) => channels[kind].pacing,
@@ -128,7 +126,7 @@ export class DeliveryEngine {
           return null
         }
       },
-      ttlHours: () => this.ttlHours(),
+      ttlHours: () => ttlHoursOf(o.settings.get()),
       stopGraceMs: o.stopGraceMs,
       onDeliveriesChanged: () => this.deliveriesChanged(),
     })
@@ -207,7 +205,7 @@ export class DeliveryEngine {
 
     const scrub = secretScrubber(run.target !== null && channel.secretValues ? channel.secretValues(run.target) : [])
     const outcome = withWait(cleanOutcome(out.outcome, scrub))
-    const ttlHours = this.ttlHours()
+    const ttlHours = ttlHoursOf(this.o.settings.get())
     const networkRetry = outcome.result === 'retry' && (outcome.errorClass === 'network' || outcome.errorClass === 'timeout')
     const updates = run.items.map((item) =>
       this.backoff.nextState({
@@ -238,15 +236,5 @@ export class DeliveryEngine {
       'delivery attempt',
     )
     return results
-  }
-
-  /** Time to live per event type: the settings', and Knocker's own messages' own. */
-  private ttlHours(): Record<string, number> {
-    return {
-      ...this.o.settings.get().ttl_hours,
-      ...Object.fromEntries(RELAY_EVENT_TYPES.map((type) => [type, RELAY_TTL_HOURS])),
-      [ATTENTION_ALERT_TYPE]: ATTENTION_ALERT_TTL_HOURS,
-      [MORNING_REPORT_TYPE]: MORNING_REPORT_TTL_HOURS,
-    }
   }
 }

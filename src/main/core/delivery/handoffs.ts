@@ -12,6 +12,9 @@ import type { deliveries } from '../db/schema'
 export type DeliveryRow = typeof deliveries.$inferSelect
 export type Trigger = 'scheduled' | 'manual' | 'test'
 
+/** The statuses of a delivery still in its endpoint's queue (not sent, not being sent). */
+export const WAITING = ['pending', 'retrying'] as const
+
 export interface QueueHead {
   id: number
   endpointId: string

@@ -1,18 +1,16 @@
-// The outbox: the one owner of delivery rows. Every insert (intake, fallback alerts, test
-// sends), claim, finish, requeue, expiry and pruning of a delivery goes through here, so the
-// rules of the queue (order per endpoint, leases, what a person's retry resets) live in one
-// file. The queue's read-only views are in queueView.ts, the admin UI's in
-// admin/deliveryViews.ts.
+// The outbox: a delivery's own life. Every insert (intake, fallback alerts, test sends),
+// claim and finish of a delivery goes through here, so the rules of one message's way through
+// the queue (order per endpoint, leases, what an attempt's record resets) live in one file.
+// Changes made to many deliveries at once by a rule (a person's retries, expiry, resuming
+// after an outage, pruning) are in queueSweeps.ts; the queue's read-only views in
+// queueView.ts, the admin UI's in admin/deliveryViews.ts.
 import type { Statement } from 'better-sqlite3'
-import { and, eq, getTableColumns, gte, inArray, sql, TransactionRollbackError, type SQL } from 'drizzle-orm'
+import { and, eq, getTableColumns, inArray, sql, TransactionRollbackError } from 'drizzle-orm'
 import type { Db } from '../db/openDb'
 import type { WalSync } from '../db/walSync'
 import { attempts, deliveries } from '../db/schema'
 import type { Hold } from '../routing/quietHours'
-import { formatTtl } from './backoff'
-import type { AttemptRecord, DeliveryRow, DeliveryUpdate } from './handoffs'
-
-const WAITING = ['pending', 'retrying'] as const
+import { WAITING, type AttemptRecord, type DeliveryRow, type DeliveryUpdate } from './handoffs'
 
 /** The columns an attempt's record sets on its delivery, besides its update. */
 const FINISHED = { leaseOwner: null, leaseExpiresAt: null, nextTrigger: 'scheduled', holdReason: null } as const
@@ -42,8 +40,6 @@ export class Outbox {
     /** Claims and attempts' records commit without waiting for the disk (see claim, recordAttempt). */
     private readonly walSync: WalSync,
   ) {
-    // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
-    // parameter mapping would cost more than the insert itself.
     this.claimOne = db
       .update(deliveries)
       .set({
@@ -57,6 +53,8 @@ export class Outbox {
       .returning()
       .prepare()
     this.insertAttempt = db.insert(attempts).values(ATTEMPT_PLACEHOLDERS).prepare()
+    // Run by better-sqlite3 directly: intake inserts in bulk, and drizzle's per-call
+    // parameter mapping would cost more than the insert itself.
     this.insertStatement = db.$client.prepare<[number, string, string, string | null, number, string | null, string | null, number, number]>(
       `insert into deliveries (event_seq, endpoint_id, status, last_error, next_attempt_at, hold_reason, route_reason, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -141,7 +139,7 @@ export class Outbox {
     }
   }
 
-  // ──────────────────────────────── finishing and requeueing ────────────────────────────────
+  // ─────────────────────────────────────── finishing ───────────────────────────────────────
 
   /** Runs `write` (an attempt's records: each delivery's finish, its thread, its post) as one
    * transaction whose commit doesn't stop the event loop for the disk: the write-ahead log is
@@ -177,100 +175,5 @@ export class Outbox {
   /** Deliveries left "sending" by a process that stopped mid-send. */
   orphaned(): DeliveryRow[] {
     return this.db.select().from(deliveries).where(eq(deliveries.status, 'sending')).all()
-  }
-
-  /** Back online: deliveries waiting out a network backoff are due now. */
-  resumeAfterOutage(now: number): number {
-    return this.db
-      .update(deliveries)
-      .set({ nextAttemptAt: now })
-      .where(and(eq(deliveries.status, 'retrying'), inArray(deliveries.lastErrorClass, ['network', 'timeout']), sql`${deliveries.nextAttemptAt} > ${now}`))
-      .run().changes
-  }
-
-  /** Fails waiting deliveries older than their event type's time to live. */
-  expire(now: number, ttlHours: Record<string, number>): number {
-    let expired = 0
-    for (const [eventType, hours] of Object.entries(ttlHours)) {
-      const reason = `Not delivered within its time to live (${formatTtl(hours * 3600_000)} for ${eventType})`
-      expired += this.db
-        .update(deliveries)
-        .set({
-          status: 'failed',
-          lastError: sql`coalesce(${deliveries.lastError} || ' — ', '') || ${reason}`,
-          lastErrorClass: sql`coalesce(${deliveries.lastErrorClass}, 'expired')`,
-          nextTrigger: 'scheduled',
-          updatedAt: now,
-        })
-        .where(
-          and(
-            inArray(deliveries.status, WAITING),
-            eq(deliveries.isTest, false),
-            // A person's retry gets its attempt, however old the event.
-            eq(deliveries.nextTrigger, 'scheduled'),
-            // So does a delivery held back (a weekend's quiet hours can outlast a time to live).
-            sql`${deliveries.holdReason} is null`,
-            sql`${deliveries.createdAt} < ${now - hours * 3600_000}`,
-            // Only the waiting rows older than the time to live are read: ids grow with
-            // created_at, so they are the ones below the first id created since (two index
-            // seeks), whatever the size of the history or of a fresh backlog. Each one's event
-            // type is then looked up by its event (a scan of events per type took ~250 ms at
-            // 200,000 events, every minute).
-            sql`${deliveries.id} < (select coalesce(min(id), ${Number.MAX_SAFE_INTEGER}) from deliveries where created_at >= ${now - hours * 3600_000})`,
-            sql`(select event_type from events where seq = ${deliveries.eventSeq}) = ${eventType}`,
-          ),
-        )
-        .run().changes
-    }
-    return expired
-  }
-
-  /** A person asked to send this one again: back in the queue now, retry budget reset. */
-  requeueOne(id: number, now: number): number {
-    return this.requeue(eq(deliveries.id, id), now)
-  }
-
-  /** A person asked to send the failed ones again (of one endpoint, since a time). Deliveries
-   * of deleted endpoints cannot be sent again. */
-  requeueFailed(filter: { endpointId?: string; since?: number }, now: number): number {
-    const conditions = [eq(deliveries.status, 'failed'), sql`${deliveries.endpointId} in (select id from endpoints where deleted_at is null)`]
-    if (filter.endpointId) conditions.push(eq(deliveries.endpointId, filter.endpointId))
-    if (filter.since !== undefined) conditions.push(gte(deliveries.createdAt, filter.since))
-    return this.requeue(and(...conditions)!, now)
-  }
-
-  /** The endpoint was deleted: what it still had waiting fails, saying why. */
-  failWaiting(endpointId: string, reason: string, now: number): number {
-    return this.db
-      .update(deliveries)
-      .set({ status: 'failed', lastError: reason, updatedAt: now })
-      .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, WAITING)))
-      .run().changes
-  }
-
-  /** Deletes up to `limit` deliveries (with their attempts) last touched before `before` that
-   * nobody needs any more: delivered, suppressed, and failed test sends. */
-  deleteFinished(before: number, limit: number): number {
-    return this.db.$client
-      .prepare(
-        `delete from deliveries where id in (select id from deliveries
-           where updated_at < ? and (status in ('delivered', 'suppressed') or (is_test = 1 and status = 'failed')) limit ?)`,
-      )
-      .run(before, limit).changes
-  }
-
-  private requeue(where: SQL, now: number): number {
-    return this.db
-      .update(deliveries)
-      .set({
-        status: sql`case when ${deliveries.attemptCount} > 0 then 'retrying' else 'pending' end`,
-        nextAttemptAt: now,
-        failureCount: 0,
-        nextTrigger: 'manual',
-        holdReason: null,
-        updatedAt: now,
-      })
-      .where(and(where, inArray(deliveries.status, ['failed', 'suppressed', 'retrying', 'pending']), eq(deliveries.isTest, false)))
-      .run().changes
   }
 }

@@ -10,6 +10,7 @@ import type { Backoff } from './backoff'
 import type { Connectivity } from './connectivity'
 import type { ClaimedRun, QueueHead } from './handoffs'
 import type { Outbox } from './outbox'
+import type { QueueSweeps } from './queueSweeps'
 import type { QueueView } from './queueView'
 
 /** Re-check the queue at least this often (lease expiries, clock jumps after sleep). */
@@ -21,6 +22,8 @@ const DEFAULT_STOP_GRACE_MS = 5000
 export interface SchedulerOptions {
   outbox: Outbox
   queue: QueueView
+  /** Fails overdue deliveries. */
+  sweeps: Pick<QueueSweeps, 'expire'>
   connectivity: Connectivity
   backoff: Backoff
   pacingOf: (kind: QueueHead['kind']) => Pacing | undefined
@@ -158,7 +161,7 @@ export class Scheduler {
 
   /** Deliveries past their event type's time to live fail, with the reason. */
   private expireOverdue(now: number): void {
-    const expired = this.o.outbox.expire(now, this.o.ttlHours())
+    const expired = this.o.sweeps.expire(now, this.o.ttlHours())
     if (expired === 0) return
     this.o.logger.warn({ expired }, 'deliveries expired (not delivered within their time to live)')
     this.o.onDeliveriesChanged?.()
